@@ -1,0 +1,78 @@
+"Data generation from the real metaphase in ../shared/data, through the command line as a user runs it."
+import json, subprocess, sys
+import numpy as np, pytest
+from segnet_chromosome.data import load_pairs, open_pairs
+from segnet_chromosome.download import METAPHASE_FILES
+from segnet_chromosome.generate import load_metaphase, segment_chromosomes, split_by_chromosome, overlap_pair, Chromosome
+
+def cli(*args):
+    return subprocess.run(["segnet-chromosome", *map(str, args)], capture_output=True, text=True)
+
+@pytest.fixture(scope="module")
+def generated(shared_data, tmp_path_factory):
+    out = tmp_path_factory.mktemp("gen") / "pairs.h5"
+    r = cli("make-dataset", "--metaphase", shared_data / "DAPI.tif", "--cy3", shared_data / "Cy3.tif",
+            "--out", out, "--n-pairs", 300, "--seed", 7, "--quiet")
+    assert r.returncode == 0, r.stderr
+    return out, r.stdout
+
+def test_segmentation_finds_a_human_metaphase(shared_data):
+    chromosomes = segment_chromosomes(load_metaphase(shared_data / "DAPI.tif"))
+    assert 40 <= len(chromosomes) <= 50
+    assert all(c.image.dtype == np.uint8 and c.mask.shape == c.image.shape and c.area >= 30 for c in chromosomes)
+
+def test_generated_set_loads_and_every_pair_overlaps(generated, shared_data):
+    out, stdout = generated
+    assert "wrote 300 pairs" in stdout
+    images, labels = load_pairs(out)
+    assert images.shape == (300, 94, 93) and labels.dtype == np.uint8
+    assert set(np.unique(labels)) == {0, 1, 2, 3}
+    assert all((lab == 3).any() and (lab == 1).any() and (lab == 2).any() for lab in labels)
+    attrs = json.loads(open_pairs(out).attrs["generation"])
+    assert attrs["seed"] == 7 and attrs["source"]["dapi_sha256"] == METAPHASE_FILES["dapi"][2].split(":")[1]
+
+def test_same_seed_same_bytes_other_seed_other_data(generated, shared_data, tmp_path):
+    out, _ = generated
+    for seed, same in [(7, True), (8, False)]:
+        r = cli("make-dataset", "--metaphase", shared_data / "DAPI.tif", "--out", tmp_path / f"s{seed}.h5",
+                "--n-pairs", 300, "--seed", seed, "--quiet")
+        assert r.returncode == 0, r.stderr
+        a, b = load_pairs(out, dtype="uint8"), load_pairs(tmp_path / f"s{seed}.h5", dtype="uint8")
+        assert (a[0].tobytes() == b[0].tobytes() and a[1].tobytes() == b[1].tobytes()) == same
+
+def test_chromosome_disjoint_split_shares_no_chromosome(generated):
+    ids = open_pairs(generated[0]).chromosome_ids
+    for seed in range(5):
+        s = split_by_chromosome(ids, test=0.3, seed=seed)
+        assert len(s.test) and len(s.train)
+        assert not set(ids[np.r_[s.train, s.val]].ravel()) & set(ids[s.test].ravel())
+
+def test_existing_file_is_not_overwritten(tmp_path):
+    out = tmp_path / "syn.h5"
+    assert cli("make-dataset", "--synthetic", 5, "--out", out).returncode == 0
+    before = out.read_bytes()
+    r = cli("make-dataset", "--synthetic", 6, "--out", out)
+    assert r.returncode == 2 and "--overwrite" in r.stderr and out.read_bytes() == before
+    assert cli("make-dataset", "--synthetic", 6, "--out", out, "--overwrite").returncode == 0
+    assert len(open_pairs(out)) == 6
+
+def test_bad_metaphase_gives_clear_error(tmp_path):
+    bad = tmp_path / "rgb.png"
+    from skimage import io
+    io.imsave(bad, np.zeros((20, 20, 3), np.uint8), check_contrast=False)
+    r = cli("make-dataset", "--metaphase", bad, "--out", tmp_path / "x.h5")
+    assert r.returncode == 2 and "one grey channel" in r.stderr
+    r = cli("make-dataset", "--metaphase", tmp_path / "missing.tif", "--out", tmp_path / "x.h5")
+    assert r.returncode == 2 and "No such metaphase image" in r.stderr
+
+def test_labels_are_the_masks_for_unrotated_rectangles():
+    "Hand-made chromosomes: the label map is computable by hand."
+    a = Chromosome(np.full((4, 10), 100, np.uint8), np.ones((4, 10), bool), 0)   # 40 px: A (smaller)
+    b = Chromosome(np.full((12, 4), 200, np.uint8), np.ones((12, 4), bool), 1)  # 48 px: B
+    image, labels, ids = overlap_pair(b, a, 0, 0, shift=(0, 0), size=(20, 20))
+    assert ids == (0, 1)
+    expect = np.zeros((20, 20), np.uint8)
+    expect[4:16, 8:12] = 2           # B: 12x4, centred
+    expect[8:12, 5:15] += 1          # A: 4x10 centred on the same point
+    assert (labels == expect).all()
+    assert (image[labels == 3] == 255).all() and (image[labels == 1] == 100).all() and (image[labels == 2] == 200).all()
