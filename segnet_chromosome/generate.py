@@ -172,11 +172,17 @@ def split_by_chromosome(ids, test=0.2, val=0.05, seed=0):
     if ids.ndim != 2 or ids.shape[1] != 2: raise ValueError(f"ids must have shape (N, 2), got {ids.shape}")
     if not 0 < test < 1 or not 0 <= val < 1: raise ValueError("test must be in (0, 1) and val in [0, 1)")
     rng = np.random.default_rng(seed)
-    chroms = np.unique(ids)
-    held = rng.choice(chroms, max(1, int(round(len(chroms) * test))), replace=False)
-    inside = np.isin(ids, held)
-    test_idx = np.flatnonzero(inside.all(1))
-    train_idx = np.flatnonzero(~inside.any(1))
+    chroms, counts = np.unique(ids, return_counts=True)
+    if len(ids) and counts.max() == 1:
+        # no chromosome is in two pairs (synthetic data): any split of the pairs is chromosome-disjoint
+        order = rng.permutation(len(ids))
+        n_test = int(round(len(ids) * test))
+        test_idx, train_idx = np.sort(order[:n_test]), np.sort(order[n_test:])
+    else:
+        held = rng.choice(chroms, max(1, int(round(len(chroms) * test))), replace=False)
+        inside = np.isin(ids, held)
+        test_idx = np.flatnonzero(inside.all(1))
+        train_idx = np.flatnonzero(~inside.any(1))
     val_idx = np.sort(rng.choice(train_idx, int(round(len(train_idx) * val)), replace=False))
     return Split(np.setdiff1d(train_idx, val_idx), val_idx, test_idx)
 

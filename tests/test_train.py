@@ -1,0 +1,96 @@
+"Training end to end: the CLI, a crash and its resumption, EarlyStopping, and run directories that are never overwritten."
+import json, subprocess, sys
+from pathlib import Path
+import numpy as np, pytest, keras
+from segnet_chromosome.train import TrainConfig, train, read_history, load_run
+from segnet_chromosome.data import load_pairs
+from segnet_chromosome.evaluate import evaluate
+
+def cli(*args):
+    return subprocess.run(["segnet-chromosome", *map(str, args)], capture_output=True, text=True)
+
+TINY = ["--synthetic", 48, "--preset", "tiny", "--batch-size", 8, "--split", "random", "--val", 0.25, "--quiet"]
+
+def test_train_evaluate_predict_plot_through_the_cli(tmp_path):
+    run = tmp_path / "run"
+    r = cli("train", *TINY, "--epochs", 2, "--run-dir", run)
+    assert r.returncode == 0, r.stderr[-3000:]
+    for name in ["config.json", "history.csv", "model.keras", "report.json", "report.md", "run.json", "split.npz", "pairs.h5"]:
+        assert (run / name).exists(), name
+    assert not (run / "backup").exists()  # a finished run keeps no backup
+    assert len(read_history(run / "history.csv")) == 2
+    r = cli("evaluate", run)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert json.loads((run / "evaluation-test.json").read_text()) == json.loads((run / "report.json").read_text())
+    r = cli("predict", run, run / "pairs.h5", "--out", tmp_path / "pred", "--max-png", 3)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert len(list((tmp_path / "pred").glob("*.png"))) == 3
+    pred_images, pred_labels = load_pairs(tmp_path / "pred" / "labels.h5")
+    assert pred_labels.shape == (48, 94, 93) and pred_labels.max() <= 3
+    r = cli("plot", run)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert all((run / "figures" / f).stat().st_size > 1000 for f in ["curves.png", "confusion.png", "worst.png", "best.png"])
+
+def test_finished_run_is_never_overwritten(tmp_path):
+    run = tmp_path / "run"
+    assert cli("train", *TINY, "--epochs", 1, "--run-dir", run).returncode == 0
+    model_bytes = (run / "model.keras").read_bytes()
+    r = cli("train", *TINY, "--epochs", 1, "--run-dir", run)
+    assert r.returncode == 0 and (tmp_path / "run-2" / "model.keras").exists()
+    assert (run / "model.keras").read_bytes() == model_bytes
+    assert cli("train", *TINY, "--epochs", 1, "--run-dir", run, "--resume").returncode == 0
+    assert not (tmp_path / "run-3").exists() and (run / "model.keras").read_bytes() == model_bytes
+    r = cli("train", *TINY, "--epochs", 1, "--run-dir", run, "--overwrite", "--seed", 5)
+    assert r.returncode == 0 and TrainConfig.from_json(run / "config.json").seed == 5
+    (tmp_path / "mine").mkdir(); (tmp_path / "mine" / "thesis.tex").write_text("x")
+    r = cli("train", *TINY, "--epochs", 1, "--run-dir", tmp_path / "mine", "--overwrite")
+    assert r.returncode == 2 and "not a run directory" in r.stderr and (tmp_path / "mine" / "thesis.tex").exists()
+
+class Crash(keras.callbacks.Callback):
+    "Kills training as the second epoch begins, after the first was logged and backed up."
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == 1: raise KeyboardInterrupt("simulated crash")
+
+class CountEpochs(keras.callbacks.Callback):
+    def __init__(self): super().__init__(); self.epochs = []
+    def on_epoch_begin(self, epoch, logs=None): self.epochs.append(epoch)
+
+def test_crashed_run_resumes_without_redoing_epochs(tmp_path):
+    cfg = TrainConfig(synthetic=48, preset="tiny", epochs=3, batch_size=8, split="random", val=0.25, patience=10, workers=1)
+    with pytest.raises(KeyboardInterrupt):
+        train(cfg, tmp_path / "run", callbacks=[Crash()], verbose=0)
+    assert (tmp_path / "run" / "backup").exists() and len(read_history(tmp_path / "run" / "history.csv")) == 1
+    counter = CountEpochs()
+    summary = train(cfg, tmp_path / "run", callbacks=[counter], verbose=0)
+    assert counter.epochs == [1, 2]                              # epoch 0 was not run again
+    assert [r["epoch"] for r in read_history(tmp_path / "run" / "history.csv")] == [0, 1, 2]
+    assert summary["resumed"] and summary["epochs_run"] == 3 and summary["run_dir"] == str(tmp_path / "run")
+    assert not (tmp_path / "run" / "backup").exists()
+
+def test_other_config_in_unfinished_run_is_refused(tmp_path):
+    cfg = TrainConfig(synthetic=48, preset="tiny", epochs=3, batch_size=8, split="random", val=0.25, workers=1)
+    with pytest.raises(KeyboardInterrupt):
+        train(cfg, tmp_path / "run", callbacks=[Crash()], verbose=0)
+    with pytest.raises(ValueError, match="unfinished run with another config"):
+        train(TrainConfig(**{**cfg.__dict__, "learning_rate": 0.1}), tmp_path / "run", verbose=0)
+
+class ScriptedValLoss(keras.callbacks.Callback):
+    "Replaces val_loss by a script (best at epoch 2 of 1-based numbering) and keeps each epoch's weights."
+    script = [1.0, 0.5, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2]
+    def __init__(self): super().__init__(); self.weights = []
+    def on_epoch_end(self, epoch, logs=None):
+        logs["val_loss"] = self.script[epoch]
+        self.weights.append([np.array(w) for w in self.model.get_weights()])
+
+def test_early_stopping_stops_and_restores_the_best_weights(tmp_path):
+    cfg = TrainConfig(synthetic=48, preset="tiny", epochs=8, patience=2, batch_size=8, split="random", val=0.25,
+                      learning_rate=1e-2, workers=1)
+    scripted = ScriptedValLoss()
+    summary = train(cfg, tmp_path / "run", callbacks=[scripted], verbose=0)
+    assert summary["epochs_run"] == 4 and summary["stopped_early"] and summary["best_epoch"] == 2
+    _, model, split, data = load_run(tmp_path / "run")
+    for saved, best, last in zip(model.get_weights(), scripted.weights[1], scripted.weights[3]):
+        np.testing.assert_array_equal(saved, best)
+    assert any(not np.array_equal(b, l) for b, l in zip(scripted.weights[1], scripted.weights[3]))  # training moved on
+    images, labels = load_pairs(data, split.test)
+    assert evaluate(model, images, labels) == json.loads((tmp_path / "run" / "report.json").read_text())
