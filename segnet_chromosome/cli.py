@@ -75,8 +75,9 @@ def cmd_train(args):
     cfg = TrainConfig.from_json(args.config) if args.config else TrainConfig()
     given = {k: getattr(args, k) for k in _TRAIN_FLAGS if getattr(args, k) is not None}
     if args.no_augment: given["augment"] = False
-    if sum(given.get(k) is not None for k in ("data", "metaphase")) > 1: raise ValueError("give at most one of --data and --metaphase")
-    if "synthetic" in given: given.update(data=None, metaphase=None)
+    if sum(k in given for k in ("data", "metaphase", "synthetic")) > 1:
+        raise ValueError("give at most one of --data, --metaphase and --synthetic")
+    if "synthetic" in given: given.update(data=None, metaphase=None)  # over a --config that names data
     cfg = TrainConfig(**{**cfg.__dict__, **given})
     summary = train(cfg, args.run_dir, resume=args.resume, overwrite=args.overwrite, verbose=2 if args.quiet else "auto")
     run_dir = Path(summary["run_dir"])

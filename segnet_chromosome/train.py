@@ -4,7 +4,7 @@
 
 # %% auto 0
 __all__ = ['TrainConfig', 'WeightedCrossentropy', 'DiceCrossentropy', 'median_frequency_weights', 'make_loss',
-           'RunDirectoryError', 'prepare_run_dir', 'run_data', 'make_split', 'model_geometry', 'to_model_size',
+           'RunDirectoryError', 'prepare_run_dir', 'run_data', 'make_split', 'size_multiple', 'to_model_size',
            'build_model', 'accelerator', 'read_history', 'best_epoch_index', 'ResumableEarlyStopping', 'train',
            'load_run']
 
@@ -155,7 +155,7 @@ def prepare_run_dir(run_dir, config, resume=False, overwrite=False):
 from .data import (open_pairs, pad_to_multiple, resize_pairs, save_pairs, split_like_seed,
                                     split_last_fraction, split_random, Split)
 from .generate import split_by_chromosome
-from .model import SegNet, SeedSegNet, PRESETS, _architecture
+from .model import SegNet, SeedSegNet, SEED_LAYOUT, _architecture
 
 def run_data(config, run_dir):
     "Path of the pair file of a run: `config.data`, or pairs generated into the run directory (once)."
@@ -182,14 +182,14 @@ def make_split(config, n, ids=None):
                          "(files from make-dataset do); use split='seed', 'last_fraction' or 'random'.")
     return split_by_chromosome(ids, test=config.test, val=config.val, seed=config.seed)
 
-def model_geometry(config):
-    "(input side multiple for padding, or the resize size) for the model of `config`."
-    depth = len(_architecture(config.preset, None, None)[0]) if config.model == "segnet" else 3
-    return 2 ** depth
+def size_multiple(config):
+    "2^depth for the model of `config`: each side of its input must be a multiple of it."
+    widths = _architecture(config.preset, None, None)[0] if config.model == "segnet" else SEED_LAYOUT["widths"]
+    return 2 ** len(widths)
 
 def to_model_size(config, images, labels):
     "Bring (N, H, W) pairs to the model's input size: pad to a multiple of 2^depth, or resize."
-    if config.geometry == "pad": return pad_to_multiple(images, labels, multiple=model_geometry(config))
+    if config.geometry == "pad": return pad_to_multiple(images, labels, multiple=size_multiple(config))
     return resize_pairs(images, labels, size=config.resize_to)
 
 def build_model(config, input_shape):
