@@ -6,7 +6,7 @@
 __all__ = ['cmd_info', 'cmd_make_dataset', 'cmd_train', 'cmd_evaluate', 'cmd_predict', 'cmd_plot', 'make_parser', 'main']
 
 # %% ../nbs/10_cli.ipynb
-import argparse, hashlib, json, sys
+import argparse, json, sys
 from pathlib import Path
 import numpy as np
 from .core import CLASS_NAMES
@@ -27,12 +27,6 @@ def cmd_info(args):
     return 0
 
 # %% ../nbs/10_cli.ipynb
-def _sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
-    return h.hexdigest()
-
 def cmd_make_dataset(args):
     "Write an HDF5 file of overlapping pairs, generated from a metaphase or synthetic."
     from segnet_chromosome import generate
@@ -57,8 +51,9 @@ def cmd_make_dataset(args):
     cy3 = generate.load_metaphase(cy3_path) if cy3_path else None
     chromosomes = generate.segment_chromosomes(dapi, cy3, zoom=args.zoom)
     print(f"{dapi_path}: {len(chromosomes)} chromosomes")
-    source = {"dapi": str(dapi_path), "dapi_sha256": _sha256(dapi_path)}
-    if cy3_path: source.update(cy3=str(cy3_path), cy3_sha256=_sha256(cy3_path))
+    from pooch import file_hash  # sha256
+    source = {"dapi": str(dapi_path), "dapi_sha256": file_hash(str(dapi_path))}
+    if cy3_path: source.update(cy3=str(cy3_path), cy3_sha256=file_hash(str(cy3_path)))
     stats = generate.make_overlap_dataset(chromosomes, out, n_pairs=args.n_pairs, seed=args.seed, min_overlap=args.min_overlap,
                                           overwrite=args.overwrite, progress=not args.quiet, source=source)
     print(f"wrote {stats['kept']} pairs to {out} ({stats['tried']} candidates tried)")
