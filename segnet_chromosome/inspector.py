@@ -11,16 +11,16 @@ from pathlib import Path
 import numpy as np
 import ipywidgets as widgets
 from PIL import Image
-from .core import CLASS_NAMES, check_images, check_labels, check_same_size
+from .core import CLASS_NAMES, check_labels, check_same_size
 from .visualize import overlay, error_map, image_scores, PALETTE
 from .evaluate import per_image_iou_dice, swap_aware
+from .data import _to_uint8_images
 
 # %% ../nbs/09_inspect.ipynb
 class ArraySource:
     "Pairs held in memory: images (N, H, W), labels (N, H, W), optional predictions (N, H, W)."
     def __init__(self, images, labels, pred=None):
-        images = check_images(images)
-        self.images = images if images.dtype == np.uint8 else np.round(np.clip(images, 0, 1) * 255).astype(np.uint8)
+        self.images = _to_uint8_images(images)   # uint8 as is; floats must lie in [0, 1]
         self.labels = check_labels(labels); check_same_size(self.images, self.labels)
         self.pred = None if pred is None else check_labels(pred, "pred")
     def __len__(self): return len(self.images)
