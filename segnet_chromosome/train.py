@@ -69,8 +69,10 @@ class TrainConfig:
     @classmethod
     def from_json(cls, path_or_text):
         "Read a config from a JSON file (or JSON text); unknown keys are an error, missing ones take defaults."
-        p = Path(str(path_or_text))
-        text = p.read_text() if not str(path_or_text).lstrip().startswith("{") and p.exists() else str(path_or_text)
+        text = str(path_or_text)
+        if not text.lstrip().startswith("{"):
+            if not Path(text).exists(): raise FileNotFoundError(f"No such config file: {text}")
+            text = Path(text).read_text()
         d = json.loads(text)
         unknown = set(d) - {f.name for f in dataclasses.fields(cls)}
         if unknown: raise ValueError(f"unknown TrainConfig fields {sorted(unknown)}; known: {[f.name for f in dataclasses.fields(cls)]}")
