@@ -5,11 +5,11 @@
 # %% auto 0
 __all__ = ['TrainConfig', 'WeightedCrossentropy', 'DiceCrossentropy', 'median_frequency_weights', 'make_loss',
            'RunDirectoryError', 'prepare_run_dir', 'run_data', 'make_split', 'size_multiple', 'to_model_size',
-           'build_model', 'accelerator', 'read_history', 'best_epoch_index', 'ResumableEarlyStopping', 'train',
-           'load_run']
+           'build_model', 'accelerator', 'read_history', 'best_epoch_index', 'ResumableEarlyStopping', 'read_split',
+           'train', 'load_run']
 
 # %% ../nbs/07_train.ipynb
-import dataclasses, json, os, shutil, time
+import contextlib, dataclasses, json, os, shutil, time
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import numpy as np
@@ -251,6 +251,10 @@ from .pipeline import PairSequence
 from .evaluate import evaluate, write_report
 from .model import load_model
 
+def read_split(path):
+    "The `Split` saved by `train` as split.npz."
+    return Split(**{k: v for k, v in np.load(path).items()})
+
 def _verbose(verbose):
     if verbose != "auto": return verbose
     import sys
@@ -273,7 +277,7 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
     pairs = open_pairs(data_path)
     split_file = run_dir / "split.npz"
     if split_file.exists():
-        split = Split(**{k: v for k, v in np.load(split_file).items()})
+        split = read_split(split_file)
     else:
         split = make_split(config, len(pairs), pairs.chromosome_ids)
         np.savez(split_file, **split._asdict())
@@ -296,7 +300,7 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
         if acc["backend"] == "tensorflow" and acc["gpus"] > 1:
             import tensorflow as tf
             scope = tf.distribute.MirroredStrategy().scope()
-        with scope or _nullcontext():
+        with scope or contextlib.nullcontext():
             model = build_model(config, x.shape[1:] + (1,))
             model.compile(keras.optimizers.Adam(config.learning_rate), make_loss(config.loss, y[split.train]),
                           metrics=["accuracy"], jit_compile=jit)
@@ -329,10 +333,6 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
     (run_dir / "run.json").write_text(json.dumps(summary, indent=2))
     return summary
 
-class _nullcontext:
-    def __enter__(self): return self
-    def __exit__(self, *a): return False
-
 # %% ../nbs/07_train.ipynb
 def load_run(run_dir):
     "(config, model, split, data_path) of the run in `run_dir`."
@@ -342,5 +342,5 @@ def load_run(run_dir):
     config = TrainConfig.from_json(run_dir / "config.json")
     if not (run_dir / "model.keras").exists():
         raise FileNotFoundError(f"{run_dir} has no model.keras yet: no epoch of this run has finished.")
-    split = Split(**{k: v for k, v in np.load(run_dir / "split.npz").items()})
+    split = read_split(run_dir / "split.npz")
     return config, load_model(run_dir / "model.keras", compile=False), split, Path(config.data) if config.data else run_dir / "pairs.h5"
