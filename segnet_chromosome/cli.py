@@ -67,7 +67,9 @@ _TRAIN_FLAGS = dict(data=str, metaphase=str, n_pairs=int, synthetic=int, geometr
 def cmd_train(args):
     "Train a model as configured by --config and the flags; print where the run went and its test report."
     from segnet_chromosome.train import TrainConfig, train
-    cfg = TrainConfig.from_json(args.config) if args.config else TrainConfig()
+    saved = Path(args.run_dir) / "config.json"
+    base = args.config or (saved if args.resume and saved.exists() else None)  # --resume goes on with the run's own config
+    cfg = TrainConfig.from_json(base) if base else TrainConfig()
     given = {k: getattr(args, k) for k in _TRAIN_FLAGS if getattr(args, k) is not None}
     if args.no_augment: given["augment"] = False
     if sum(k in given for k in ("data", "metaphase", "synthetic")) > 1:
@@ -203,7 +205,8 @@ def make_parser():
     s.add_argument("--loss", choices=["crossentropy", "weighted_crossentropy", "dice_crossentropy"])
     s.add_argument("--geometry", choices=["pad", "resize"]); s.add_argument("--mixed-precision", choices=["auto", "off", "mixed_float16", "mixed_bfloat16"])
     s.add_argument("--seed", type=int); s.add_argument("--no-augment", action="store_true")
-    s.add_argument("--resume", action="store_true", help="return a finished run in --run-dir instead of starting a new one")
+    s.add_argument("--resume", action="store_true", help="go on with the run in --run-dir, from its config.json: finish it if it was cut off, "
+                   "continue it if it hit its epoch cap and --epochs is raised, else return it as it is")
     s.add_argument("--overwrite", action="store_true", help="replace the run in --run-dir")
     s.add_argument("--quiet", action="store_true", help="one line per epoch instead of a progress bar")
     s.set_defaults(func=cmd_train)

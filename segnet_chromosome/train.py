@@ -126,8 +126,16 @@ class RunDirectoryError(ValueError): pass
 
 def _finished(d): return (d / "run.json").exists() and json.loads((d / "run.json").read_text()).get("finished", False)
 
+def _can_continue(run_dir, config):
+    "Whether `config` asks a finished run to go on: it hit its epoch cap, and only `epochs` is raised."
+    run, old = json.loads((run_dir / "run.json").read_text()), TrainConfig.from_json(run_dir / "config.json")
+    return (not run.get("stopped_early", True) and config.epochs > run.get("epochs_run", config.epochs)
+            and asdict(old) | {"epochs": config.epochs} == asdict(config))
+
 def prepare_run_dir(run_dir, config, resume=False, overwrite=False):
-    """Decide where a run goes; returns (run_dir, state) with state "new", "resume" or "finished".
+    """Decide where a run goes; returns (run_dir, state) with state "new", "resume", "continue" or "finished".
+
+    "continue": `resume` on a finished run that stopped at its epoch cap, with `config.epochs` raised (the only change).
 
     Never deletes a finished run unless `overwrite`; never touches a directory that is not a run."""
     run_dir = Path(run_dir)
@@ -137,6 +145,9 @@ def prepare_run_dir(run_dir, config, resume=False, overwrite=False):
         if overwrite:
             shutil.rmtree(run_dir)
         elif _finished(run_dir):
+            if resume and _can_continue(run_dir, config):
+                config.to_json(run_dir / "config.json")
+                return run_dir, "continue"
             if resume: return run_dir, "finished"
             k = 2
             while Path(f"{run_dir}-{k}").exists(): k += 1
@@ -289,10 +300,11 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
     policy = {"auto": "mixed_float16" if acc["gpus"] else "float32", "off": "float32"}.get(config.mixed_precision, config.mixed_precision)
     jit = {"on": True, "off": False}.get(config.xla, bool(acc["gpus"]) or acc["backend"] == "jax")
     history_path, backup = run_dir / "history.csv", run_dir / "backup"
-    done = json.loads((backup / "training_metadata.json").read_text())["epoch"] if (backup / "training_metadata.json").exists() else 0
+    if (backup / "training_metadata.json").exists(): done = json.loads((backup / "training_metadata.json").read_text())["epoch"]
+    else: done = len(read_history(history_path)) if state == "continue" else 0
     prior = [r for r in read_history(history_path) if r["epoch"] < done]
     _write_history(history_path, prior)
-    if state == "resume": print(f"resuming {run_dir} after epoch {done}")
+    if state in ("resume", "continue"): print(f"{'continuing' if state == 'continue' else 'resuming'} {run_dir} after epoch {done}")
     old_policy = keras.mixed_precision.global_policy().name
     keras.mixed_precision.set_dtype_policy(policy)
     try:
@@ -304,6 +316,9 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
             model = build_model(config, x.shape[1:] + (1,))
             model.compile(keras.optimizers.Adam(config.learning_rate), make_loss(config.loss, y[split.train]),
                           metrics=["accuracy"], jit_compile=jit)
+            if state == "continue" and not (backup / "training_metadata.json").exists():
+                model.optimizer.build(model.trainable_variables)
+                model.load_weights(run_dir / "model.keras")  # weights and optimizer state of the model the run ended with
         train_seq = PairSequence(x[split.train], y[split.train], config.batch_size, shuffle=True, augment=config.augment,
                                  seed=config.seed, workers=config.workers)
         val_seq = PairSequence(x[split.val], y[split.val], config.batch_size, workers=config.workers) if len(split.val) else None
@@ -314,7 +329,7 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
                ResumableEarlyStopping(prior, monitor=config.monitor, patience=config.patience, min_delta=config.min_delta,
                                       restore_best_weights=True, verbose=1),
                keras.callbacks.BackupAndRestore(str(backup))]  # last: an epoch is backed up once it is logged
-        model.fit(train_seq, validation_data=val_seq, epochs=config.epochs, callbacks=[*callbacks, *own],
+        model.fit(train_seq, validation_data=val_seq, epochs=config.epochs, initial_epoch=done, callbacks=[*callbacks, *own],
                   shuffle=False, verbose=_verbose(verbose))
     finally:
         keras.mixed_precision.set_dtype_policy(old_policy)
@@ -325,7 +340,7 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
     monitored = [r.get(config.monitor, np.nan) for r in history]
     summary = dict(finished=True, run_dir=str(run_dir), data=str(data_path), epochs_run=len(history),
                    best_epoch=best_epoch_index(monitored, config.monitor) + 1 if history else None,
-                   stopped_early=len(history) < config.epochs, resumed=state == "resume",
+                   stopped_early=len(history) < config.epochs, resumed=state in ("resume", "continue"),
                    wall_time_s=round(previous.get("wall_time_s", 0) + time.time() - started, 1),
                    n_train=len(split.train), n_val=len(split.val), n_test=len(split.test),
                    policy=policy, xla=jit, parameters=best.count_params(), **acc,

@@ -94,3 +94,33 @@ def test_early_stopping_stops_and_restores_the_best_weights(tmp_path):
     assert any(not np.array_equal(b, l) for b, l in zip(scripted.weights[1], scripted.weights[3]))  # training moved on
     images, labels = load_pairs(data, split.test)
     assert evaluate(model, images, labels) == json.loads((tmp_path / "run" / "report.json").read_text())
+
+class CrashAt(keras.callbacks.Callback):
+    "Kills training as epoch `epoch` (0-based) begins."
+    def __init__(self, epoch): super().__init__(); self.epoch = epoch
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch: raise KeyboardInterrupt("simulated crash")
+
+def test_capped_run_continues_with_more_epochs(tmp_path):
+    run = tmp_path / "run"
+    assert cli("train", *TINY, "--epochs", 1, "--run-dir", run).returncode == 0
+    first = read_history(run / "history.csv")
+    r = cli("train", "--run-dir", run, "--resume", "--epochs", 2, "--quiet")  # the run's own config, more epochs
+    assert r.returncode == 0 and f"continuing {run} after epoch 1" in r.stdout, r.stderr[-3000:]
+    history = read_history(run / "history.csv")
+    assert [h["epoch"] for h in history] == [0, 1] and history[0] == first[0]
+    summary = json.loads((run / "run.json").read_text())
+    assert (summary["epochs_run"], summary["resumed"]) == (2, True) and not (tmp_path / "run-2").exists()
+    # cut off while continuing: run.json still holds the finished 2-epoch run, and --resume finishes it from its backup
+    cfg = TrainConfig.from_json(run / "config.json")
+    cfg.epochs = 5
+    with pytest.raises(KeyboardInterrupt):
+        train(cfg, run, resume=True, callbacks=[CrashAt(3)], verbose=0)
+    assert json.loads((run / "run.json").read_text())["epochs_run"] == 2 and (run / "backup").exists()
+    counter = CountEpochs()
+    summary = train(cfg, run, resume=True, callbacks=[counter], verbose=0)
+    assert counter.epochs == [3, 4] and summary["epochs_run"] == 5
+    assert [h["epoch"] for h in read_history(run / "history.csv")] == [0, 1, 2, 3, 4]
+    # asked with another config, the finished run is returned as it is
+    cfg.learning_rate = 0.1
+    assert train(cfg, run, resume=True, verbose=0) == summary
