@@ -300,9 +300,10 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
     policy = {"auto": "mixed_float16" if acc["gpus"] else "float32", "off": "float32"}.get(config.mixed_precision, config.mixed_precision)
     jit = {"on": True, "off": False}.get(config.xla, bool(acc["gpus"]) or acc["backend"] == "jax")
     history_path, backup = run_dir / "history.csv", run_dir / "backup"
-    if (backup / "training_metadata.json").exists(): done = json.loads((backup / "training_metadata.json").read_text())["epoch"]
-    else: done = len(read_history(history_path)) if state == "continue" else 0
-    prior = [r for r in read_history(history_path) if r["epoch"] < done]
+    backed_up, logged = (backup / "training_metadata.json").exists(), read_history(history_path)
+    if backed_up: done = json.loads((backup / "training_metadata.json").read_text())["epoch"]
+    else: done = len(logged) if state == "continue" else 0
+    prior = [r for r in logged if r["epoch"] < done]
     _write_history(history_path, prior)
     if state in ("resume", "continue"): print(f"{'continuing' if state == 'continue' else 'resuming'} {run_dir} after epoch {done}")
     old_policy = keras.mixed_precision.global_policy().name
@@ -316,7 +317,7 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
             model = build_model(config, x.shape[1:] + (1,))
             model.compile(keras.optimizers.Adam(config.learning_rate), make_loss(config.loss, y[split.train]),
                           metrics=["accuracy"], jit_compile=jit)
-            if state == "continue" and not (backup / "training_metadata.json").exists():
+            if state == "continue" and not backed_up:
                 model.optimizer.build(model.trainable_variables)
                 model.load_weights(run_dir / "model.keras")  # weights and optimizer state of the model the run ended with
         train_seq = PairSequence(x[split.train], y[split.train], config.batch_size, shuffle=True, augment=config.augment,

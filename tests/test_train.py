@@ -47,9 +47,10 @@ def test_finished_run_is_never_overwritten(tmp_path):
     assert r.returncode == 2 and "not a run directory" in r.stderr and (tmp_path / "mine" / "thesis.tex").exists()
 
 class Crash(keras.callbacks.Callback):
-    "Kills training as the second epoch begins, after the first was logged and backed up."
+    "Kills training as epoch `epoch` (0-based) begins, after the ones before it were logged and backed up."
+    def __init__(self, epoch=1): super().__init__(); self.epoch = epoch
     def on_epoch_begin(self, epoch, logs=None):
-        if epoch == 1: raise KeyboardInterrupt("simulated crash")
+        if epoch == self.epoch: raise KeyboardInterrupt("simulated crash")
 
 class CountEpochs(keras.callbacks.Callback):
     def __init__(self): super().__init__(); self.epochs = []
@@ -95,12 +96,6 @@ def test_early_stopping_stops_and_restores_the_best_weights(tmp_path):
     images, labels = load_pairs(data, split.test)
     assert evaluate(model, images, labels) == json.loads((tmp_path / "run" / "report.json").read_text())
 
-class CrashAt(keras.callbacks.Callback):
-    "Kills training as epoch `epoch` (0-based) begins."
-    def __init__(self, epoch): super().__init__(); self.epoch = epoch
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.epoch: raise KeyboardInterrupt("simulated crash")
-
 def test_capped_run_continues_with_more_epochs(tmp_path):
     run = tmp_path / "run"
     assert cli("train", *TINY, "--epochs", 1, "--run-dir", run).returncode == 0
@@ -115,7 +110,7 @@ def test_capped_run_continues_with_more_epochs(tmp_path):
     cfg = TrainConfig.from_json(run / "config.json")
     cfg.epochs = 5
     with pytest.raises(KeyboardInterrupt):
-        train(cfg, run, resume=True, callbacks=[CrashAt(3)], verbose=0)
+        train(cfg, run, resume=True, callbacks=[Crash(3)], verbose=0)
     assert json.loads((run / "run.json").read_text())["epochs_run"] == 2 and (run / "backup").exists()
     counter = CountEpochs()
     summary = train(cfg, run, resume=True, callbacks=[counter], verbose=0)
