@@ -21,9 +21,11 @@ class PairSequence(keras.utils.PyDataset):
     """Batches of (x (B, H, W, 1) float32 in [0, 1], y (B, H, W) int32) from images (N, H, W) and labels (N, H, W).
 
     `shuffle` reshuffles every epoch from `seed`; `augment` applies a random symmetry of the square (flips only
-    for non-square images) to each image and its labels. `workers > 1` prefetches batches in threads."""
+    for non-square images) to each image and its labels. `workers > 1` prefetches batches in threads.
+    `start_epoch` skips the orders and augmentations of that many epochs, so that a run resumed after
+    `start_epoch` epochs sees the batches an uninterrupted run would have seen."""
     def __init__(self, images, labels, batch_size=32, shuffle=False, augment=False, seed=0,
-                 workers=2, max_queue_size=8, drop_remainder=False):
+                 workers=2, max_queue_size=8, drop_remainder=False, start_epoch=0):
         super().__init__(workers=workers, use_multiprocessing=False, max_queue_size=max_queue_size)
         images = check_images(images)
         labels = check_labels(labels)
@@ -40,7 +42,8 @@ class PairSequence(keras.utils.PyDataset):
         self.drop_remainder = drop_remainder
         # all 8 symmetries for square images; for others only those that keep the shape
         self.symmetries = np.arange(8) if images.shape[1] == images.shape[2] else np.array([0, 2, 4, 6])
-        self.epoch = -1
+        if start_epoch < 0: raise ValueError(f"start_epoch must be 0 or more, got {start_epoch}")
+        self.epoch = start_epoch - 1
         self.on_epoch_begin()
 
     def on_epoch_begin(self):

@@ -321,7 +321,7 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
                 model.optimizer.build(model.trainable_variables)
                 model.load_weights(run_dir / "model.keras")  # weights and optimizer state of the model the run ended with
         train_seq = PairSequence(x[split.train], y[split.train], config.batch_size, shuffle=True, augment=config.augment,
-                                 seed=config.seed, workers=config.workers)
+                                 seed=config.seed, workers=config.workers, start_epoch=done)
         val_seq = PairSequence(x[split.val], y[split.val], config.batch_size, workers=config.workers) if len(split.val) else None
         best_so_far = [r[config.monitor] for r in prior if config.monitor in r]
         own = [keras.callbacks.CSVLogger(str(history_path), append=True),

@@ -138,7 +138,7 @@ def plot_history(history, monitor="val_loss", path=None):
     for ax, m in zip(axs[0], metrics):
         ax.plot(epochs, [r[m] for r in rows], "o-", ms=3, label=f"training {m}")
         if f"val_{m}" in rows[0]: ax.plot(epochs, [r[f"val_{m}"] for r in rows], "o-", ms=3, label=f"validation {m}")
-        if best is not None: ax.axvline(best, color="grey", ls="--", lw=1, label=f"best epoch {best} (restored)")
+        if best is not None: ax.axvline(best, color="grey", ls="--", lw=1, label=f"best {monitor}: epoch {best}")
         ax.set_xlabel("epoch"); ax.set_ylabel(m); ax.legend(fontsize=7); ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     fig.tight_layout()
