@@ -42,27 +42,40 @@ def cmd_make_dataset(args):
         print(f"wrote {len(images)} synthetic pairs to {out}")
         return 0
     if args.metaphase:
-        dapi_path, cy3_path = Path(args.metaphase), Path(args.cy3) if args.cy3 else None
+        paths = [q for p in args.metaphase for q in (sorted(Path(p).glob("*.tif")) if Path(p).is_dir() else [Path(p)])]
+        if not paths: raise FileNotFoundError(f"no .tif image in {args.metaphase}")
+        cy3_path = Path(args.cy3) if args.cy3 else None
     else:
         from segnet_chromosome.download import fetch_metaphase
-        paths = fetch_metaphase()
-        dapi_path, cy3_path = paths["dapi"], paths["cy3"]
-    dapi = generate.load_metaphase(dapi_path)
+        fetched = fetch_metaphase()
+        paths, cy3_path = [fetched["dapi"]], fetched["cy3"]
+    if cy3_path and len(paths) > 1: raise ValueError("--cy3 goes with a single --metaphase image")
+    slides = [generate.load_metaphase(p) for p in paths]  # refuses a missing or unreadable image before anything is done
     cy3 = generate.load_metaphase(cy3_path) if cy3_path else None
-    chromosomes = generate.segment_chromosomes(dapi, cy3, zoom=args.zoom)
-    print(f"{dapi_path}: {len(chromosomes)} chromosomes")
     from pooch import file_hash  # sha256
-    source = {"dapi": str(dapi_path), "dapi_sha256": file_hash(str(dapi_path))}
+    source = {"metaphases": [str(p) for p in paths], "sha256": [file_hash(str(p)) for p in paths]}
     if cy3_path: source.update(cy3=str(cy3_path), cy3_sha256=file_hash(str(cy3_path)))
+    if args.recipe == "deepfish-13434":
+        if cy3 is None or len(paths) != 1: raise ValueError("--recipe deepfish-13434 needs one --metaphase (DAPI.tif) and its --cy3 (Cy3.tif)")
+        chromosomes = generate.deepfish_chromosomes(slides[0], cy3)
+        images, labels, ids, counts = generate.deepfish_pairs(chromosomes, overlap=args.overlap)
+        save_pairs(out, images, labels, ids=ids, overwrite=args.overwrite, attrs={"generation": json.dumps(dict(recipe=args.recipe, source=source, **counts))})
+        print(f"wrote {len(images)} pairs of {len(chromosomes)} chromosomes to {out} (DeepFISH recipe: {counts})")
+        return 0
+    chromosomes = []
+    for k, (path, slide) in enumerate(zip(paths, slides)):
+        found = generate.segment_chromosomes(slide, cy3, zoom=args.zoom, metaphase=k)
+        print(f"{path}: {len(found)} single chromosomes (" + ", ".join(f"{v} {n}" for n, v in found.counts.items() if v) + ")")
+        chromosomes += found
     stats = generate.make_overlap_dataset(chromosomes, out, n_pairs=args.n_pairs, seed=args.seed, min_overlap=args.min_overlap,
-                                          overwrite=args.overwrite, progress=not args.quiet, source=source)
+                                          overwrite=args.overwrite, progress=not args.quiet, source=source, overlap=args.overlap)
     print(f"wrote {stats['kept']} pairs to {out} ({stats['tried']} candidates tried)")
     return 0
 
 # %% ../nbs/10_cli.ipynb
-_TRAIN_FLAGS = dict(data=str, metaphase=str, n_pairs=int, synthetic=int, geometry=str, split=str, test=float, val=float,
-                    model=str, preset=str, dropout=float, learning_rate=float, batch_size=int, epochs=int, patience=int,
-                    loss=str, mixed_precision=str, seed=int)
+_TRAIN_FLAGS = dict(data=str, metaphase=list, cy3=str, recipe=str, overlap=str, n_pairs=int, synthetic=int, geometry=str,
+                    split=str, test=float, val=float, held_out=list, model=str, preset=str, dropout=float, learning_rate=float,
+                    batch_size=int, epochs=int, patience=int, loss=str, lr_schedule=str, mixed_precision=str, seed=int)
 
 def cmd_train(args):
     "Train a model as configured by --config and the flags; print where the run went and its test report."
@@ -72,6 +85,7 @@ def cmd_train(args):
     cfg = TrainConfig.from_json(base) if base else TrainConfig()
     given = {k: getattr(args, k) for k in _TRAIN_FLAGS if getattr(args, k) is not None}
     if args.no_augment: given["augment"] = False
+    if args.online: given["online"] = True
     if sum(k in given for k in ("data", "metaphase", "synthetic")) > 1:
         raise ValueError("give at most one of --data, --metaphase and --synthetic")
     if "synthetic" in given: given.update(data=None, metaphase=None)  # over a --config that names data
@@ -96,11 +110,11 @@ def cmd_evaluate(args):
     config, model, split, data = load_run(args.run_dir)
     if args.data:
         images, labels = load_pairs(args.data, clean_labels=config.clean_labels)
-        name, title = f"evaluation-{Path(args.data).stem}", f"All {len(images)} pairs of {args.data}"
+        name, title = f"evaluation-{Path(args.data).stem}" + ("-tta" if args.tta else ""), f"All {len(images)} pairs of {args.data}"
     else:
         images, labels = load_pairs(data, split.test, clean_labels=config.clean_labels)
-        name, title = "evaluation-test", f"Test split of {data}"
-    report = evaluate(model, images, labels, geometry=config.geometry, batch_size=config.batch_size)
+        name, title = "evaluation-test" + ("-tta" if args.tta else ""), f"Test split of {data}" + (" (test-time augmentation)" if args.tta else "")
+    report = evaluate(model, images, labels, geometry=config.geometry, batch_size=config.batch_size, tta=args.tta)
     _free_path(Path(args.run_dir) / f"{name}.json", args.overwrite)
     paths = write_report(report, args.run_dir, name)
     print(report_markdown(report, title))
@@ -141,7 +155,7 @@ def cmd_predict(args):
     if out.exists() and any(out.iterdir()) and not args.overwrite:
         raise FileExistsError(f"{out} exists and is not empty; choose another --out or pass --overwrite.")
     out.mkdir(parents=True, exist_ok=True)
-    pred = predict_labels(model, images, geometry=config.geometry, batch_size=config.batch_size)
+    pred = predict_labels(model, images, geometry=config.geometry, batch_size=config.batch_size, tta=args.tta)
     save_pairs(out / "labels.h5", images, pred, overwrite=True)
     n_png = min(len(pred), args.max_png)
     for i in range(n_png):
@@ -180,8 +194,10 @@ def make_parser():
     s.add_argument("--json", action="store_true", help="print a JSON object instead of a table")
     s.set_defaults(func=cmd_info)
     s = sub.add_parser("make-dataset", help="generate overlapping pairs from a metaphase image, or synthetic pairs")
-    s.add_argument("--metaphase", help="grey metaphase image (DAPI channel); default: fetch_metaphase()")
-    s.add_argument("--cy3", help="its second channel (optional)")
+    s.add_argument("--metaphase", nargs="+", help="grey metaphase image(s) (DAPI channel) or folder(s) of them; default: fetch_metaphase()")
+    s.add_argument("--cy3", help="the telomere channel of a single --metaphase; it enters the grey image")
+    s.add_argument("--recipe", choices=["all", "deepfish-13434"], default="all", help="all single chromosomes, random angles and shifts (default), or the public set's recipe")
+    s.add_argument("--overlap", choices=["add", "opaque"], default="add", help="overlap intensity: the sum (default) or the brighter chromosome")
     s.add_argument("--synthetic", type=int, metavar="N", help="make N synthetic pairs instead (no input file)")
     s.add_argument("--out", required=True, help="HDF5 file to write")
     s.add_argument("--n-pairs", type=int, default=10_000, help="pairs to generate from the metaphase (default 10000)")
@@ -195,15 +211,19 @@ def make_parser():
     s = sub.add_parser("train", help="train a SegNet (offline on synthetic pairs when no data is given)")
     s.add_argument("--config", help="a config.json to start from (flags given override it)")
     s.add_argument("--run-dir", default="runs/run", help="where the run goes (default runs/run)")
-    s.add_argument("--data", help="HDF5 file of pairs"); s.add_argument("--metaphase", help="generate pairs from this DAPI image first")
+    s.add_argument("--data", help="HDF5 file of pairs"); s.add_argument("--metaphase", nargs="+", help="generate pairs from these DAPI image(s) first")
+    s.add_argument("--cy3", help="telomere channel of a single --metaphase"); s.add_argument("--recipe", choices=["all", "deepfish-13434"])
+    s.add_argument("--overlap", choices=["add", "opaque"]); s.add_argument("--online", action="store_true", help="fresh pairs of the training chromosomes every epoch (needs --metaphase)")
     s.add_argument("--synthetic", type=int, metavar="N", help="train on N synthetic pairs (the default, 2000)")
     s.add_argument("--n-pairs", type=int, help="pairs to generate from --metaphase (10000)")
     s.add_argument("--preset", help="vgg16, small (default) or tiny"); s.add_argument("--model", choices=["segnet", "seed_segnet"])
     s.add_argument("--epochs", type=int); s.add_argument("--batch-size", type=int); s.add_argument("--learning-rate", "--lr", type=float)
     s.add_argument("--patience", type=int); s.add_argument("--dropout", type=float)
-    s.add_argument("--split", choices=["seed", "last_fraction", "random", "chromosome"]); s.add_argument("--test", type=float); s.add_argument("--val", type=float)
-    s.add_argument("--loss", choices=["crossentropy", "weighted_crossentropy", "dice_crossentropy"])
-    s.add_argument("--geometry", choices=["pad", "resize"]); s.add_argument("--mixed-precision", choices=["auto", "off", "mixed_float16", "mixed_bfloat16"])
+    s.add_argument("--split", choices=["seed", "last_fraction", "random", "chromosome", "metaphase"])
+    s.add_argument("--held-out", nargs="+", type=int, help="metaphase indices (order of --metaphase) to test on with --split metaphase"); s.add_argument("--test", type=float); s.add_argument("--val", type=float)
+    s.add_argument("--loss", choices=["crossentropy", "weighted_crossentropy", "dice_crossentropy", "swap_crossentropy"])
+    s.add_argument("--lr-schedule", choices=["constant", "plateau", "cosine"])
+    s.add_argument("--geometry", choices=["pad", "resize"]); s.add_argument("--mixed-precision", choices=["off", "mixed_float16", "mixed_bfloat16", "auto"])
     s.add_argument("--seed", type=int); s.add_argument("--no-augment", action="store_true")
     s.add_argument("--resume", action="store_true", help="go on with the run in --run-dir, from its config.json: finish it if it was cut off, "
                    "continue it if it hit its epoch cap and --epochs is raised, else return it as it is")
@@ -213,12 +233,14 @@ def make_parser():
 
     s = sub.add_parser("evaluate", help="score a run's model on its test split or on --data")
     s.add_argument("run_dir"); s.add_argument("--data", help="evaluate on every pair of this HDF5 file instead")
+    s.add_argument("--tta", action="store_true", help="test-time augmentation: average the 8 symmetries (8 times slower)")
     s.add_argument("--overwrite", action="store_true"); s.set_defaults(func=cmd_evaluate)
 
     s = sub.add_parser("predict", help="predict label maps for an HDF5 file or an image")
     s.add_argument("run_dir"); s.add_argument("input", help="HDF5 file of pairs, or one grey image (PNG, TIFF)")
     s.add_argument("--out", required=True, help="folder for labels.h5 and the PNG maps")
     s.add_argument("--max-png", type=int, default=100, help="PNG maps to write at most (default 100)")
+    s.add_argument("--tta", action="store_true", help="test-time augmentation: average the 8 symmetries")
     s.add_argument("--overwrite", action="store_true"); s.set_defaults(func=cmd_predict)
 
     s = sub.add_parser("plot", help="write a run's figures as PNG (curves, confusion matrix, worst/best pairs)")

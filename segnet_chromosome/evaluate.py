@@ -4,14 +4,15 @@
 
 # %% auto 0
 __all__ = ['confusion_matrix', 'iou_dice', 'per_image_iou_dice', 'swap_chromosomes', 'swap_aware', 'score_predictions',
-           'predict_labels', 'evaluate', 'report_markdown', 'write_report']
+           'align_chromosomes', 'predict_probabilities', 'predict_labels', 'evaluate', 'report_markdown',
+           'write_report']
 
 # %% ../nbs/06_evaluate.ipynb
 import json, warnings
 from pathlib import Path
 import numpy as np
 from .core import CLASS_NAMES, N_CLASSES, check_labels, check_images, check_same_size
-from .data import pad_to_multiple, crop_to, resize_pairs, resize_labels
+from .data import pad_to_multiple, crop_to, resize_pairs, resize_labels, dihedral, undo_dihedral
 
 # %% ../nbs/06_evaluate.ipynb
 def confusion_matrix(truth, pred, n_classes=N_CLASSES):
@@ -78,8 +79,32 @@ def score_predictions(truth, pred):
                                 pixel_accuracy=float((truth == fixed).mean()), swapped_fraction=float(used.mean())))
 
 # %% ../nbs/06_evaluate.ipynb
-def predict_labels(model, images, geometry="pad", batch_size=32):
-    "Label maps (N, H, W) uint8 for grey `images` (N, H, W) in [0, 1] or uint8, at the images' own size."
+def align_chromosomes(probs, reference):
+    "Exchange channels 1 and 2 (A and B) of the images of `probs` (N, H, W, 4) that agree better with `reference` so."
+    same = (probs[..., 1] * reference[..., 1] + probs[..., 2] * reference[..., 2]).sum((1, 2))
+    crossed = (probs[..., 2] * reference[..., 1] + probs[..., 1] * reference[..., 2]).sum((1, 2))
+    swap = crossed > same
+    probs = probs.copy()
+    probs[swap] = probs[swap][..., [0, 2, 1, 3]]
+    return probs
+
+def predict_probabilities(model, x, tta=False):
+    "Class probabilities (N, H, W, 4) of `model` for a batch `x` (N, H, W) float32 at its input size; `tta` averages the symmetries."
+    predict = lambda batch: np.asarray(model.predict_on_batch(batch[..., None].astype(np.float32)), np.float32)
+    p0 = predict(x)
+    if not tta: return p0
+    ks = range(8) if x.shape[1] == x.shape[2] else (0, 2, 4, 6)  # a non-square input keeps its shape under flips only
+    total = p0.copy()
+    for k in ks:
+        if k == 0: continue
+        total += align_chromosomes(undo_dihedral(predict(np.ascontiguousarray(dihedral(x, k))), k, (1, 2)), p0)
+    return total / len(ks)
+
+def predict_labels(model, images, geometry="pad", batch_size=32, tta=False):
+    """Label maps (N, H, W) uint8 for grey `images` (N, H, W) in [0, 1] or uint8, at the images' own size.
+
+    `tta=True`: test-time augmentation, the mean of the predictions for the 8 symmetries of the square (each turned
+    back, A and B aligned with the plain prediction's), at 8 times the cost."""
     images = check_images(images)
     if images.dtype == np.uint8: images = images.astype(np.float32) / 255
     h, w = images.shape[1:3]
@@ -93,14 +118,14 @@ def predict_labels(model, images, geometry="pad", batch_size=32):
         raise ValueError(f"geometry must be 'pad' or 'resize', got {geometry!r}")
     out = np.empty((len(x), H, W), np.uint8)
     for s in range(0, len(x), batch_size):
-        out[s:s + batch_size] = np.asarray(model.predict_on_batch(x[s:s + batch_size, ..., None].astype(np.float32))).argmax(-1)
+        out[s:s + batch_size] = predict_probabilities(model, x[s:s + batch_size], tta).argmax(-1)
     return crop_to(out, (h, w)) if geometry == "pad" else resize_labels(out, (h, w))
 
-def evaluate(model, images, labels, geometry="pad", batch_size=32):
+def evaluate(model, images, labels, geometry="pad", batch_size=32, tta=False):
     "Predict `images` (N, H, W) with `model` and score against `labels` (N, H, W) on the original pixels; returns the report dict."
     labels = check_labels(labels)
     check_same_size(check_images(images), labels)
-    return score_predictions(labels, predict_labels(model, images, geometry, batch_size))
+    return score_predictions(labels, predict_labels(model, images, geometry, batch_size, tta))
 
 # %% ../nbs/06_evaluate.ipynb
 def _pct(v): return "-" if v is None else f"{100 * v:.1f}"

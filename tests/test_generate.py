@@ -18,7 +18,7 @@ def generated(shared_data, tmp_path_factory):
 
 def test_segmentation_finds_a_human_metaphase(shared_data):
     chromosomes = segment_chromosomes(load_metaphase(shared_data / "DAPI.tif"))
-    assert 40 <= len(chromosomes) <= 50
+    assert len(chromosomes) == 46 and chromosomes.counts["single"] == 46
     assert all(c.image.dtype == np.uint8 and c.mask.shape == c.image.shape and c.area >= 30 for c in chromosomes)
 
 def test_generated_set_loads_and_every_pair_overlaps(generated, shared_data):
@@ -29,12 +29,12 @@ def test_generated_set_loads_and_every_pair_overlaps(generated, shared_data):
     assert set(np.unique(labels)) == {0, 1, 2, 3}
     assert all((lab == 3).any() and (lab == 1).any() and (lab == 2).any() for lab in labels)
     attrs = json.loads(open_pairs(out).attrs["generation"])
-    assert attrs["seed"] == 7 and attrs["source"]["dapi_sha256"] == METAPHASE_FILES["dapi"][2].split(":")[1]
+    assert attrs["seed"] == 7 and attrs["source"]["sha256"] == [METAPHASE_FILES["dapi"][2].split(":")[1]]
 
 def test_same_seed_same_bytes_other_seed_other_data(generated, shared_data, tmp_path):
     out, _ = generated
     for seed, same in [(7, True), (8, False)]:
-        r = cli("make-dataset", "--metaphase", shared_data / "DAPI.tif", "--out", tmp_path / f"s{seed}.h5",
+        r = cli("make-dataset", "--metaphase", shared_data / "DAPI.tif", "--cy3", shared_data / "Cy3.tif", "--out", tmp_path / f"s{seed}.h5",
                 "--n-pairs", 300, "--seed", seed, "--quiet")
         assert r.returncode == 0, r.stderr
         a, b = load_pairs(out, dtype="uint8"), load_pairs(tmp_path / f"s{seed}.h5", dtype="uint8")
@@ -76,3 +76,30 @@ def test_labels_are_the_masks_for_unrotated_rectangles():
     expect[8:12, 5:15] += 1          # A: 4x10 centred on the same point
     assert (labels == expect).all()
     assert (image[labels == 3] == 255).all() and (image[labels == 1] == 100).all() and (image[labels == 2] == 200).all()
+
+def test_pairs_from_two_metaphases_record_their_metaphase(shared_data, tmp_path):
+    out = tmp_path / "two.h5"
+    r = cli("make-dataset", "--metaphase", shared_data / "DAPI.tif", shared_data / "jpp21" / "metaphase4-dapi.tif",
+            "--out", out, "--n-pairs", 200, "--quiet")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "46 single chromosomes" in r.stdout and "nucleus" in r.stdout  # metaphase 4 has nuclei, reported, not used
+    pf = open_pairs(out)
+    assert pf.metaphase_ids.shape == (200, 2) and set(np.unique(pf.metaphase_ids)) == {0, 1}
+
+def test_public_recipe_through_the_cli(shared_data, tmp_path):
+    out = tmp_path / "replica.h5"
+    r = cli("make-dataset", "--metaphase", shared_data / "DAPI.tif", "--cy3", shared_data / "Cy3.tif",
+            "--recipe", "deepfish-13434", "--out", out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    pf = open_pairs(out)
+    assert abs(len(pf) / 13434 - 1) < 0.03 and (pf.height, pf.width) == (94, 93)
+    assert len({tuple(p) for p in pf.chromosome_ids}) == 66
+    r = cli("make-dataset", "--metaphase", shared_data / "DAPI.tif", "--recipe", "deepfish-13434", "--out", tmp_path / "x.h5")
+    assert r.returncode == 2 and "--cy3" in r.stderr
+
+def test_a_slide_with_no_chromosomes_is_refused(tmp_path):
+    from skimage import io
+    flat = tmp_path / "flat.tif"
+    io.imsave(flat, np.full((256, 256), 300, np.uint16), check_contrast=False)
+    r = cli("make-dataset", "--metaphase", flat, "--out", tmp_path / "x.h5")
+    assert r.returncode == 2 and "no chromosomes found" in r.stderr and not (tmp_path / "x.h5").exists()

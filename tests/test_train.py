@@ -119,3 +119,46 @@ def test_capped_run_continues_with_more_epochs(tmp_path):
     # asked with another config, the finished run is returned as it is
     cfg.learning_rate = 0.1
     assert train(cfg, run, resume=True, verbose=0) == summary
+
+DATA_PARALLEL = '''
+import contextlib, json, sys, numpy as np, keras, jax
+from segnet_chromosome.model import SegNet
+from segnet_chromosome.train import TrainConfig, train
+assert len(jax.devices()) == 2, jax.devices()
+x = np.random.default_rng(0).random((4, 32, 32, 1)).astype("float32"); y = (x[..., 0] * 4).astype("int32")
+def losses(two_devices):
+    keras.utils.set_random_seed(0)
+    scope = keras.distribution.DataParallel(devices=jax.devices()).scope() if two_devices else contextlib.nullcontext()
+    with scope:
+        m = SegNet((32, 32, 1), preset="tiny", dropout=0.0)
+        m.compile(keras.optimizers.SGD(0.5), loss="sparse_categorical_crossentropy")
+        return [float(m.train_on_batch(x, y)) for _ in range(3)] + [float(m.evaluate(x, y, batch_size=4, verbose=0))]
+print(json.dumps(dict(one=losses(False), two=losses(True))))
+s = train(TrainConfig(synthetic=40, preset="tiny", epochs=1, batch_size=8, devices="all", split="random", val=0.25, workers=1), sys.argv[1], verbose=0)
+print(json.dumps(dict(devices=s["devices"])))
+'''
+
+def test_data_parallel_on_two_virtual_devices_matches_one(tmp_path):
+    "JAX with two virtual CPU devices: the same steps give the same losses as on one device, and train() uses both."
+    pytest.importorskip("jax")
+    env = {**__import__("os").environ, "KERAS_BACKEND": "jax", "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+    r = subprocess.run([sys.executable, "-c", DATA_PARALLEL, str(tmp_path / "run")], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    lines = [json.loads(l) for l in r.stdout.splitlines() if l.startswith("{")]
+    np.testing.assert_allclose(lines[0]["two"], lines[0]["one"], rtol=1e-5)
+    assert lines[0]["one"][2] < lines[0]["one"][0]  # the steps did train
+    assert lines[1] == {"devices": 2}
+
+def test_online_training_on_metaphase_chromosomes_through_the_cli(shared_data, tmp_path):
+    "Fresh pairs every epoch from the training chromosomes; the file's held-out chromosomes stay out."
+    run = tmp_path / "online"
+    r = cli("train", "--metaphase", shared_data / "DAPI.tif", "--n-pairs", 300, "--online", "--preset", "tiny", "--epochs", 2,
+            "--batch-size", 16, "--loss", "swap_crossentropy", "--lr-schedule", "plateau", "--run-dir", run, "--quiet")
+    assert r.returncode == 0, r.stderr[-3000:]
+    config = json.loads((run / "config.json").read_text())
+    assert config["online"] and config["metaphase"] == [str(shared_data / "DAPI.tif")]
+    history = read_history(run / "history.csv")
+    assert len(history) == 2 and all("chromosome_iou" in h and "val_chromosome_iou" in h and h["epoch_time_s"] > 0 for h in history)
+    r = cli("evaluate", run, "--tta")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (run / "evaluation-test-tta.json").exists() and "test-time augmentation" in r.stdout

@@ -1,0 +1,167 @@
+"""Separation quality in one command: train and evaluate a plan of configurations on this machine, write a table.
+
+    python bench/quality.py --plan cpu --out /tmp/quality            # the ablation at CPU scale (tiny model)
+    python bench/quality.py --plan gpu --out runs/quality --parallel 8 --budget 480
+    python bench/quality.py --plan gpu --out runs/quality --prepare-only   # make the data files (CPU), then stop
+
+A plan is a built-in name or a JSON file {"name": {TrainConfig fields}, ...}; "{data}" in a string field is
+replaced by the data folder (--data-dir, default ../shared/data) and "{out}" by --out. Each configuration
+trains in OUT/NAME as its own process (JAX or TensorFlow, whatever Keras has), `--parallel` at a time, so
+several share one GPU. The whole call stops at `--budget` seconds: runs still going are killed and resume
+from their last epoch the next time the same command is given (train(..., resume=True)); a finished run is
+only read back. The table (OUT/quality.md, also printed) has, per configuration: the device, epochs run and
+how the run ended (EarlyStopping at its best epoch, or cut off), wall time, training images/s end to end, and
+the test split's IoU per class, pooled, with fixed labels and swap-aware. A run that was cut off is scored
+with its best model so far and marked so.
+"""
+import argparse, json, os, subprocess, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+JPP21 = [f"jpp21/metaphase{k}-dapi.tif" for k in (1, 2, 4, 6, 8, 9, 10, 11, 13, 14, 15)]
+METAPHASES = ["{data}/DAPI.tif"] + ["{data}/" + p for p in JPP21]
+HELD_OUT = [7, 8, 9]  # metaphases 10, 11 and 13 of jpp21: never seen in training in protocol (c)
+
+DATA = {  # files made once by --prepare (or the first run), shared by the runs of a plan
+    "replica.h5": dict(recipe="deepfish-13434", metaphase="{data}/DAPI.tif", cy3="{data}/Cy3.tif"),
+    "dapi46.h5": dict(metaphase="{data}/DAPI.tif", cy3="{data}/Cy3.tif", n_pairs=10_000),
+    "metaphases12.h5": dict(metaphase=METAPHASES, n_pairs=30_000),
+}
+
+def _gpu_plan():
+    a = dict(data="{out}/data/replica.h5", split="random", test=0.2)
+    b = dict(data="{out}/data/dapi46.h5", metaphase="{data}/DAPI.tif", cy3="{data}/Cy3.tif", split="chromosome")
+    c = dict(data="{out}/data/metaphases12.h5", metaphase=METAPHASES, split="metaphase", held_out=HELD_OUT)
+    best = dict(loss="swap_crossentropy", lr_schedule="plateau")
+    common = dict(epochs=60, patience=6, preset="small")
+    return {"a_small_ce": {**common, **a}, "a_small_swap_plateau": {**common, **a, **best},
+            "a_vgg16_swap_plateau": {**common, **a, **best, "preset": "vgg16", "dropout": 0.5},
+            "b_small_ce": {**common, **b}, "b_small_swap_plateau": {**common, **b, **best},
+            "b_small_swap_plateau_online": {**common, **b, **best, "online": True},
+            "c_small_ce": {**common, **c}, "c_small_swap_plateau_online": {**common, **c, **best, "online": True}}
+
+def _cpu_plan():
+    base = dict(synthetic=400, preset="tiny", epochs=6, patience=3, batch_size=16, workers=1, split="random")
+    return {"cpu_ce": base, "cpu_swap": {**base, "loss": "swap_crossentropy"},
+            "cpu_swap_plateau": {**base, "loss": "swap_crossentropy", "lr_schedule": "plateau"},
+            "cpu_swap_cosine": {**base, "loss": "swap_crossentropy", "lr_schedule": "cosine"},
+            "cpu_dice": {**base, "loss": "dice_crossentropy"}}
+
+PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan}
+
+def _fill(value, data, out):
+    if isinstance(value, str): return value.replace("{data}", str(data)).replace("{out}", str(out))
+    if isinstance(value, list): return [_fill(v, data, out) for v in value]
+    return value
+
+def load_plan(plan, data, out):
+    "{name: TrainConfig kwargs} of a built-in plan name or a JSON file, with {data} and {out} filled in."
+    raw = PLANS[plan]() if plan in PLANS else json.loads(Path(plan).read_text())
+    return {name: {k: _fill(v, data, out) for k, v in kw.items()} for name, kw in raw.items()}
+
+def prepare(names, data, out):
+    "Make the shared data files the plan's configurations name (each once; an existing file is kept)."
+    from segnet_chromosome.train import TrainConfig, run_data
+    for name in names:
+        path = out / "data" / name
+        if path.exists(): continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        t = time.time()
+        cfg = TrainConfig(**{k: _fill(v, data, out) for k, v in DATA[name].items()})
+        (path.parent / (name + ".run")).mkdir(exist_ok=True)
+        made = run_data(cfg, path.parent / (name + ".run"))  # writes pairs.h5 there
+        made.replace(path); made.parent.rmdir()
+        print(f"made {path} in {time.time() - t:.0f} s", flush=True)
+
+def run_one(name, kwargs, out):
+    "Train one configuration in OUT/NAME (resuming it); called in a child process."
+    from segnet_chromosome.train import TrainConfig, train
+    train(TrainConfig(**kwargs), out / name, resume=True, verbose=2)
+
+def _scores(run_dir):
+    "(report, finished, history, run) of a run; a cut-off run is scored with its best model so far."
+    from segnet_chromosome.train import read_history
+    run_dir = Path(run_dir)
+    history = read_history(run_dir / "history.csv")
+    if (run_dir / "run.json").exists():
+        return json.loads((run_dir / "report.json").read_text()), True, history, json.loads((run_dir / "run.json").read_text())
+    if not (run_dir / "model.keras").exists(): return None, False, history, {}
+    from segnet_chromosome.train import load_run
+    from segnet_chromosome.data import load_pairs
+    from segnet_chromosome.evaluate import evaluate
+    config, model, split, data = load_run(run_dir)
+    images, labels = load_pairs(data, split.test, clean_labels=config.clean_labels)
+    return evaluate(model, images, labels, geometry=config.geometry), False, history, {}
+
+def table(plan, out, device):
+    "The Markdown table of every run of `plan` in `out`."
+    from segnet_chromosome.train import TrainConfig
+    pct = lambda v: "-" if v is None else f"{100 * v:.1f}"
+    rows = ["| config | device | epochs run | ended | wall time | train img/s | A | B | overlap | mean | A swap-aware | B swap-aware | mean swap-aware | test pairs |",
+            "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, kw in plan.items():
+        report, finished, history, run = _scores(out / name)
+        if report is None:
+            rows.append(f"| {name} | {device} | {len(history)} | not started or no epoch finished | | | | | | | | | | |"); continue
+        cfg = TrainConfig(**kw)
+        values = [r.get(cfg.monitor, float("nan")) for r in history]
+        best = min(range(len(values)), key=values.__getitem__) + 1 if values else 0
+        if not finished: ended = f"cut off (best epoch {best})"
+        elif len(history) - best >= cfg.patience: ended = f"EarlyStopping at {len(history)} (best {best})"
+        else: ended = f"epoch cap (best {best})"
+        speeds = sorted(r["train_images_per_s"] for r in history[1:] if "train_images_per_s" in r)
+        wall = run.get("wall_time_s") or sum(r.get("epoch_time_s", 0) for r in history)
+        c, s = report["classes"], report["swap_aware"]["classes"]
+        rows.append(f"| {name} | {run['device'] + ' (' + run['backend'] + ')' if run else device} | {len(history)} | {ended} | {wall:.0f} s | "
+                    f"{speeds[len(speeds) // 2] if speeds else float('nan'):.0f} | "
+                    f"{pct(c['chromosome A']['iou'])} | {pct(c['chromosome B']['iou'])} | {pct(c['overlap']['iou'])} | "
+                    f"{pct(report['mean_iou_no_background'])} | {pct(s['chromosome A']['iou'])} | {pct(s['chromosome B']['iou'])} | "
+                    f"{pct(report['swap_aware']['mean_iou_no_background'])} | {report['n_images']} |")
+    return "\n".join(rows) + "\n"
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--plan", default="cpu", help="built-in plan (gpu, cpu) or a JSON file")
+    p.add_argument("--out", default="runs/quality", type=Path)
+    p.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"), type=Path)
+    p.add_argument("--parallel", type=int, default=1, help="runs at a time (they share the GPU)")
+    p.add_argument("--budget", type=float, default=None, help="seconds for the whole call; runs still going are cut off (resumable)")
+    p.add_argument("--only", nargs="*", help="configurations to run (default: all of the plan)")
+    p.add_argument("--prepare-only", action="store_true", help="make the plan's data files and stop")
+    p.add_argument("--one", help=argparse.SUPPRESS)
+    a = p.parse_args(argv)
+    start = time.time()
+    out = a.out.resolve()
+    plan = load_plan(a.plan, a.data_dir.resolve(), out)
+    if a.one: return run_one(a.one, plan[a.one], out)
+    names = [n for n in plan if not a.only or n in a.only]
+    needed = sorted({Path(plan[n]["data"]).name for n in names if str(plan[n].get("data", "")).startswith(str(out / "data"))})
+    prepare(needed, a.data_dir.resolve(), out)
+    if a.prepare_only: return
+    env = {**os.environ, "XLA_PYTHON_CLIENT_PREALLOCATE": "false", "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    waiting, running = list(names), {}
+    while waiting or running:
+        while waiting and len(running) < a.parallel:
+            name = waiting.pop(0)
+            if (out / name / "run.json").exists(): continue
+            (out / name).mkdir(parents=True, exist_ok=True)
+            log = open(out / f"{name}.log", "a")
+            running[name] = subprocess.Popen([sys.executable, __file__, "--plan", a.plan, "--out", str(out), "--data-dir", str(a.data_dir),
+                                              "--one", name], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+            print(f"{time.time() - start:6.0f} s  started {name}", flush=True)
+        for name, proc in list(running.items()):
+            if proc.poll() is not None:
+                print(f"{time.time() - start:6.0f} s  {name} ended (exit {proc.returncode})", flush=True); del running[name]
+        if a.budget and time.time() - start > a.budget:
+            for name, proc in running.items():
+                proc.kill(); print(f"{time.time() - start:6.0f} s  cut off {name} (resumes next time)", flush=True)
+            running, waiting = {}, []
+        time.sleep(1)
+    from segnet_chromosome.train import accelerator
+    acc = accelerator()
+    md = table({n: plan[n] for n in names}, out, f"{acc['device']} ({acc['backend']})")
+    (out / "quality.md").write_text(md)
+    print(md)
+
+if __name__ == "__main__":
+    main()
