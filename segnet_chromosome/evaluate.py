@@ -11,7 +11,7 @@ __all__ = ['confusion_matrix', 'iou_dice', 'per_image_iou_dice', 'swap_chromosom
 import json, warnings
 from pathlib import Path
 import numpy as np
-from .core import CLASS_NAMES, N_CLASSES, check_labels, check_images, check_same_size
+from .core import CLASS_NAMES, N_CLASSES, check_labels, check_images, check_same_size, write_atomic
 from .data import pad_to_multiple, crop_to, resize_pairs, resize_labels, dihedral, undo_dihedral
 
 # %% ../nbs/06_evaluate.ipynb
@@ -151,6 +151,6 @@ def report_markdown(report, title="Test set"):
 def write_report(report, run_dir, name="report"):
     "Write `name`.json and `name`.md into `run_dir`; returns the two paths."
     run_dir = Path(run_dir)
-    (run_dir / f"{name}.json").write_text(json.dumps(report, indent=2))
-    (run_dir / f"{name}.md").write_text(report_markdown(report))
+    write_atomic(run_dir / f"{name}.json", json.dumps(report, indent=2))
+    write_atomic(run_dir / f"{name}.md", report_markdown(report))
     return run_dir / f"{name}.json", run_dir / f"{name}.md"

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage
 from skimage import filters, measure, morphology, segmentation, transform
-from .data import PairWriter, Split, check_split
+from .data import PairWriter, Split, check_split, read_image
 
 # %% ../nbs/04_generate.ipynb
 @dataclass
@@ -31,14 +31,11 @@ class Chromosome:
 
 def load_metaphase(path):
     "Read a grey metaphase image (TIFF, PNG...) as a 2-D array, with a clear error for anything else."
-    from skimage import io
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"No such metaphase image: {path}. fetch_metaphase() downloads DAPI.tif and Cy3.tif.")
-    try: im = io.imread(path)
-    except Exception as e: raise ValueError(f"{path} could not be read as an image ({e}).") from None
+    im = read_image(path)
     if im.ndim != 2:
         raise ValueError(f"{path} has shape {im.shape}; expected one grey channel (H, W). Pass one channel of a colour or stack file.")
-    if not np.all(np.isfinite(im)): raise ValueError(f"{path} holds NaN or infinite pixels; a metaphase image must be finite.")
     return im
 
 # %% ../nbs/04_generate.ipynb
@@ -244,14 +241,18 @@ def _candidates(n_chrom, n_angles, n_shifts, n_pairs, rng, max_all=20_000_000):
 
 def make_overlap_dataset(chromosomes, out, n_pairs=10_000, angles=range(0, 360, 15), shifts=range(-12, 13, 2),
                          size=(94, 93), min_overlap=20, seed=0, overwrite=False, progress=True, source=None, chunk=512,
-                         overlap="add"):
+                         overlap="add", max_tried=None):
     """Overlap pairs of `chromosomes` under rotations and shifts and write them to the HDF5 file `out`.
 
     Keeps only pairs overlapping by at least `min_overlap` pixels that fit a `size` canvas, until `n_pairs`
     are kept (None: every combination). Chromosomes may come from several metaphases (`Chromosome.metaphase`):
-    each pair records both chromosome ids and both metaphase ids. Returns a dict of counts (kept, tried)."""
+    each pair records both chromosome ids and both metaphase ids. The search stops after `max_tried` candidates
+    (default: 50 per pair asked for, at least 20,000); if too few were kept then, no file is written and the
+    error says how many were found. Returns a dict of counts (kept, tried)."""
     from tqdm.auto import tqdm
     if len(chromosomes) < 2: raise ValueError(f"need at least two chromosomes, got {len(chromosomes)}")
+    if n_pairs is not None and n_pairs < 1: raise ValueError(f"n_pairs must be at least 1, got {n_pairs}")
+    max_tried = max_tried or (max(50 * n_pairs, 20_000) if n_pairs else None)
     angles, shifts = list(angles), list(shifts)
     if overlap not in ("add", "opaque"): raise ValueError(f"overlap must be 'add' or 'opaque', got {overlap!r}")
     by_id = {(c.metaphase, c.id): c for c in chromosomes}
@@ -275,7 +276,7 @@ def make_overlap_dataset(chromosomes, out, n_pairs=10_000, angles=range(0, 360, 
             if buf[0]: w.append(np.stack(buf[0]), np.stack(buf[1]), np.array(buf[2]), np.array(buf[3]))
             for b in buf: b.clear()
         for k in _candidates(len(by_id), len(angles), len(shifts), n_pairs, rng):
-            if kept >= target: break
+            if kept >= target or (max_tried and tried >= max_tried): break
             p, aa, ab, dy, dx = np.unravel_index(k, shape)
             tried += 1
             try:
@@ -291,9 +292,9 @@ def make_overlap_dataset(chromosomes, out, n_pairs=10_000, angles=range(0, 360, 
             if len(buf[0]) >= chunk: flush()
         flush()
         w.ds.attrs["kept"], w.ds.attrs["tried"] = kept, tried
-    if n_pairs is not None and kept < n_pairs:
-        raise ValueError(f"only {kept} of {n_pairs} pairs could be made (every candidate tried): "
-                         f"lower min_overlap or n_pairs; the file was written with {kept} pairs")
+        if n_pairs is not None and kept < n_pairs:  # raised inside: the file is not written
+            raise ValueError(f"only {kept} of {n_pairs} pairs were found in {tried:,} candidates (min_overlap {min_overlap} pixels): "
+                             "lower min_overlap or n_pairs; no file was written")
     return dict(path=str(out), kept=kept, tried=tried)
 
 # %% ../nbs/04_generate.ipynb

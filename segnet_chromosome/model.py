@@ -122,9 +122,15 @@ def SeedSegNet(input_shape=(88, 88, 1), n_classes=4, widths=SEED_LAYOUT["widths"
 # %% ../nbs/05_model.ipynb
 def load_model(path, compile=True):
     "Load a model saved with `model.save('x.keras')`; the package's layers are known to Keras once this module is imported."
+    import zipfile
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"No such model file: {path}")
-    return keras.models.load_model(path, compile=compile)
+    if not path.is_file(): raise FileNotFoundError(f"No such model file: {path}")
+    if not zipfile.is_zipfile(path):
+        raise ValueError(f"{path} is not a readable Keras model (a .keras file is a zip archive; this one is truncated or corrupt). "
+                         "Train the run again, or resume it if its backup is still there.")
+    try: return keras.models.load_model(path, compile=compile)
+    except Exception as e:
+        raise ValueError(f"{path} could not be loaded as a Keras model ({e.__class__.__name__}: {str(e)[:200]})") from None
 
 # %% ../nbs/05_model.ipynb
 from pathlib import Path

@@ -4,10 +4,11 @@
 
 # %% auto 0
 __all__ = ['TrainConfig', 'WeightedCrossentropy', 'DiceCrossentropy', 'SwapInvariantCrossentropy', 'median_frequency_weights',
-           'make_loss', 'RunDirectoryError', 'prepare_run_dir', 'run_data', 'run_chromosomes', 'make_split',
-           'size_multiple', 'to_model_size', 'build_model', 'accelerator', 'training_devices', 'distribution_scope',
-           'read_history', 'best_epoch_index', 'ResumableEarlyStopping', 'read_split', 'EpochTimer', 'chromosome_iou',
-           'make_optimizer', 'train', 'load_run']
+           'make_loss', 'RunDirectoryError', 'read_json', 'prepare_run_dir', 'run_data', 'run_chromosomes',
+           'make_split', 'size_multiple', 'to_model_size', 'build_model', 'accelerator', 'training_devices',
+           'distribution_scope', 'read_history', 'higher_is_better', 'best_epoch_index', 'HistoryLogger',
+           'AtomicCheckpoint', 'FitFinished', 'ResumableEarlyStopping', 'read_split', 'check_inputs', 'EpochTimer',
+           'chromosome_iou', 'make_optimizer', 'train', 'load_run']
 
 # %% ../nbs/07_train.ipynb
 import contextlib, dataclasses, json, os, shutil, time
@@ -15,6 +16,7 @@ from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import numpy as np
 import keras
+from .core import write_atomic, atomic_path
 from keras import ops
 
 # %% ../nbs/07_train.ipynb
@@ -78,11 +80,23 @@ class TrainConfig:
         if self.recipe == "deepfish-13434" and (not self.metaphase or len(self.metaphase) != 1 or not self.cy3):
             raise ValueError("recipe 'deepfish-13434' needs metaphase=DAPI.tif and cy3=Cy3.tif (the public set's metaphase)")
         if self.cy3 and self.metaphase and len(self.metaphase) != 1: raise ValueError("cy3 goes with a single metaphase")
+        from segnet_chromosome.model import PRESETS
+        if self.model == "segnet" and self.preset not in PRESETS:
+            raise ValueError(f"TrainConfig.preset must be one of {tuple(PRESETS)}, got {self.preset!r}")
+        ranges = dict(dropout=(0, 1, "[0, 1)"), test=(0, 1, "[0, 1)"), val=(0, 1, "[0, 1)"))
+        for name, (lo, hi, text) in ranges.items():
+            if not lo <= getattr(self, name) < hi: raise ValueError(f"TrainConfig.{name} must be in {text}, got {getattr(self, name)}")
+        for name in ("learning_rate",):
+            if not getattr(self, name) > 0: raise ValueError(f"TrainConfig.{name} must be above 0, got {getattr(self, name)}")
+        for name in ("n_pairs", "synthetic", "workers", "resize_to"):
+            if getattr(self, name) < 1: raise ValueError(f"TrainConfig.{name} must be at least 1, got {getattr(self, name)}")
+        for name in ("patience", "warmup_epochs"):
+            if getattr(self, name) < 0: raise ValueError(f"TrainConfig.{name} must be 0 or more, got {getattr(self, name)}")
 
     def to_json(self, path=None):
         "The config as JSON text; also written to `path` if given."
         text = json.dumps(asdict(self), indent=2)
-        if path is not None: Path(path).write_text(text)
+        if path is not None: write_atomic(path, text)
         return text
 
     @classmethod
@@ -91,8 +105,11 @@ class TrainConfig:
         text = str(path_or_text)
         if not text.lstrip().startswith("{"):
             if not Path(text).exists(): raise FileNotFoundError(f"No such config file: {text}")
-            text = Path(text).read_text()
-        d = json.loads(text)
+            path, text = text, Path(text).read_text()
+        else: path = "the config text"
+        try: d = json.loads(text)
+        except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON ({e}); fix or delete it") from None
+        if not isinstance(d, dict): raise ValueError(f"{path} holds {type(d).__name__}, not a config object")
         unknown = set(d) - {f.name for f in dataclasses.fields(cls)}
         if unknown: raise ValueError(f"unknown TrainConfig fields {sorted(unknown)}; known: {[f.name for f in dataclasses.fields(cls)]}")
         return cls(**d)
@@ -156,11 +173,20 @@ def make_loss(name, train_labels=None):
 # %% ../nbs/07_train.ipynb
 class RunDirectoryError(ValueError): pass
 
-def _finished(d): return (d / "run.json").exists() and json.loads((d / "run.json").read_text()).get("finished", False)
+def read_json(path):
+    "A JSON file of a run, with an error that names the file when it is not valid JSON."
+    try: return json.loads(Path(path).read_text())
+    except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON ({e}): the file is corrupt") from None
+
+def _finished(d): return (d / "run.json").exists() and read_json(d / "run.json").get("finished", False)
+
+def _started(d):
+    "Whether any epoch of the run in `d` has left something behind (a model, a history row, a backup or a finished fit)."
+    return any((d / n).exists() for n in ("model.keras", "backup", "fit.json")) or len(read_history(d / "history.csv")) > 0
 
 def _can_continue(run_dir, config):
     "Whether `config` asks a finished run to go on: it hit its epoch cap, and only `epochs` is raised."
-    run, old = json.loads((run_dir / "run.json").read_text()), TrainConfig.from_json(run_dir / "config.json")
+    run, old = read_json(run_dir / "run.json"), TrainConfig.from_json(run_dir / "config.json")
     return (not run.get("stopped_early", True) and config.epochs > run.get("epochs_run", config.epochs)
             and asdict(old) | {"epochs": config.epochs} == asdict(config))
 
@@ -187,6 +213,9 @@ def prepare_run_dir(run_dir, config, resume=False, overwrite=False):
             run_dir = Path(f"{run_dir}-{k}")
         else:
             old = TrainConfig.from_json(run_dir / "config.json")
+            if old != config and not _started(run_dir):  # a run that failed before its first epoch: nothing to keep
+                config.to_json(run_dir / "config.json")
+                return run_dir, "new"
             if old != config:
                 diff = {k: (v, getattr(config, k)) for k, v in asdict(old).items() if getattr(config, k) != v}
                 raise RunDirectoryError(f"{run_dir} holds an unfinished run with another config {diff} (saved, new); "
@@ -307,15 +336,43 @@ def read_history(path):
         return [{k: (int(v) if k == "epoch" else float(v)) for k, v in row.items() if v != ""} for row in csv.DictReader(f)]
 
 def _write_history(path, rows):
-    with open(path, "w", newline="") as f:
-        if not rows: return
-        w = csv.DictWriter(f, fieldnames=list(rows[0])); w.writeheader(); w.writerows(rows)
+    import io
+    text = io.StringIO()
+    if rows:
+        names = list(dict.fromkeys(k for r in rows for k in r))  # every column, in order of appearance
+        w = csv.DictWriter(text, fieldnames=names); w.writeheader(); w.writerows(rows)
+    write_atomic(path, text.getvalue())
+
+def higher_is_better(monitor):
+    "Whether a larger `monitor` is better: accuracy, AUC and IoU (as in Keras' 'auto' mode); losses are smaller-is-better."
+    return any(monitor.endswith(s) for s in ("acc", "accuracy", "auc", "iou"))
 
 def best_epoch_index(values, monitor):
     "Index of the best value of `monitor` (higher is better for accuracy, AUC and IoU, as in Keras' 'auto' mode; else lower)."
     values = np.asarray(values, np.float64)
-    higher = any(monitor.endswith(s) for s in ("acc", "accuracy", "auc", "iou"))
-    return int(np.nanargmax(values) if higher else np.nanargmin(values))
+    return int(np.nanargmax(values) if higher_is_better(monitor) else np.nanargmin(values))
+
+class HistoryLogger(keras.callbacks.Callback):
+    "Keeps `history.csv`: every epoch's logs, the file rewritten whole through a temporary file (a crash never leaves half a row)."
+    def __init__(self, path, rows=()): super().__init__(); self.path, self.rows = Path(path), list(rows)
+    def on_epoch_end(self, epoch, logs=None):
+        self.rows.append({"epoch": epoch, **{k: float(v) for k, v in (logs or {}).items()}})
+        _write_history(self.path, self.rows)
+
+class AtomicCheckpoint(keras.callbacks.Callback):
+    "Saves the model to `path` whenever `monitor` improves on `best`, through a temporary file: a full disk never breaks the best model."
+    def __init__(self, path, monitor, best=None): super().__init__(); self.path, self.monitor, self.best = Path(path), monitor, best
+    def on_epoch_end(self, epoch, logs=None):
+        value = (logs or {}).get(self.monitor)
+        if value is None or not np.isfinite(value): return
+        if self.best is None or (value > self.best if higher_is_better(self.monitor) else value < self.best):
+            with atomic_path(self.path) as tmp: self.model.save(tmp)
+            self.best = float(value)
+
+class FitFinished(keras.callbacks.Callback):
+    "Writes `fit.json` when `fit` ends (before the backup is removed): a run killed after that is evaluated on resuming, not trained again."
+    def __init__(self, path): super().__init__(); self.path = Path(path)
+    def on_train_end(self, logs=None): write_atomic(self.path, json.dumps(dict(fit_finished=True)))
 
 class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
     "EarlyStopping that starts from the best value and patience already spent before a restart."
@@ -336,7 +393,20 @@ from .model import load_model
 
 def read_split(path):
     "The `Split` saved by `train` as split.npz."
-    return Split(**{k: v for k, v in np.load(path).items()})
+    try:
+        with np.load(path, allow_pickle=False) as f: return Split(**{k: f[k] for k in Split._fields})
+    except FileNotFoundError: raise
+    except Exception as e:
+        raise ValueError(f"{path} is not a readable split ({e.__class__.__name__}); the file is corrupt. The split follows from "
+                         "config.json: delete split.npz and resume, and train makes it again.") from None
+
+def check_inputs(config):
+    "Raise unless the files `config` names exist: called before a run directory is created, so a typo leaves nothing behind."
+    if config.data:
+        from segnet_chromosome.data import open_pairs
+        open_pairs(config.data)  # exists, is HDF5, holds pairs of a sane shape
+    for path in (config.metaphase or []) + ([config.cy3] if config.cy3 else []):
+        if not Path(path).is_file(): raise FileNotFoundError(f"No such metaphase image: {path}")
 
 class EpochTimer(keras.callbacks.Callback):
     "Adds `epoch_time_s` (wall time of the epoch, validation included) and `train_images_per_s` to each epoch's logs."
@@ -370,12 +440,15 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
     Adam, EarlyStopping on `config.monitor` with the best weights restored, the best model saved as model.keras,
     a backup to resume from after a crash, history.csv, and the test-set report of the best model.
     `callbacks` are extra Keras callbacks; they see each epoch's logs before the package's own."""
+    check_inputs(config)
     run_dir, state = prepare_run_dir(run_dir, config, resume, overwrite)
     if state == "finished":
         print(f"{run_dir} holds a finished run; returning it.")
         return json.loads((run_dir / "run.json").read_text())
     started = time.time()
-    previous = json.loads((run_dir / "run.json").read_text()) if (run_dir / "run.json").exists() else {}
+    previous = read_json(run_dir / "run.json") if (run_dir / "run.json").exists() else {}
+    if state == "continue": (run_dir / "fit.json").unlink(missing_ok=True)
+    fitted = state == "resume" and (run_dir / "fit.json").exists()  # killed after fitting, before the report
     keras.utils.set_random_seed(config.seed)
     data_path = run_data(config, run_dir)
     pairs = open_pairs(data_path)
@@ -384,7 +457,7 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
         split = read_split(split_file)
     else:
         split = make_split(config, len(pairs), pairs.chromosome_ids, pairs.metaphase_ids)
-        np.savez(split_file, **split._asdict())
+        with atomic_path(split_file) as tmp: np.savez(tmp, **split._asdict())
     if config.monitor.startswith("val_") and not len(split.val):
         raise ValueError(f"monitor {config.monitor!r} needs a validation set, but the split has none; raise val")
     images, labels = pairs.read(dtype="uint8", clean_labels=config.clean_labels)
@@ -397,48 +470,52 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
     if backed_up: done = json.loads((backup / "training_metadata.json").read_text())["epoch"]
     else: done = len(logged) if state == "continue" else 0
     prior = [r for r in logged if r["epoch"] < done]
-    _write_history(history_path, prior)
-    if state in ("resume", "continue"): print(f"{'continuing' if state == 'continue' else 'resuming'} {run_dir} after epoch {done}")
+    if not fitted: _write_history(history_path, prior)
+    if fitted: print(f"{run_dir}: training had finished; writing its report")
+    elif state in ("resume", "continue"): print(f"{'continuing' if state == 'continue' else 'resuming'} {run_dir} after epoch {done}")
     old_policy = keras.mixed_precision.global_policy().name
     keras.mixed_precision.set_dtype_policy(policy)
     n_devices = training_devices(config, acc)
+    prior = logged if fitted else prior
     if n_devices > 1 and config.batch_size % n_devices:
         raise ValueError(f"batch_size {config.batch_size} does not split over {n_devices} devices; use a multiple of {n_devices}")
     try:
-        with distribution_scope(n_devices, acc["backend"]):
-            model = build_model(config, x.shape[1:] + (1,))
-            steps = int(np.ceil(len(split.train) / config.batch_size))
-            model.compile(make_optimizer(config, steps), make_loss(config.loss, y[split.train]),
-                          metrics=["accuracy", chromosome_iou()], jit_compile=jit)
-            if state == "continue" and not backed_up:
-                model.optimizer.build(model.trainable_variables)
-                model.load_weights(run_dir / "model.keras")  # weights and optimizer state of the model the run ended with
-            if config.online:  # fresh pairs of the training chromosomes only (those of the training pairs)
-                from segnet_chromosome.generate import PairMaker
-                ids = pairs.chromosome_ids[split.train]
-                metas = pairs.metaphase_ids[split.train] if pairs.metaphase_ids is not None else np.zeros_like(ids)
-                keep = set(zip(metas.ravel().tolist(), ids.ravel().tolist()))
-                bank = [c for c in run_chromosomes(config) if (c.metaphase, c.id) in keep]
-                if len(bank) != len(keep): raise ValueError(f"{data_path} names {len(keep)} training chromosomes, but the metaphases give {len(bank)} of them: "
-                                                            "was it made from other metaphases? Leave `data` empty to make the file from `metaphase`.")
-                per_epoch = len(split.train) // config.batch_size * config.batch_size if n_devices > 1 else len(split.train)  # whole batches only
-                train_seq = OnlinePairSequence(PairMaker(bank, size=images.shape[1:], overlap=config.overlap), per_epoch, config.batch_size,
-                                               shape=x.shape[1:3], seed=config.seed, start_epoch=done, workers=config.workers)
-            else:
-                train_seq = PairSequence(x[split.train], y[split.train], config.batch_size, shuffle=True, augment=config.augment,
-                                         seed=config.seed, workers=config.workers, start_epoch=done, drop_remainder=n_devices > 1)
-            val_seq = PairSequence(x[split.val], y[split.val], config.batch_size, workers=config.workers, drop_remainder=n_devices > 1) if len(split.val) else None
-            best_so_far = [r[config.monitor] for r in prior if config.monitor in r]
-            own = [EpochTimer(len(split.train)), keras.callbacks.CSVLogger(str(history_path), append=True),
-                   keras.callbacks.ModelCheckpoint(str(run_dir / "model.keras"), monitor=config.monitor, save_best_only=True,
-                                                   initial_value_threshold=best_so_far[best_epoch_index(best_so_far, config.monitor)] if best_so_far else None),
-                   ResumableEarlyStopping(prior, monitor=config.monitor, patience=config.patience, min_delta=config.min_delta,
-                                          restore_best_weights=True, verbose=1),
-                   keras.callbacks.BackupAndRestore(str(backup))]  # last: an epoch is backed up once it is logged
-            if config.lr_schedule == "plateau":
-                own.insert(1, keras.callbacks.ReduceLROnPlateau(monitor=config.monitor, factor=0.5, patience=max(1, config.patience // 2), min_lr=config.learning_rate / 1000))
-            model.fit(train_seq, validation_data=val_seq, epochs=config.epochs, initial_epoch=done, callbacks=[*callbacks, *own],
-                      shuffle=False, verbose=_verbose(verbose))
+        if not fitted:
+            with distribution_scope(n_devices, acc["backend"]):
+                model = build_model(config, x.shape[1:] + (1,))
+                steps = int(np.ceil(len(split.train) / config.batch_size))
+                model.compile(make_optimizer(config, steps), make_loss(config.loss, y[split.train]),
+                              metrics=["accuracy", chromosome_iou()], jit_compile=jit)
+                if state == "continue" and not backed_up:
+                    model.optimizer.build(model.trainable_variables)
+                    model.load_weights(run_dir / "model.keras")  # weights and optimizer state of the model the run ended with
+                if config.online:  # fresh pairs of the training chromosomes only (those of the training pairs)
+                    from segnet_chromosome.generate import PairMaker
+                    ids = pairs.chromosome_ids[split.train]
+                    metas = pairs.metaphase_ids[split.train] if pairs.metaphase_ids is not None else np.zeros_like(ids)
+                    keep = set(zip(metas.ravel().tolist(), ids.ravel().tolist()))
+                    bank = [c for c in run_chromosomes(config) if (c.metaphase, c.id) in keep]
+                    if len(bank) != len(keep): raise ValueError(f"{data_path} names {len(keep)} training chromosomes, but the metaphases give {len(bank)} of them: "
+                                                                "was it made from other metaphases? Leave `data` empty to make the file from `metaphase`.")
+                    per_epoch = len(split.train) // config.batch_size * config.batch_size if n_devices > 1 else len(split.train)  # whole batches only
+                    train_seq = OnlinePairSequence(PairMaker(bank, size=images.shape[1:], overlap=config.overlap), per_epoch, config.batch_size,
+                                                   shape=x.shape[1:3], seed=config.seed, start_epoch=done, workers=config.workers)
+                else:
+                    train_seq = PairSequence(x[split.train], y[split.train], config.batch_size, shuffle=True, augment=config.augment,
+                                             seed=config.seed, workers=config.workers, start_epoch=done, drop_remainder=n_devices > 1)
+                val_seq = PairSequence(x[split.val], y[split.val], config.batch_size, workers=config.workers, drop_remainder=n_devices > 1) if len(split.val) else None
+                best_so_far = [r[config.monitor] for r in prior if config.monitor in r]
+                own = [EpochTimer(len(split.train)), HistoryLogger(history_path, prior),
+                       AtomicCheckpoint(run_dir / "model.keras", config.monitor,
+                                        best_so_far[best_epoch_index(best_so_far, config.monitor)] if best_so_far else None),
+                       ResumableEarlyStopping(prior, monitor=config.monitor, patience=config.patience, min_delta=config.min_delta,
+                                              restore_best_weights=True, verbose=1),
+                       FitFinished(run_dir / "fit.json"),  # before the backup goes: a finished fit is on disk at every moment
+                       keras.callbacks.BackupAndRestore(str(backup))]  # last: an epoch is backed up once it is logged
+                if config.lr_schedule == "plateau":
+                    own.insert(1, keras.callbacks.ReduceLROnPlateau(monitor=config.monitor, factor=0.5, patience=max(1, config.patience // 2), min_lr=config.learning_rate / 1000))
+                model.fit(train_seq, validation_data=val_seq, epochs=config.epochs, initial_epoch=done, callbacks=[*callbacks, *own],
+                          shuffle=False, verbose=_verbose(verbose))
     finally:
         keras.mixed_precision.set_dtype_policy(old_policy)
     best = load_model(run_dir / "model.keras", compile=False)
@@ -454,7 +531,7 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
                    policy=policy, xla=jit, devices=n_devices, parameters=best.count_params(), **acc,
                    train_images_per_s=round(float(np.median([r["train_images_per_s"] for r in history[1:]])), 1) if len(history) > 1 and "train_images_per_s" in history[-1] else None,
                    test_mean_iou_no_background=report["mean_iou_no_background"])
-    (run_dir / "run.json").write_text(json.dumps(summary, indent=2))
+    write_atomic(run_dir / "run.json", json.dumps(summary, indent=2))
     return summary
 
 # %% ../nbs/07_train.ipynb

@@ -12,7 +12,7 @@ import numpy as np
 import matplotlib, matplotlib.ticker
 from matplotlib.colors import ListedColormap, BoundaryNorm
 from matplotlib.patches import Patch
-from .core import CLASS_NAMES, check_labels
+from .core import CLASS_NAMES, check_labels, atomic_path
 
 PALETTE = ("#1a1a1a", "#E69F00", "#56B4E9", "#F0E442")  # background, chromosome A, chromosome B, overlap
 ERROR_COLOUR = "#D55E00"
@@ -35,8 +35,9 @@ from pathlib import Path
 def _finish(fig, path, dpi=100):
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=dpi, bbox_inches="tight")
-        plt.close(fig)
+        try:
+            with atomic_path(path) as tmp: fig.savefig(tmp, dpi=dpi, bbox_inches="tight")  # a figure is whole or absent
+        finally: plt.close(fig)
     return fig
 
 def _show_labels(ax, labels, title=None):

@@ -162,3 +162,42 @@ def test_online_training_on_metaphase_chromosomes_through_the_cli(shared_data, t
     r = cli("evaluate", run, "--tta")
     assert r.returncode == 0, r.stderr[-3000:]
     assert (run / "evaluation-test-tta.json").exists() and "test-time augmentation" in r.stdout
+
+FAST = dict(synthetic=48, preset="tiny", epochs=2, batch_size=8, split="random", val=0.25, workers=1)
+
+def test_killed_after_fitting_resumes_to_the_report_not_to_epoch_0(tmp_path, monkeypatch):
+    "A kill during the final evaluation: --resume writes the report and keeps history and model as they were."
+    import segnet_chromosome.train as T
+    cfg, run = TrainConfig(**FAST), tmp_path / "run"
+    def killed(*args, **kw): raise KeyboardInterrupt  # the process dies while scoring the test split
+    monkeypatch.setattr(T, "evaluate", killed)
+    with pytest.raises(KeyboardInterrupt): train(cfg, run, verbose=0)
+    assert (run / "fit.json").exists() and not (run / "run.json").exists() and not (run / "backup").exists()
+    history, model = (run / "history.csv").read_bytes(), (run / "model.keras").read_bytes()
+    monkeypatch.undo()
+    summary = train(cfg, run, resume=True, verbose=0)
+    assert summary["finished"] and summary["epochs_run"] == 2 and (run / "report.json").exists()
+    assert (run / "history.csv").read_bytes() == history and (run / "model.keras").read_bytes() == model
+
+def test_a_failing_checkpoint_keeps_the_previous_best_model(tmp_path, monkeypatch):
+    "A full disk while saving a better model: the old best model stays whole, no temporary file is left."
+    from segnet_chromosome.train import AtomicCheckpoint
+    model = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Conv2D(4, 1, activation="softmax")])
+    saver = AtomicCheckpoint(tmp_path / "model.keras", "val_loss"); saver.set_model(model)
+    saver.on_epoch_end(0, {"val_loss": 1.0})
+    good = (tmp_path / "model.keras").read_bytes()
+    def disk_full(path, *args, **kw):
+        Path(path).write_bytes(b"PK\x03\x04 half a zip")
+        raise OSError(28, "No space left on device", str(path))
+    monkeypatch.setattr(model, "save", disk_full)
+    with pytest.raises(OSError): saver.on_epoch_end(1, {"val_loss": 0.5})
+    assert (tmp_path / "model.keras").read_bytes() == good and sorted(p.name for p in tmp_path.iterdir()) == ["model.keras"]
+    assert saver.best == 1.0  # the failed save did not count as the new best
+
+def test_a_run_that_failed_before_its_first_epoch_is_reused(tmp_path):
+    "A config.json left by a run that never trained does not block the corrected config."
+    from segnet_chromosome.train import prepare_run_dir
+    run = tmp_path / "run"; run.mkdir()
+    TrainConfig(**FAST, seed=1).to_json(run / "config.json")
+    d, state = prepare_run_dir(run, TrainConfig(**FAST))
+    assert (d, state) == (run, "new") and TrainConfig.from_json(run / "config.json") == TrainConfig(**FAST)

@@ -1,0 +1,106 @@
+"""Bad input at the command line: each case must end with exit code 2, one line on stderr naming the problem, no
+traceback, nothing written and nothing that existed changed. The table below is the reliability issue's list.
+
+The command line runs in-process (`cli.main`), so an exception it does not handle fails the test as a traceback
+would; one case also runs the installed `segnet-chromosome` script, to see what a terminal sees.
+"""
+import hashlib, shutil, subprocess
+from pathlib import Path
+import h5py, numpy as np, pytest
+from segnet_chromosome.cli import main
+from segnet_chromosome.data import RAW_KEY, save_pairs
+
+def snapshot(folder):
+    "Every file under `folder` with the hash of its bytes: equal snapshots mean nothing was written or changed."
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+            for p in sorted(Path(folder).rglob("*"))}
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    "A folder of bad inputs, and a small trained run (and copies of it with a corrupt model and a corrupt split)."
+    d = tmp_path_factory.mktemp("faults")
+    rng = np.random.default_rng(0)
+    images, labels = rng.integers(0, 256, (12, 94, 93), np.uint8), rng.integers(0, 4, (12, 94, 93), np.uint8)
+    save_pairs(d / "pairs.h5", images, labels)
+    nan = np.stack([images / 255, labels], -1).astype(np.float32); nan[3, 0, 0, 0] = np.nan
+    with h5py.File(d / "nan.h5", "w") as f: f.create_dataset(RAW_KEY, data=nan)
+    for name, shape, written in [("huge.h5", (2, 100_000, 100_000, 2), 0), ("billion.h5", (10**9, 94, 93, 2), 0),
+                                 ("short.h5", (1000, 94, 93, 2), 10)]:
+        with h5py.File(d / name, "w") as f:
+            ds = f.create_dataset(RAW_KEY, shape=shape, dtype=np.uint8, chunks=(1, 94, 93, 2), compression="gzip")
+            if written: ds[:written] = 1
+    (d / "cut.h5").write_bytes((d / "pairs.h5").read_bytes()[:4000])
+    (d / "note.png").write_text("not an image")
+    (d / "bad.json").write_text('{"preset": "small",')
+    (d / "afile").write_text("a file, not a folder")
+    (d / "folder").mkdir()
+    from skimage import io
+    io.imsave(d / "flat.tif", np.full((256, 256), 300, np.uint16), check_contrast=False)
+    io.imsave(d / "noise.tif", rng.normal(300, 20, (256, 256)).astype(np.uint16), check_contrast=False)
+    from segnet_chromosome.train import TrainConfig, train
+    train(TrainConfig(synthetic=24, preset="tiny", epochs=1, batch_size=8, split="random", val=0.25, workers=1), d / "run", verbose=0)
+    assert main(["evaluate", str(d / "run")]) == 0
+    for name, broken in [("run-badmodel", "model.keras"), ("run-badsplit", "split.npz")]:
+        shutil.copytree(d / "run", d / name)
+        (d / name / broken).write_bytes((d / name / broken).read_bytes()[:200])
+    return d
+
+CASES = [  # (what is wrong, command line with {d} for the folder, words the message must hold)
+    ("NaN pixels in a pair file", "info {d}/nan.h5", "NaN or infinite pixels: pairs [3]"),
+    ("header of 2 images of 100000x100000", "info {d}/huge.h5", "declares 2 pairs of 100000x100000"),
+    ("header of a billion pairs", "info {d}/billion.h5", "declares 1,000,000,000 pairs"),
+    ("header of more pairs than stored", "info {d}/short.h5", "truncated or corrupt"),
+    ("truncated HDF5 file", "info {d}/cut.h5", "truncated or corrupt"),
+    ("a folder for a pair file", "info {d}/folder", "is a folder"),
+    ("--n-pairs 0", "make-dataset --n-pairs 0 --out {d}/x.h5", "--n-pairs: must be at least 1, got 0"),
+    ("--synthetic 0", "make-dataset --synthetic 0 --out {d}/x.h5", "--synthetic: must be at least 1, got 0"),
+    ("--synthetic negative", "make-dataset --synthetic -3 --out {d}/x.h5", "must be at least 1, got -3"),
+    ("--zoom 0", "make-dataset --zoom 0 --out {d}/x.h5", "--zoom: must be above 0 and at most 4, got 0"),
+    ("a flat field as a metaphase", "make-dataset --metaphase {d}/flat.tif --out {d}/x.h5", "no chromosomes found"),
+    ("noise as a metaphase", "make-dataset --metaphase {d}/noise.tif --out {d}/x.h5", "is it a metaphase"),
+    ("a text file as a metaphase", "make-dataset --metaphase {d}/note.png --out {d}/x.h5", "could not be read as an image"),
+    ("--out inside a file", "make-dataset --synthetic 3 --out {d}/afile/x.h5", "afile"),
+    ("--lr -1", "train --lr -1 --run-dir {d}/r", "--learning-rate/--lr: must be above 0, got -1"),
+    ("--dropout 1.5", "train --dropout 1.5 --run-dir {d}/r", "--dropout: must be at least 0 and below 1, got 1.5"),
+    ("unknown preset", "train --preset huge --run-dir {d}/r", "preset must be one of"),
+    ("a typo in --data", "train --data {d}/pairs.hd5 --run-dir {d}/r", "No such data file"),
+    ("corrupt config file", "train --config {d}/bad.json --run-dir {d}/r", "bad.json is not valid JSON"),
+    ("corrupt model.keras", "evaluate {d}/run-badmodel", "not a readable Keras model"),
+    ("corrupt split.npz", "evaluate {d}/run-badsplit", "is not a readable split"),
+    ("evaluation already there", "evaluate {d}/run", "--overwrite"),
+    ("a text file to predict", "predict {d}/run {d}/note.png --out {d}/pred", "could not be read as an image"),
+    ("--out naming a file", "predict {d}/run {d}/pairs.h5 --out {d}/afile", "is a file"),
+    ("--max-png -1", "predict {d}/run {d}/pairs.h5 --out {d}/pred --max-png -1", "--max-png: must be at least 0, got -1"),
+    ("plot --n 0", "plot {d}/run --n 0", "--n: must be at least 1, got 0"),
+    ("plot --n -2", "plot {d}/run --n -2", "got -2"),
+]
+
+@pytest.mark.parametrize("what,command,words", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_is_refused_cleanly(work, capsys, what, command, words):
+    before = snapshot(work)
+    capsys.readouterr()
+    try: rc = main(command.format(d=work).split())
+    except SystemExit as e: rc = e.code  # argparse
+    err = capsys.readouterr().err.strip()
+    assert rc == 2, (what, rc, err)
+    assert words in err, (what, err)
+    assert "\n" not in err and "Traceback" not in err, err
+    assert snapshot(work) == before, f"{what}: files were written or changed"
+
+def test_unreachable_min_overlap_stops_with_a_count(shared_data, work, capsys):
+    "A search that cannot succeed is bounded, says how many it found, and writes no file."
+    rc = main(["make-dataset", "--metaphase", str(shared_data / "DAPI.tif"), "--n-pairs", "5", "--min-overlap", "100000",
+               "--out", str(work / "never.h5"), "--quiet"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "only 0 of 5 pairs were found in 20,000 candidates" in err and not (work / "never.h5").exists()
+
+def test_the_terminal_sees_one_line_and_no_traceback(work):
+    r = subprocess.run(["segnet-chromosome", "info", str(work / "huge.h5")], capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+
+def test_predict_overwrite_leaves_no_stale_maps(work):
+    "A second predict with --overwrite and fewer maps: only the new maps are there."
+    out = work.parent / "pred-stale"
+    assert main(["predict", str(work / "run"), str(work / "pairs.h5"), "--out", str(out), "--max-png", "5"]) == 0
+    assert main(["predict", str(work / "run"), str(work / "pairs.h5"), "--out", str(out), "--max-png", "2", "--overwrite"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["labels.h5", "labels_00000.png", "labels_00001.png"]
