@@ -7,7 +7,7 @@ __all__ = ['COUNT', 'NONNEG', 'FRACTION', 'POSITIVE', 'cmd_info', 'cmd_make_data
            'cmd_plot', 'make_parser', 'main']
 
 # %% ../nbs/10_cli.ipynb
-import argparse, json, shutil, sys
+import argparse, contextlib, json, os, shutil, sys
 from pathlib import Path
 import numpy as np
 from .core import CLASS_NAMES
@@ -94,7 +94,8 @@ def cmd_train(args):
     summary = train(cfg, args.run_dir, resume=args.resume, overwrite=args.overwrite, verbose=2 if args.quiet else "auto")
     run_dir = Path(summary["run_dir"])
     print(f"run: {run_dir} ({summary['epochs_run']} epochs, best {summary['best_epoch']}, {summary['wall_time_s']} s on {summary['device']})")
-    print((run_dir / "report.md").read_text())
+    from segnet_chromosome.evaluate import report_text
+    print(report_text(json.loads((run_dir / "report.json").read_text())))
     return 0
 
 def _free_path(path, overwrite=False):
@@ -107,7 +108,7 @@ def cmd_evaluate(args):
     "Score a run's best model on its test split (or on every pair of --data) and write the report beside the run."
     from segnet_chromosome.train import load_run
     from segnet_chromosome.data import load_pairs
-    from segnet_chromosome.evaluate import evaluate, write_report, report_markdown
+    from segnet_chromosome.evaluate import evaluate, write_report, report_text
     config, model, split, data = load_run(args.run_dir)
     if args.data:
         images, labels = load_pairs(args.data, clean_labels=config.clean_labels)
@@ -118,7 +119,7 @@ def cmd_evaluate(args):
     _free_path(Path(args.run_dir) / f"{name}.json", args.overwrite)  # before the minutes of computing, not after
     report = evaluate(model, images, labels, geometry=config.geometry, batch_size=config.batch_size, tta=args.tta)
     paths = write_report(report, args.run_dir, name)
-    print(report_markdown(report, title))
+    print(report_text(report, title))
     print(f"wrote {paths[0]} and {paths[1]}")
     return 0
 
@@ -188,7 +189,8 @@ def cmd_plot(args):
     from segnet_chromosome.evaluate import confusion_matrix
     viz.plot_confusion(confusion_matrix(labels, pred), path=out / "confusion.png", title=f"test split, {len(images)} pairs")
     for order in ("worst", "best"):
-        viz.plot_grid(images, labels, pred, n=args.n, order=order, path=out / f"{order}.png", title=f"{order} test pairs by IoU")
+        viz.plot_grid(images, labels, pred, n=args.n, order=order, path=out / f"{order}.png", title=f"{order} test pairs by IoU",
+                      pair_numbers=split.test)
     print("wrote " + ", ".join(str(out / n) for n in names))
     return 0
 
@@ -215,7 +217,10 @@ FRACTION, POSITIVE = _number(float, 0, 1), _number(float, 0, low_open=True)
 
 def make_parser():
     "The argparse parser of `segnet-chromosome`."
+    from segnet_chromosome import __version__
     p = _Parser(prog="segnet-chromosome", description="Separate overlapping chromosomes with a SegNet.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--verbose", action="store_true", help="show TensorFlow's and XLA's start-up log (hidden by default)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     s = sub.add_parser("info", help="describe an HDF5 file of overlapping pairs")
     s.add_argument("data", help="HDF5 file (public raw or cleaned layout)")
@@ -286,9 +291,22 @@ def _for_the_terminal(message):
     for python, flag in _FLAGS.items(): message = message.replace(python, flag)
     return message
 
+@contextlib.contextmanager
+def _quiet_stderr():
+    "Send what C++ libraries write to stderr (TensorFlow's and absl's start-up lines) to /dev/null for the block."
+    try: fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError): yield; return  # no real stderr (a notebook): nothing to hide
+    sys.stderr.flush(); saved, null = os.dup(fd), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    try: yield
+    finally: sys.stderr.flush(); os.dup2(saved, fd); os.close(saved); os.close(null)
+
 def main(argv=None):
     "Entry point of the `segnet-chromosome` console script; returns the exit status (2 for bad input, with one line on stderr)."
     args = make_parser().parse_args(argv)
+    if args.command in ("train", "evaluate", "predict", "plot") and "keras" not in sys.modules:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1" if args.verbose else "2")
+        with (contextlib.nullcontext() if args.verbose else _quiet_stderr()): import keras  # noqa: F401 (its backend's start-up log)
     try:
         return args.func(args) or 0
     except (ValueError, TypeError, KeyError, ConnectionError, OSError) as e:

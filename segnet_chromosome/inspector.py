@@ -54,12 +54,14 @@ def _png(rgb, scale):
 def _fmt(v): return "-" if v is None or np.isnan(v) else f"{100 * v:.1f}"
 
 class MaskInspector:
-    """Browse pairs with their labels, predictions and errors; `split` maps names to index arrays.
+    """Browse pairs with their labels, predictions and errors: `MaskInspector(images, labels, pred=None)` with arrays, or a source
+    (`ArraySource`, `FileSource`); `split` maps names to index arrays.
 
     State worth reading: `order` (pair indices in display order), `index` (the pair shown), `rgb` (the picture
     shown, (H, W, 3) uint8), `metrics` (the pair's IoU per class). Widgets: `slider`, `box`, `split`, `sort`,
     `classes`, `opacity`, `view`, `image`, `info`; `widget` is the whole app."""
-    def __init__(self, source, split=None, scale=4, initial_split=None):
+    def __init__(self, source, labels=None, pred=None, split=None, scale=4, initial_split=None):
+        if labels is not None or isinstance(source, np.ndarray): source = ArraySource(source, labels, pred)  # plain arrays
         self.source, self.scale = source, scale
         self.splits = {"all": np.arange(len(source))}
         for name, idx in (split or {}).items():
@@ -148,12 +150,12 @@ class MaskInspector:
 # %% ../nbs/09_inspect.ipynb
 def inspect(source, labels=None, pred=None, split=None):
     "Open a `MaskInspector` on a run directory, an HDF5 pair file, or arrays (`source` = images, with `labels`)."
-    if labels is not None: return MaskInspector(ArraySource(source, labels, pred), split)
+    if labels is not None: return MaskInspector(source, labels, pred, split=split)
     path = Path(source)
     if path.is_dir():
         from segnet_chromosome.train import load_run
         config, model, run_split, data = load_run(path)
         return MaskInspector(FileSource(data, model, config.geometry, config.clean_labels),
-                             {"train": run_split.train, "validation": run_split.val, "test": run_split.test}, initial_split="test")
-    if path.suffix.lower() in (".h5", ".hdf5"): return MaskInspector(FileSource(path), split)
+                             split={"train": run_split.train, "validation": run_split.val, "test": run_split.test}, initial_split="test")
+    if path.suffix.lower() in (".h5", ".hdf5"): return MaskInspector(FileSource(path), split=split)
     raise ValueError(f"cannot inspect {source!r}: give a run directory, an .h5 file of pairs, or images with labels=")

@@ -429,6 +429,15 @@ def make_optimizer(config, steps_per_epoch):
                                                       warmup_target=config.learning_rate, warmup_steps=warmup)
     return keras.optimizers.Adam(schedule)
 
+def _say_what_runs(config, data_path, n_pairs, split, model, shape, acc, policy, jit, n_devices):
+    "Three lines before the first epoch: the data and split, the model and recipe, the device."
+    print(f"data: {data_path} ({n_pairs:,} pairs{'; fresh pairs of the training chromosomes every epoch' if config.online else ''}); "
+          f"split {config.split!r}: {len(split.train):,} train / {len(split.val):,} validation / {len(split.test):,} test")
+    print(f"model: {model.name}, {model.count_params():,} parameters, input {shape[1]}x{shape[2]}; loss {config.loss}, Adam {config.learning_rate:g} "
+          f"({config.lr_schedule}), batch {config.batch_size}, up to {config.epochs} epochs, EarlyStopping patience {config.patience}")
+    print(f"device: {acc['device']} ({acc['backend']} backend), {policy}, XLA {'on' if jit else 'off'}"
+          + (f", data-parallel on {n_devices} devices" if n_devices > 1 else ""), flush=True)
+
 def _verbose(verbose):
     if verbose != "auto": return verbose
     import sys
@@ -514,6 +523,7 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
                        keras.callbacks.BackupAndRestore(str(backup))]  # last: an epoch is backed up once it is logged
                 if config.lr_schedule == "plateau":
                     own.insert(1, keras.callbacks.ReduceLROnPlateau(monitor=config.monitor, factor=0.5, patience=max(1, config.patience // 2), min_lr=config.learning_rate / 1000))
+                if verbose != 0: _say_what_runs(config, data_path, len(pairs), split, model, x.shape, acc, policy, jit, n_devices)
                 model.fit(train_seq, validation_data=val_seq, epochs=config.epochs, initial_epoch=done, callbacks=[*callbacks, *own],
                           shuffle=False, verbose=_verbose(verbose))
     finally:

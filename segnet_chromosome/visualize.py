@@ -15,7 +15,7 @@ from matplotlib.patches import Patch
 from .core import CLASS_NAMES, check_labels, atomic_path
 
 PALETTE = ("#1a1a1a", "#E69F00", "#56B4E9", "#F0E442")  # background, chromosome A, chromosome B, overlap
-ERROR_COLOUR = "#D55E00"
+ERROR_COLOUR = "#CC79A7"  # reddish purple: far from every class colour (vermillion was too close to A's orange)
 LABEL_CMAP = ListedColormap(PALETTE, name="segnet_chromosome")
 LABEL_NORM = BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 3.5], LABEL_CMAP.N)
 _RGB = (np.array([matplotlib.colors.to_rgb(c) for c in PALETTE]) * 255).round().astype(np.uint8)
@@ -24,9 +24,11 @@ def label_to_rgb(labels):
     "Colour label maps (..., H, W) with values 0..3 as uint8 RGB (..., H, W, 3) in the package palette."
     return _RGB[check_labels(labels)]
 
-def legend_handles():
-    "Matplotlib legend handles for the four classes."
-    return [Patch(color=c, label=f"{k} {n}") for k, (c, n) in enumerate(zip(PALETTE, CLASS_NAMES))]
+def legend_handles(errors=False):
+    "Matplotlib legend handles for the four classes, and with `errors` for the colours of the errors row."
+    handles = [Patch(color=c, label=f"{k} {n}") for k, (c, n) in enumerate(zip(PALETTE, CLASS_NAMES))]
+    if errors: handles += [Patch(color=ERROR_COLOUR, label="errors: wrong pixel"), Patch(color="#5a5a5a", label="errors: right pixel")]
+    return handles
 
 # %% ../nbs/08_visualize.ipynb
 import matplotlib.pyplot as plt
@@ -51,7 +53,7 @@ def _show_image(ax, image, title=None):
     if title: ax.set_title(title, fontsize=9)
 
 def error_map(truth, pred):
-    "RGB (H, W, 3) uint8: wrong pixels in vermillion, right chromosome pixels in grey, background black."
+    "RGB (H, W, 3) uint8: wrong pixels in `ERROR_COLOUR`, right chromosome pixels in grey, background black."
     truth, pred = check_labels(truth), check_labels(pred)
     out = np.zeros(truth.shape + (3,), np.uint8)
     out[(truth > 0) | (pred > 0)] = 90
@@ -69,7 +71,7 @@ def plot_pair(image, truth=None, pred=None, path=None, title=None):
             ax.imshow(error_map(truth, pred)); ax.set_axis_off()
             ax.set_title(f"errors ({int((np.asarray(truth) != np.asarray(pred)).sum())} px)", fontsize=9)
         else: _show_labels(ax, v, name)
-    fig.legend(handles=legend_handles(), loc="lower center", ncol=4, fontsize=7, frameon=False)
+    fig.legend(handles=legend_handles(errors=truth is not None and pred is not None), loc="lower center", ncol=3, fontsize=7, frameon=False)
     if title: fig.suptitle(title, fontsize=10)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return _finish(fig, path)
@@ -91,20 +93,23 @@ def choose_indices(n_images, n=8, indices=None, seed=0, order=None, scores=None)
     if order is not None: raise ValueError(f"order must be None, 'worst' or 'best', got {order!r}")
     return np.sort(np.random.default_rng(seed).choice(n_images, min(n, n_images), replace=False))
 
-def plot_grid(images, labels, pred=None, n=8, indices=None, seed=0, order=None, path=None, title=None):
-    "A grid: one column per pair; rows image, truth, and (with `pred`) prediction and errors, titled with the IoU."
+def plot_grid(images, labels, pred=None, n=8, indices=None, seed=0, order=None, path=None, title=None, pair_numbers=None):
+    """A grid: one column per pair; rows image, truth, and (with `pred`) prediction and errors, titled with the pair and its IoU in %.
+
+    `pair_numbers` (N,): the number of each pair in its file (a test split's indices), shown instead of the position."""
     scores = image_scores(labels, pred) if pred is not None else None
     idx = choose_indices(len(images), n, indices, seed, order, scores)
     rows = 2 if pred is None else 4
     fig, axs = plt.subplots(rows, len(idx), figsize=(1.5 * len(idx), 1.6 * rows), squeeze=False)
     for col, i in enumerate(idx):
-        _show_image(axs[0, col], images[i], f"#{i}" + (f" IoU {scores[i]:.2f}" if scores is not None else ""))
+        number = i if pair_numbers is None else int(pair_numbers[i])
+        _show_image(axs[0, col], images[i], f"pair {number}" + (f"\nIoU {100 * scores[i]:.1f}%" if scores is not None else ""))
         _show_labels(axs[1, col], labels[i])
         if pred is not None:
             _show_labels(axs[2, col], pred[i]); axs[3, col].imshow(error_map(labels[i], pred[i])); axs[3, col].set_axis_off()
     for r, name in enumerate(["image", "truth", "prediction", "errors"][:rows]):
         axs[r, 0].text(-0.08, 0.5, name, transform=axs[r, 0].transAxes, rotation=90, va="center", ha="right", fontsize=8)
-    fig.legend(handles=legend_handles(), loc="lower center", ncol=4, fontsize=7, frameon=False)
+    fig.legend(handles=legend_handles(errors=pred is not None), loc="lower center", ncol=3, fontsize=7, frameon=False)
     if title: fig.suptitle(title, fontsize=10)
     fig.tight_layout(rect=(0.02, 0.05, 1, 1))
     return _finish(fig, path)
