@@ -133,19 +133,19 @@ def plot_overlay(image, labels, alpha=0.5, path=None, title=None):
 
 # %% ../nbs/08_visualize.ipynb
 def plot_history(history, monitor="val_loss", path=None):
-    "Loss and accuracy per epoch from a history.csv path or rows; a line marks the best `monitor` epoch."
+    "Loss and the mean IoU of the chromosome classes (accuracy for older runs) per epoch from a history.csv path or rows; a line marks the best `monitor` epoch."
     from segnet_chromosome.train import read_history, best_epoch_index
     rows = read_history(history) if isinstance(history, (str, Path)) else list(history)
     if not rows: raise ValueError("the history is empty: no epoch has finished yet")
     epochs = np.array([r["epoch"] for r in rows]) + 1
-    metrics = [m for m in ("loss", "accuracy") if m in rows[0]]
+    metrics = [m for m in ("loss", "chromosome_iou" if "chromosome_iou" in rows[0] else "accuracy") if m in rows[0]]  # accuracy is 96% for a model that finds nothing
     fig, axs = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3), squeeze=False)
     best = epochs[best_epoch_index([r.get(monitor, np.nan) for r in rows], monitor)] if monitor in rows[0] else None
     for ax, m in zip(axs[0], metrics):
         ax.plot(epochs, [r[m] for r in rows], "o-", ms=3, label=f"training {m}")
         if f"val_{m}" in rows[0]: ax.plot(epochs, [r[f"val_{m}"] for r in rows], "o-", ms=3, label=f"validation {m}")
         if best is not None: ax.axvline(best, color="grey", ls="--", lw=1, label=f"best {monitor}: epoch {best}")
-        ax.set_xlabel("epoch"); ax.set_ylabel(m); ax.legend(fontsize=7); ax.grid(alpha=0.3)
+        ax.set_xlabel("epoch"); ax.set_ylabel("mean IoU of A, B, overlap" if m == "chromosome_iou" else m); ax.legend(fontsize=7); ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     fig.tight_layout()
     return _finish(fig, path)
