@@ -3,7 +3,7 @@
 Markdown cells are copied, visible code cells become ```python blocks, cells marked `#| hide` are left out,
 and image links relative to nbs/ are rewritten relative to the repository root.
 Usage: python tools/make_readme.py [--check] [--picture]
-  --check    exit 1 if README.md is not up to date
+  --check    exit 1 if README.md is not up to date, or if the Colab notebook names another repository than settings.ini's git_url
   --picture  also redraw nbs/images/overlapping_pair.png (a synthetic pair, made by the package itself)
 """
 import json, re, sys
@@ -48,10 +48,20 @@ def draw_picture(path=root / "nbs" / "images" / "overlapping_pair.png", seed=3):
     fig.savefig(path, dpi=90)
     print(f"wrote {path}")
 
+def colab_url_problems(nb_path=root / "nbs" / "11_train_on_colab.ipynb"):
+    "The repository URL is kept in one place, settings.ini's git_url: the Colab notebook's badge and install line must use it."
+    from configparser import ConfigParser
+    cfg = ConfigParser(delimiters=["="]); cfg.read(root / "settings.ini", encoding="utf-8")
+    url = cfg["DEFAULT"]["git_url"].rstrip("/")
+    text = nb_path.read_text(encoding="utf-8")
+    badge = url.replace("https://github.com/", "https://colab.research.google.com/github/") + "/blob/main/nbs/" + nb_path.name
+    return [f"{nb_path.name} does not contain {want!r} (settings.ini git_url)" for want in (badge, f"git+{url}") if want not in text]
+
 if __name__ == "__main__":
     if "--picture" in sys.argv: draw_picture()
     text, readme = render(), root / "README.md"
     if "--check" in sys.argv:
+        if colab_url_problems(): sys.exit("\n".join(colab_url_problems()))
         if not readme.exists() or readme.read_text(encoding="utf-8") != text:
             sys.exit("README.md is out of date with nbs/index.ipynb: run python tools/make_readme.py and commit it.")
         print("README.md is up to date.")
