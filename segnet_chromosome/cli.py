@@ -16,14 +16,14 @@ from .core import CLASS_NAMES
 def cmd_info(args):
     "Print count, size, layout and label histogram of a pair file."
     from segnet_chromosome.data import describe_pairs
-    d = describe_pairs(args.data)
+    d = describe_pairs(args.data, clean_labels=args.clean_labels)
     if args.json: print(json.dumps(d, indent=2)); return 0
     total = sum(d["label_counts"].values()) or 1
     print(f"{d['path']}: {d['count']} pairs of {d['height']}x{d['width']} ({d['layout']} layout, key {d['key']!r}, {d['dtype']})")
     print(f"chromosome ids: {'yes' if d['has_chromosome_ids'] else 'no'}")
-    print("labels:")
+    print("labels" + (f" after --clean-labels ({d['cleaned_pixels']:,} pixels changed):" if args.clean_labels else ":"))
     for v, c in d["label_counts"].items():
-        name = CLASS_NAMES[v] if v < len(CLASS_NAMES) else "INVALID (use load_pairs(..., clean_labels=True))"
+        name = CLASS_NAMES[v] if v < len(CLASS_NAMES) else "INVALID (--clean-labels maps it to the nearest valid label)"
         print(f"  {v:>3} {name:<22} {c:>12} pixels {100 * c / total:6.2f}%")
     return 0
 
@@ -110,11 +110,12 @@ def cmd_evaluate(args):
     from segnet_chromosome.data import load_pairs
     from segnet_chromosome.evaluate import evaluate, write_report, report_text
     config, model, split, data = load_run(args.run_dir)
+    clean = config.clean_labels or args.clean_labels
     if args.data:
-        images, labels = load_pairs(args.data, clean_labels=config.clean_labels)
+        images, labels = load_pairs(args.data, clean_labels=clean)
         name, title = f"evaluation-{Path(args.data).stem}" + ("-tta" if args.tta else ""), f"All {len(images)} pairs of {args.data}"
     else:
-        images, labels = load_pairs(data, split.test, clean_labels=config.clean_labels)
+        images, labels = load_pairs(data, split.test, clean_labels=clean)
         name, title = "evaluation-test" + ("-tta" if args.tta else ""), f"Test split of {data}" + (" (test-time augmentation)" if args.tta else "")
     _free_path(Path(args.run_dir) / f"{name}.json", args.overwrite)  # before the minutes of computing, not after
     report = evaluate(model, images, labels, geometry=config.geometry, batch_size=config.batch_size, tta=args.tta)
@@ -123,39 +124,38 @@ def cmd_evaluate(args):
     print(f"wrote {paths[0]} and {paths[1]}")
     return 0
 
-def _read_inputs(path, image_shape):
-    "Grey images (N, H, W) in [0, 1] from an HDF5 pair file or one image file, checked against the model's image size."
-    from segnet_chromosome.data import open_pairs
+def _read_inputs(path):
+    "Grey images (N, H, W) float32 in [0, 1] from an HDF5 pair file or one image file of any size."
+    from segnet_chromosome.data import open_pairs, read_image
     path = Path(path)
     if path.suffix.lower() in (".h5", ".hdf5"):
         images, _ = open_pairs(path).read(clean_labels=True)  # labels are not used
-    else:
-        from segnet_chromosome.data import read_image
-        im = read_image(path)
-        if im.ndim == 3 and im.shape[-1] in (3, 4) and np.allclose(im[..., 0], im[..., 1]): im = im[..., 0]
-        if im.ndim != 2: raise ValueError(f"{path} has shape {im.shape}; expected a grey image (H, W).")
-        if im.dtype == np.uint8: images = im[None].astype(np.float32) / 255
-        elif np.issubdtype(im.dtype, np.floating) and im.min() >= 0 and im.max() <= 1: images = im[None].astype(np.float32)
-        else: raise ValueError(f"{path} is {im.dtype}; convert it to 8-bit grey (0..255) like the training images.")
-    if images.shape[1:] != tuple(image_shape):
-        raise ValueError(f"{path}: images of {images.shape[1]}x{images.shape[2]}, but the model was trained on "
-                         f"{image_shape[0]}x{image_shape[1]} pairs; crop or pad each overlapping pair to that size first.")
-    return images
+        return images
+    im = read_image(path)
+    if im.ndim == 3 and im.shape[-1] in (3, 4) and np.allclose(im[..., 0], im[..., 1]): im = im[..., 0]
+    if im.ndim != 2: raise ValueError(f"{path} has shape {im.shape}; expected a grey image (H, W).")
+    if im.dtype == np.uint8: return im[None].astype(np.float32) / 255
+    if np.issubdtype(im.dtype, np.floating) and im.min() >= 0 and im.max() <= 1: return im[None].astype(np.float32)
+    raise ValueError(f"{path} is {im.dtype}; convert it to 8-bit grey (0..255) like the training images.")
 
 def cmd_predict(args):
     "Predict label maps for an HDF5 file or an image: labels.h5 (image + predicted labels) and 4-colour PNGs in --out."
     from segnet_chromosome.train import load_run
-    from segnet_chromosome.data import open_pairs, save_pairs
+    from segnet_chromosome.data import save_pairs
     from segnet_chromosome.evaluate import predict_labels
-    from segnet_chromosome.visualize import label_to_rgb
+    from segnet_chromosome.visualize import label_to_rgb, plot_pair
     from skimage import io
     out = Path(args.out)
     if out.exists() and not out.is_dir(): raise FileExistsError(f"--out {out} is a file; give a folder for the label maps.")
     if out.exists() and any(out.iterdir()) and not args.overwrite:
         raise FileExistsError(f"{out} exists and is not empty; choose another --out or pass --overwrite.")
     config, model, split, data = load_run(args.run_dir)
-    pf = open_pairs(data)
-    images = _read_inputs(args.input, (pf.height, pf.width))
+    images = _read_inputs(args.input)
+    if config.geometry == "pad":  # any size: the same network on a larger input when the images are larger than the training pairs
+        from segnet_chromosome.model import with_input_size, size_multiple_of
+        m = size_multiple_of(model)
+        size = [max(s, -(-n // m) * m) for s, n in zip(model.input_shape[1:3], images.shape[1:3])]
+        model = with_input_size(model, *size)
     pred = predict_labels(model, images, geometry=config.geometry, batch_size=config.batch_size, tta=args.tta)
     out.mkdir(parents=True, exist_ok=True)
     staging = out / ".partial-predict"  # everything is written here first: the outputs are complete or absent
@@ -164,7 +164,8 @@ def cmd_predict(args):
         save_pairs(staging / "labels.h5", images, pred)
         n_png = min(len(pred), args.max_png)
         for i in range(n_png):
-            io.imsave(staging / f"labels_{i:05d}.png", label_to_rgb(pred[i]), check_contrast=False)
+            if args.png == "map": io.imsave(staging / f"labels_{i:05d}.png", label_to_rgb(pred[i]), check_contrast=False)
+            else: plot_pair(images[i], pred=pred[i], path=staging / f"labels_{i:05d}.png", title=f"{Path(args.input).name}, pair {i}")
         for old in [*out.glob("labels_*.png"), out / "labels.h5"]: old.unlink(missing_ok=True)  # no stale maps of an earlier call
         for new in staging.iterdir(): new.replace(out / new.name)
     finally:
@@ -212,6 +213,20 @@ def _number(kind, low=None, high=None, low_open=False, high_open=True):
     convert.__name__ = kind.__name__
     return convert
 
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    "Help that shows every default; `train`'s flags show `TrainConfig`'s (imported only when help is printed: it loads Keras)."
+    def _get_help_string(self, action):
+        if self._prog.endswith(" train") and action.option_strings and action.default in (None, False) and action.dest not in ("config", "resume", "overwrite", "quiet"):
+            import dataclasses
+            from segnet_chromosome.train import TrainConfig
+            fields = {f.name: f.default for f in dataclasses.fields(TrainConfig)}
+            dest = {"no_augment": "augment"}.get(action.dest, action.dest)
+            if dest in fields:
+                value = {"augment": "augmentation on" if fields[dest] else "off"}.get(dest, repr(fields[dest]))
+                return (action.help or "") + f" (default: {value} from TrainConfig)"
+        if action.default in (None, False) or "default:" in (action.help or ""): return action.help  # nothing to say, or said
+        return super()._get_help_string(action)
+
 COUNT, NONNEG = _number(int, 1), _number(int, 0)
 FRACTION, POSITIVE = _number(float, 0, 1), _number(float, 0, low_open=True)
 
@@ -222,68 +237,85 @@ def make_parser():
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--verbose", action="store_true", help="show TensorFlow's and XLA's start-up log (hidden by default)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    s = sub.add_parser("info", help="describe an HDF5 file of overlapping pairs")
+    s = sub.add_parser("info", formatter_class=_Help, help="describe an HDF5 file of overlapping pairs")
     s.add_argument("data", help="HDF5 file (public raw or cleaned layout)")
     s.add_argument("--json", action="store_true", help="print a JSON object instead of a table")
+    s.add_argument("--clean-labels", action="store_true", help="count the labels after mapping values outside 0..3 to the nearest valid label")
     s.set_defaults(func=cmd_info)
-    s = sub.add_parser("make-dataset", help="generate overlapping pairs from a metaphase image, or synthetic pairs")
+    s = sub.add_parser("make-dataset", formatter_class=_Help, help="generate overlapping pairs from a metaphase image, or synthetic pairs")
     s.add_argument("--metaphase", nargs="+", help="grey metaphase image(s) (DAPI channel) or folder(s) of them; default: fetch_metaphase()")
     s.add_argument("--cy3", help="the telomere channel of a single --metaphase; it enters the grey image")
-    s.add_argument("--recipe", choices=["all", "deepfish-13434"], default="all", help="all single chromosomes, random angles and shifts (default), or the public set's recipe")
-    s.add_argument("--overlap", choices=["add", "opaque"], default="add", help="overlap intensity: the sum (default) or the brighter chromosome")
+    s.add_argument("--recipe", choices=["all", "deepfish-13434"], default="all", help="all single chromosomes at random angles and shifts, or the public set's recipe")
+    s.add_argument("--overlap", choices=["add", "opaque"], default="add", help="overlap intensity: the sum, or the brighter chromosome")
     s.add_argument("--synthetic", type=COUNT, metavar="N", help="make N synthetic pairs instead (no input file)")
     s.add_argument("--out", required=True, help="HDF5 file to write")
-    s.add_argument("--n-pairs", type=COUNT, default=10_000, help="pairs to generate from the metaphase (default 10000)")
-    s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--zoom", type=_number(float, 0, 4, low_open=True, high_open=False), default=0.35, help="down-scaling of the metaphase (public low-res set: 0.35)")
+    s.add_argument("--n-pairs", type=COUNT, default=10_000, help="pairs to generate from the metaphase")
+    s.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same file, byte for byte")
+    s.add_argument("--zoom", type=_number(float, 0, 4, low_open=True, high_open=False), default=0.35, help="down-scaling of the metaphase (the public low-resolution set: 0.35)")
     s.add_argument("--min-overlap", type=COUNT, default=20, help="smallest overlap kept, in pixels")
     s.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_make_dataset)
 
-    s = sub.add_parser("train", help="train a SegNet (offline on synthetic pairs when no data is given)")
+    s = sub.add_parser("train", formatter_class=_Help, help="train a SegNet (offline on synthetic pairs when no data is given)")
     s.add_argument("--config", help="a config.json to start from (flags given override it)")
-    s.add_argument("--run-dir", default="runs/run", help="where the run goes (default runs/run)")
-    s.add_argument("--data", help="HDF5 file of pairs"); s.add_argument("--metaphase", nargs="+", help="generate pairs from these DAPI image(s) first")
-    s.add_argument("--cy3", help="telomere channel of a single --metaphase"); s.add_argument("--recipe", choices=["all", "deepfish-13434"])
-    s.add_argument("--overlap", choices=["add", "opaque"]); s.add_argument("--online", action="store_true", help="fresh pairs of the training chromosomes every epoch (needs --metaphase)")
-    s.add_argument("--synthetic", type=COUNT, metavar="N", help="train on N synthetic pairs (the default, 2000)")
-    s.add_argument("--n-pairs", type=COUNT, help="pairs to generate from --metaphase (10000)")
-    s.add_argument("--preset", help="vgg16, small (default) or tiny"); s.add_argument("--model", choices=["segnet", "seed_segnet"])
-    s.add_argument("--epochs", type=COUNT); s.add_argument("--batch-size", type=COUNT); s.add_argument("--learning-rate", "--lr", type=POSITIVE)
-    s.add_argument("--patience", type=NONNEG); s.add_argument("--dropout", type=FRACTION)
-    s.add_argument("--split", choices=["seed", "last_fraction", "random", "chromosome", "metaphase"])
-    s.add_argument("--held-out", nargs="+", type=int, help="metaphase indices (order of --metaphase) to test on with --split metaphase"); s.add_argument("--test", type=FRACTION); s.add_argument("--val", type=FRACTION)
-    s.add_argument("--loss", choices=["crossentropy", "weighted_crossentropy", "dice_crossentropy", "swap_crossentropy"])
-    s.add_argument("--lr-schedule", choices=["constant", "plateau", "cosine"])
-    s.add_argument("--geometry", choices=["pad", "resize"]); s.add_argument("--mixed-precision", choices=["off", "mixed_float16", "mixed_bfloat16", "auto"])
-    s.add_argument("--seed", type=int); s.add_argument("--no-augment", action="store_true")
-    s.add_argument("--clean-labels", action="store_true", help="map label values outside 0..3 to the nearest valid label (the raw public file needs it)")
+    s.add_argument("--run-dir", default="runs/run", help="where the run goes")
+    g = s.add_argument_group("data")
+    g.add_argument("--data", help="HDF5 file of pairs")
+    g.add_argument("--metaphase", nargs="+", help="generate pairs from these DAPI image(s) first")
+    g.add_argument("--cy3", help="telomere channel of a single --metaphase")
+    g.add_argument("--recipe", choices=["all", "deepfish-13434"], help="pairs of every single chromosome, or the public set's recipe")
+    g.add_argument("--overlap", choices=["add", "opaque"], help="overlap intensities: summed, or the brighter chromosome")
+    g.add_argument("--online", action="store_true", help="fresh pairs of the training chromosomes every epoch (needs --metaphase)")
+    g.add_argument("--synthetic", type=COUNT, metavar="N", help="train on N synthetic pairs when no --data or --metaphase is given")
+    g.add_argument("--n-pairs", type=COUNT, help="pairs to generate from --metaphase")
+    g.add_argument("--clean-labels", action="store_true", help="map label values outside 0..3 to the nearest valid label (the raw public file needs it)")
+    g.add_argument("--split", choices=["seed", "last_fraction", "random", "chromosome", "metaphase"], help="how pairs are held out for test")
+    g.add_argument("--held-out", nargs="+", type=int, help="metaphase indices (order of --metaphase) to test on with --split metaphase")
+    g.add_argument("--test", type=FRACTION, help="fraction of pairs, chromosomes or metaphases held out for test")
+    g.add_argument("--val", type=FRACTION, help="fraction of the rest for validation")
+    g.add_argument("--geometry", choices=["pad", "resize"], help="bring pairs to the model's size by zero-padding or resizing")
+    g = s.add_argument_group("model and training")
+    g.add_argument("--preset", choices=["vgg16", "small", "tiny"], help="SegNet size")
+    g.add_argument("--model", choices=["segnet", "seed_segnet"], help="SegNet, or the UpSampling2D baseline")
+    g.add_argument("--epochs", type=COUNT, help="at most this many epochs (EarlyStopping may stop sooner)")
+    g.add_argument("--batch-size", type=COUNT, help="pairs per step")
+    g.add_argument("--learning-rate", "--lr", type=POSITIVE, help="Adam's learning rate")
+    g.add_argument("--lr-schedule", choices=["constant", "plateau", "cosine"], help="learning-rate schedule")
+    g.add_argument("--patience", type=NONNEG, help="epochs without a better validation loss before EarlyStopping stops")
+    g.add_argument("--dropout", type=FRACTION, help="dropout after every block")
+    g.add_argument("--loss", choices=["crossentropy", "weighted_crossentropy", "dice_crossentropy", "swap_crossentropy"], help="training loss")
+    g.add_argument("--mixed-precision", choices=["off", "mixed_float16", "mixed_bfloat16", "auto"], help="16-bit compute (off: float32)")
+    g.add_argument("--seed", type=int, help="random seed of the data, split and weights")
+    g.add_argument("--no-augment", action="store_true", help="no random flips and 90-degree rotations")
     s.add_argument("--resume", action="store_true", help="go on with the run in --run-dir, from its config.json: finish it if it was cut off, "
                    "continue it if it hit its epoch cap and --epochs is raised, else return it as it is")
     s.add_argument("--overwrite", action="store_true", help="replace the run in --run-dir")
     s.add_argument("--quiet", action="store_true", help="one line per epoch instead of a progress bar")
     s.set_defaults(func=cmd_train)
 
-    s = sub.add_parser("evaluate", help="score a run's model on its test split or on --data")
+    s = sub.add_parser("evaluate", formatter_class=_Help, help="score a run's model on its test split or on --data")
     s.add_argument("run_dir"); s.add_argument("--data", help="evaluate on every pair of this HDF5 file instead")
     s.add_argument("--tta", action="store_true", help="test-time augmentation: average the 8 symmetries (8 times slower)")
+    s.add_argument("--clean-labels", action="store_true", help="map label values outside 0..3 to the nearest valid label (the raw public file needs it)")
     s.add_argument("--overwrite", action="store_true"); s.set_defaults(func=cmd_evaluate)
 
-    s = sub.add_parser("predict", help="predict label maps for an HDF5 file or an image")
-    s.add_argument("run_dir"); s.add_argument("input", help="HDF5 file of pairs, or one grey image (PNG, TIFF)")
+    s = sub.add_parser("predict", formatter_class=_Help, help="predict label maps for an HDF5 file or an image")
+    s.add_argument("run_dir"); s.add_argument("input", help="HDF5 file of pairs, or one grey image (PNG, TIFF) of any size")
     s.add_argument("--out", required=True, help="folder for labels.h5 and the PNG maps")
-    s.add_argument("--max-png", type=NONNEG, default=100, help="PNG maps to write at most (default 100)")
+    s.add_argument("--max-png", type=NONNEG, default=100, help="PNG maps to write at most")
+    s.add_argument("--png", choices=["panel", "map"], default="panel", help="each PNG: the image beside its labels with a legend (default), or the bare label map")
     s.add_argument("--tta", action="store_true", help="test-time augmentation: average the 8 symmetries")
+    s.add_argument("--clean-labels", action="store_true", help="accepted for symmetry: predict reads only the images, whatever their labels")
     s.add_argument("--overwrite", action="store_true"); s.set_defaults(func=cmd_predict)
 
-    s = sub.add_parser("plot", help="write a run's figures as PNG (curves, confusion matrix, worst/best pairs)")
-    s.add_argument("run_dir"); s.add_argument("--out", help="folder (default RUN_DIR/figures)")
+    s = sub.add_parser("plot", formatter_class=_Help, help="write a run's figures as PNG (curves, confusion matrix, worst/best pairs)")
+    s.add_argument("run_dir"); s.add_argument("--out", help="folder for the figures (default: RUN_DIR/figures)")
     s.add_argument("--n", type=COUNT, default=8, help="pairs per grid"); s.add_argument("--overwrite", action="store_true")
     s.set_defaults(func=cmd_plot)
     return p
 
-_FLAGS = {"overwrite=True": "--overwrite", "resume=True": "--resume", "load_pairs(..., clean_labels=True)": "train --clean-labels",
+_FLAGS = {"overwrite=True": "--overwrite", "resume=True": "--resume", "load_pairs(..., clean_labels=True)": "--clean-labels",
           "clean_labels=True": "--clean-labels", "n_pairs": "--n-pairs", "min_overlap": "--min-overlap"}
 
 def _for_the_terminal(message):

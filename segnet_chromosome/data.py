@@ -222,10 +222,12 @@ def save_pairs(path, images, labels, ids=None, overwrite=False, attrs=None):
     return Path(path)
 
 # %% ../nbs/01_data.ipynb
-def describe_pairs(path, chunk=None):
-    "Count, image size, layout and the label histogram of a pair file, read in chunks bounded in bytes; NaN or infinite pixels are refused."
+def describe_pairs(path, chunk=None, clean_labels=False):
+    """Count, image size, layout and the label histogram of a pair file, read in chunks bounded in bytes; NaN or infinite pixels are refused.
+
+    `clean_labels=True`: the histogram after `clean_label_map`, and how many pixels it changed (`cleaned_pixels`)."""
     pf = open_pairs(path)
-    counts = np.zeros(256, np.int64)
+    counts, cleaned = np.zeros(256, np.int64), 0
     with h5py.File(pf.path, "r") as f:
         ds = f[pf.key]
         chunk = chunk or _chunk_pairs(pf.height, pf.width, ds.dtype.itemsize)
@@ -233,12 +235,16 @@ def describe_pairs(path, chunk=None):
             block = ds[s:s + chunk]
             if np.issubdtype(block.dtype, np.floating): _as_images(block[..., 0], "float32", where=np.arange(s, s + len(block)))
             lab = block[..., 1]
+            if clean_labels:
+                lab, changed = clean_label_map(lab)
+                cleaned += changed
             if np.issubdtype(lab.dtype, np.floating):
                 lab = np.where(lab == np.round(lab), lab, 255)
             counts += np.bincount(np.clip(lab, 0, 255).astype(np.int64).ravel(), minlength=256)
     hist = {int(v): int(c) for v, c in enumerate(counts) if c}
     return dict(path=str(pf.path), layout=pf.layout, key=pf.key, count=pf.n, height=pf.height, width=pf.width,
-                dtype=str(pf.dtype), label_counts=hist, has_chromosome_ids=pf.chromosome_ids is not None)
+                dtype=str(pf.dtype), label_counts=hist, has_chromosome_ids=pf.chromosome_ids is not None,
+                **(dict(cleaned_pixels=cleaned) if clean_labels else {}))
 
 # %% ../nbs/01_data.ipynb
 def read_image(path):

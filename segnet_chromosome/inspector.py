@@ -75,7 +75,10 @@ class MaskInspector:
         self.box = widgets.BoundedIntText(0, min=0, max=0, description="position", layout=widgets.Layout(width="160px"))
         widgets.jslink((self.slider, "value"), (self.box, "value"))
         self.classes = [widgets.ToggleButton(True, description=name, icon="eye", tooltip=f"show or hide {name}",
-                                             layout=widgets.Layout(width="130px")) for name in CLASS_NAMES]
+                                             layout=widgets.Layout(width="auto")) for name in CLASS_NAMES]  # full names, never cut
+        # a swatch of each class's colour beside its toggle: the toggles are also the legend (ipywidgets 7 and 8 alike)
+        self.swatches = [widgets.HTML(f'<span style="display:inline-block;width:14px;height:14px;margin-top:8px;background:{colour};'
+                                      f'border:1px solid #888" title="{name}"></span>') for name, colour in zip(CLASS_NAMES, PALETTE)]
         for b in self.classes: b.observe(lambda ch: setattr(ch.owner, "icon", "eye" if ch.new else "eye-slash"), "value")
         self.opacity = widgets.FloatSlider(0.6, min=0, max=1, step=0.05, description="opacity", continuous_update=False)
         self.view = widgets.ToggleButtons(options=["truth", "prediction", "errors"] if has_pred else ["truth"], description="view")
@@ -84,7 +87,7 @@ class MaskInspector:
         for w in [self.slider, self.opacity, self.view, *self.classes]: w.observe(self._render, "value")
         for w in [self.split, self.sort]: w.observe(self._reorder, "value")
         self.widget = widgets.VBox([widgets.HBox([self.split, self.sort]), widgets.HBox([self.slider, self.box]),
-                                    widgets.HBox(self.classes), widgets.HBox([self.opacity, self.view]),
+                                    widgets.HBox([w for pair in zip(self.swatches, self.classes) for w in pair]), widgets.HBox([self.opacity, self.view]),
                                     widgets.HBox([self.image, self.info])])
         self._reorder()
 

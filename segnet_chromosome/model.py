@@ -4,7 +4,7 @@
 
 # %% auto 0
 __all__ = ['PRESETS', 'SEED_LAYOUT', 'MaxPoolingWithArgmax2D', 'MaxUnpooling2D', 'conv_bn_relu', 'decoder_convs', 'SegNet',
-           'SeedSegNet', 'load_model']
+           'SeedSegNet', 'load_model', 'size_multiple_of', 'with_input_size']
 
 # %% ../nbs/05_model.ipynb
 import keras
@@ -131,6 +131,20 @@ def load_model(path, compile=True):
     try: return keras.models.load_model(path, compile=compile)
     except Exception as e:
         raise ValueError(f"{path} could not be loaded as a Keras model ({e.__class__.__name__}: {str(e)[:200]})") from None
+
+# %% ../nbs/05_model.ipynb
+def size_multiple_of(model):
+    "2^depth of a model: each side of its input must be a multiple of it (one factor 2 per pooling layer)."
+    return 2 ** sum(isinstance(l, (MaxPoolingWithArgmax2D, layers.MaxPooling2D)) for l in model.layers)
+
+def with_input_size(model, height, width):
+    "The same network with the same weights, for inputs of `height` x `width` pixels (multiples of `size_multiple_of(model)`)."
+    if tuple(model.input_shape[1:3]) == (height, width): return model
+    m = size_multiple_of(model)
+    if height % m or width % m: raise ValueError(f"{height}x{width} is not a multiple of {m} on each side; pad the images to a multiple of {m}")
+    clone = keras.models.clone_model(model, input_tensors=keras.Input((height, width, model.input_shape[-1])))
+    clone.set_weights(model.get_weights())
+    return clone
 
 # %% ../nbs/05_model.ipynb
 from pathlib import Path

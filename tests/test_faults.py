@@ -32,6 +32,7 @@ def work(tmp_path_factory):
     (d / "cut.h5").write_bytes((d / "pairs.h5").read_bytes()[:4000])
     (d / "note.png").write_text("not an image")
     (d / "bad.json").write_text('{"preset": "small",')
+    (d / "huge.json").write_text('{"preset": "huge"}')
     (d / "afile").write_text("a file, not a folder")
     (d / "folder").mkdir()
     from skimage import io
@@ -62,7 +63,8 @@ CASES = [  # (what is wrong, command line with {d} for the folder, words the mes
     ("--out inside a file", "make-dataset --synthetic 3 --out {d}/afile/x.h5", "afile"),
     ("--lr -1", "train --lr -1 --run-dir {d}/r", "--learning-rate/--lr: must be above 0, got -1"),
     ("--dropout 1.5", "train --dropout 1.5 --run-dir {d}/r", "--dropout: must be at least 0 and below 1, got 1.5"),
-    ("unknown preset", "train --preset huge --run-dir {d}/r", "preset must be one of"),
+    ("unknown preset", "train --preset huge --run-dir {d}/r", "invalid choice: 'huge'"),
+    ("unknown preset in a config file", "train --config {d}/huge.json --run-dir {d}/r", "preset must be one of"),
     ("a typo in --data", "train --data {d}/pairs.hd5 --run-dir {d}/r", "No such data file"),
     ("corrupt config file", "train --config {d}/bad.json --run-dir {d}/r", "bad.json is not valid JSON"),
     ("corrupt model.keras", "evaluate {d}/run-badmodel", "not a readable Keras model"),

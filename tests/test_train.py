@@ -201,3 +201,22 @@ def test_a_run_that_failed_before_its_first_epoch_is_reused(tmp_path):
     TrainConfig(**FAST, seed=1).to_json(run / "config.json")
     d, state = prepare_run_dir(run, TrainConfig(**FAST))
     assert (d, state) == (run, "new") and TrainConfig.from_json(run / "config.json") == TrainConfig(**FAST)
+
+def test_predict_an_image_of_any_size_without_the_runs_pair_file(tmp_path):
+    "A grey PNG larger than the training pairs: labels at its own size, a PNG with the image and a legend; pairs.h5 not needed."
+    from skimage import io
+    from segnet_chromosome.generate import synthetic_pairs
+    run = tmp_path / "run"
+    train(TrainConfig(**{**FAST, "epochs": 1}), run, verbose=0)
+    (run / "pairs.h5").unlink()                       # a run copied without its data still predicts
+    images, _, _ = synthetic_pairs(2, seed=3)
+    big = np.zeros((150, 200), np.uint8); big[:94, :93] = images[0]; big[50:144, 100:193] = images[1]
+    io.imsave(tmp_path / "slide.png", big, check_contrast=False)
+    r = cli("predict", run, tmp_path / "slide.png", "--out", tmp_path / "pred")
+    assert r.returncode == 0, r.stderr[-3000:]
+    _, labels = load_pairs(tmp_path / "pred" / "labels.h5")
+    assert labels.shape == (1, 150, 200)
+    panel = io.imread(tmp_path / "pred" / "labels_00000.png")
+    assert panel.shape[1] > 2 * 150  # image and labels side by side, not the bare map
+    r = cli("predict", run, tmp_path / "slide.png", "--out", tmp_path / "bare", "--png", "map")
+    assert r.returncode == 0 and io.imread(tmp_path / "bare" / "labels_00000.png").shape[:2] == (150, 200)
