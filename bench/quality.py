@@ -3,6 +3,7 @@
     python bench/quality.py --plan cpu --out /tmp/quality            # the ablation at CPU scale (tiny model)
     python bench/quality.py --plan gpu --out runs/quality --parallel 8 --budget 480
     python bench/quality.py --plan gpu --out runs/quality --prepare-only   # make the data files (CPU), then stop
+    python bench/quality.py --plan gpu --out runs/quality --table-only --tta   # the table of the runs there, with TTA
 
 A plan is a built-in name or a JSON file {"name": {TrainConfig fields}, ...}; "{data}" in a string field is
 replaced by the data folder (--data-dir, default ../shared/data) and "{out}" by --out. Each configuration
@@ -12,7 +13,8 @@ from their last epoch the next time the same command is given (train(..., resume
 only read back. The table (OUT/quality.md, also printed) has, per configuration: the device, epochs run and
 how the run ended (EarlyStopping at its best epoch, or cut off), wall time, training images/s end to end, and
 the test split's IoU per class, pooled, with fixed labels and swap-aware. A run that was cut off is scored
-with its best model so far and marked so.
+with its best model so far and marked so. Training time is the sum of the epochs' wall times (XLA compilation
+in the first), over every call that worked on the run; img/s the median training images per second, end to end.
 """
 import argparse, json, os, subprocess, sys, time
 from pathlib import Path
@@ -93,12 +95,22 @@ def _scores(run_dir):
     images, labels = load_pairs(data, split.test, clean_labels=config.clean_labels)
     return evaluate(model, images, labels, geometry=config.geometry), False, history, {}
 
-def table(plan, out, device):
-    "The Markdown table of every run of `plan` in `out`."
+def _tta_scores(run_dir):
+    "The test report of the run's best model with test-time augmentation (the 8 symmetries averaged)."
+    from segnet_chromosome.train import load_run
+    from segnet_chromosome.data import load_pairs
+    from segnet_chromosome.evaluate import evaluate
+    config, model, split, data = load_run(run_dir)
+    images, labels = load_pairs(data, split.test, clean_labels=config.clean_labels)
+    return evaluate(model, images, labels, geometry=config.geometry, tta=True)
+
+def table(plan, out, device, tta=False):
+    "The Markdown table of every run of `plan` in `out` (with `tta`, also its swap-aware IoU with test-time augmentation)."
     from segnet_chromosome.train import TrainConfig
     pct = lambda v: "-" if v is None else f"{100 * v:.1f}"
-    rows = ["| config | device | epochs run | ended | wall time | train img/s | A | B | overlap | mean | A swap-aware | B swap-aware | mean swap-aware | test pairs |",
+    rows = ["| config | device | epochs run | ended | training time | train img/s | A | B | overlap | mean | A swap-aware | B swap-aware | mean swap-aware | test pairs |",
             "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    if tta: rows = [rows[0] + " TTA: A / B swap-aware, overlap |", rows[1] + "---:|"]
     for name, kw in plan.items():
         report, finished, history, run = _scores(out / name)
         if report is None:
@@ -110,13 +122,17 @@ def table(plan, out, device):
         elif len(history) - best >= cfg.patience: ended = f"EarlyStopping at {len(history)} (best {best})"
         else: ended = f"epoch cap (best {best})"
         speeds = sorted(r["train_images_per_s"] for r in history[1:] if "train_images_per_s" in r)
-        wall = run.get("wall_time_s") or sum(r.get("epoch_time_s", 0) for r in history)
+        wall = sum(r.get("epoch_time_s", 0) for r in history) or run.get("wall_time_s", 0)  # over every call, resumed ones too
         c, s = report["classes"], report["swap_aware"]["classes"]
         rows.append(f"| {name} | {run['device'] + ' (' + run['backend'] + ')' if run else device} | {len(history)} | {ended} | {wall:.0f} s | "
                     f"{speeds[len(speeds) // 2] if speeds else float('nan'):.0f} | "
                     f"{pct(c['chromosome A']['iou'])} | {pct(c['chromosome B']['iou'])} | {pct(c['overlap']['iou'])} | "
                     f"{pct(report['mean_iou_no_background'])} | {pct(s['chromosome A']['iou'])} | {pct(s['chromosome B']['iou'])} | "
                     f"{pct(report['swap_aware']['mean_iou_no_background'])} | {report['n_images']} |")
+        if tta:
+            t = _tta_scores(out / name)
+            ts = t["swap_aware"]["classes"]
+            rows[-1] += f" {pct(ts['chromosome A']['iou'])} / {pct(ts['chromosome B']['iou'])}, {pct(t['classes']['overlap']['iou'])} |"
     return "\n".join(rows) + "\n"
 
 def main(argv=None):
@@ -128,6 +144,8 @@ def main(argv=None):
     p.add_argument("--budget", type=float, default=None, help="seconds for the whole call; runs still going are cut off (resumable)")
     p.add_argument("--only", nargs="*", help="configurations to run (default: all of the plan)")
     p.add_argument("--prepare-only", action="store_true", help="make the plan's data files and stop")
+    p.add_argument("--tta", action="store_true", help="also score each run with test-time augmentation (8 predictions a pair)")
+    p.add_argument("--table-only", action="store_true", help="train nothing: write the table of the runs already in --out")
     p.add_argument("--one", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     start = time.time()
@@ -139,7 +157,7 @@ def main(argv=None):
     prepare(needed, a.data_dir.resolve(), out)
     if a.prepare_only: return
     env = {**os.environ, "XLA_PYTHON_CLIENT_PREALLOCATE": "false", "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
-    waiting, running = list(names), {}
+    waiting, running = ([] if a.table_only else list(names)), {}
     while waiting or running:
         while waiting and len(running) < a.parallel:
             name = waiting.pop(0)
@@ -159,7 +177,7 @@ def main(argv=None):
         time.sleep(1)
     from segnet_chromosome.train import accelerator
     acc = accelerator()
-    md = table({n: plan[n] for n in names}, out, f"{acc['device']} ({acc['backend']})")
+    md = table({n: plan[n] for n in names}, out, f"{acc['device']} ({acc['backend']})", tta=a.tta)
     (out / "quality.md").write_text(md)
     print(md)
 

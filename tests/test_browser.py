@@ -64,15 +64,17 @@ def test_inspector_slider_changes_the_picture_in_jupyterlab(jupyterlab):
             page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
             image = page.locator(".jp-OutputArea .widget-image")
             image.wait_for(timeout=120_000)
-            info = page.locator(".jp-OutputArea .widget-html-content")
-            page.wait_for_function("document.querySelector('.jp-OutputArea .widget-html-content').textContent.includes('pair 0')", timeout=30_000)
+            has = lambda text: ("Array.from(document.querySelectorAll('.jp-OutputArea .widget-html-content'))"
+                                f".some(e => e.textContent.includes('{text}'))")  # the info panel (the class swatches are HTML too)
+            info = page.locator(".jp-OutputArea .widget-html-content", has_text="pair")
+            page.wait_for_function(has("pair 0"), timeout=30_000)
             image.scroll_into_view_if_needed()
             before = image.screenshot(path=str(shots / "inspector_before.png"))
             page.screenshot(path=str(shots / "inspector_page_before.png"))
             handle = page.locator(".jp-OutputArea .widget-slider .noUi-handle").first
             handle.focus()
             for _ in range(3): handle.press("ArrowRight")
-            page.wait_for_function("document.querySelector('.jp-OutputArea .widget-html-content').textContent.includes('pair 3')", timeout=30_000)
+            page.wait_for_function(has("pair 3"), timeout=30_000)
             page.wait_for_timeout(500)  # the new PNG arrives with the metrics; let it paint
             after = image.screenshot(path=str(shots / "inspector_after.png"))
             page.screenshot(path=str(shots / "inspector_page_after.png"))
