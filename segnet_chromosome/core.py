@@ -64,6 +64,9 @@ def atomic_path(path):
     try:
         yield tmp
         os.replace(tmp, path)
+    except OSError as e:  # a full disk, a read-only folder: say which file could not be written
+        if e.filename: raise
+        raise OSError(e.errno, e.strerror or str(e), str(path)) from None
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -9,13 +9,14 @@ __all__ = ['RAW_KEY', 'CLEANED_KEY', 'PAIR_KEYS', 'IDS_KEY', 'METAPHASE_IDS_KEY'
            'split_like_seed', 'split_last_fraction', 'split_random', 'check_split']
 
 # %% ../nbs/01_data.ipynb
+import io
 from collections import namedtuple
 from pathlib import Path
 import warnings
 import h5py
 import numpy as np
 from scipy import ndimage
-from .core import N_CLASSES, check_labels, check_images, check_same_size
+from .core import N_CLASSES, check_labels, check_images, check_same_size, write_atomic
 
 # %% ../nbs/01_data.ipynb
 RAW_KEY = "dataset_1"
@@ -176,8 +177,9 @@ class PairWriter:
         self.path = Path(path)
         if self.path.exists() and not overwrite:
             raise FileExistsError(f"{self.path} exists; choose another name or pass overwrite=True to replace it.")
-        self.tmp = self.path.with_name(self.path.name + ".partial")
-        self.f = h5py.File(self.tmp, "w")
+        if self.path.is_dir(): raise IsADirectoryError(f"{self.path} is a folder; give a file name for the pairs")
+        self.buffer = io.BytesIO()  # the file is built in memory (compressed) and written whole by close()
+        self.f = h5py.File(self.buffer, "w")
         self.ds = self.f.create_dataset(RAW_KEY, shape=(0, height, width, 2), maxshape=(None, height, width, 2),
                                         dtype=np.uint8, chunks=(1, height, width, 2), compression="gzip", shuffle=True)
         self.ids = self.f.create_dataset(IDS_KEY, shape=(0, 2), maxshape=(None, 2), dtype=np.int32) if with_ids else None
@@ -204,15 +206,14 @@ class PairWriter:
         self.n += n
 
     def close(self):
-        "Finish the file and move it to its name."
+        "Finish the file and write it under its name in one step (whole, or not at all)."
         self.f.close()
-        self.tmp.replace(self.path)
+        write_atomic(self.path, self.buffer.getvalue())
 
     def __enter__(self): return self
     def __exit__(self, typ, *_):
         if typ is None: self.close()
-        else:  # never leave a half-written file under the real name
-            self.f.close(); self.tmp.unlink(missing_ok=True)
+        else: self.f.close()  # nothing was written to disk
 
 def save_pairs(path, images, labels, ids=None, overwrite=False, attrs=None):
     "Write images (N, H, W) and labels (N, H, W) to `path` in the raw public layout; returns the path."

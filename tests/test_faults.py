@@ -106,3 +106,20 @@ def test_predict_overwrite_leaves_no_stale_maps(work):
     assert main(["predict", str(work / "run"), str(work / "pairs.h5"), "--out", str(out), "--max-png", "5"]) == 0
     assert main(["predict", str(work / "run"), str(work / "pairs.h5"), "--out", str(out), "--max-png", "2", "--overwrite"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["labels.h5", "labels_00000.png", "labels_00001.png"]
+
+@pytest.fixture
+def small_disk(tmp_path):
+    "A 300 KB file system (tmpfs; needs root), to fill up; skipped where it cannot be mounted."
+    mnt = tmp_path / "small"; mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    yield mnt
+    subprocess.run(["umount", str(mnt)], capture_output=True)
+
+def test_a_full_disk_gives_one_line_naming_the_file_and_leaves_nothing(small_disk):
+    "make-dataset onto a full disk: exit 2, the file named, no partial file, no crash (HDF5 writing there directly segfaulted)."
+    r = subprocess.run(["segnet-chromosome", "make-dataset", "--synthetic", "3000", "--out", str(small_disk / "x.h5")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2, (r.returncode, r.stderr[-2000:])
+    assert "x.h5: No space left on device" in r.stderr and r.stderr.count("\n") == 1
+    assert list(small_disk.iterdir()) == []
