@@ -4,6 +4,7 @@
     python bench/quality.py --plan gpu --out runs/quality --parallel 8 --budget 480
     python bench/quality.py --plan gpu --out runs/quality --prepare-only   # make the data files (CPU), then stop
     python bench/quality.py --plan gpu --out runs/quality --table-only --tta   # the table of the runs there, with TTA
+    python bench/quality.py --plan speed --out runs/speed --parallel 1 --budget 540   # images/s end to end, batch 32/128/256
 
 A plan is a built-in name or a JSON file {"name": {TrainConfig fields}, ...}; "{data}" in a string field is
 replaced by the data folder (--data-dir, default ../shared/data) and "{out}" by --out. Each configuration
@@ -49,7 +50,14 @@ def _cpu_plan():
             "cpu_swap_cosine": {**base, "loss": "swap_crossentropy", "lr_schedule": "cosine"},
             "cpu_dice": {**base, "loss": "dice_crossentropy"}}
 
-PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan}
+def _speed_plan():
+    "End-to-end training images/s of one run at a time (use --parallel 1) with fresh pairs every epoch, by preset and batch."
+    b = dict(data="{out}/data/dapi46.h5", metaphase="{data}/DAPI.tif", cy3="{data}/Cy3.tif", split="chromosome", online=True,
+             epochs=4, patience=100, workers=4)
+    return {f"speed_{preset}_b{batch}": {**b, "preset": preset, "batch_size": batch}
+            for preset in ("vgg16", "small") for batch in (32, 128, 256)}
+
+PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan, "speed": _speed_plan}
 
 def _fill(value, data, out):
     if isinstance(value, str): return value.replace("{data}", str(data)).replace("{out}", str(out))
