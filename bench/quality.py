@@ -88,6 +88,15 @@ def run_one(name, kwargs, out):
     from segnet_chromosome.train import TrainConfig, train
     train(TrainConfig(**kwargs), out / name, resume=True, verbose=2)
 
+def _evaluate_run(run_dir, tta=False):
+    "The test report of a run's best model (model.keras), optionally with test-time augmentation."
+    from segnet_chromosome.train import load_run
+    from segnet_chromosome.data import load_pairs
+    from segnet_chromosome.evaluate import evaluate
+    config, model, split, data = load_run(run_dir)
+    images, labels = load_pairs(data, split.test, clean_labels=config.clean_labels)
+    return evaluate(model, images, labels, geometry=config.geometry, tta=tta)
+
 def _scores(run_dir):
     "(report, finished, history, run) of a run; a cut-off run is scored with its best model so far."
     from segnet_chromosome.train import read_history
@@ -96,21 +105,7 @@ def _scores(run_dir):
     if (run_dir / "run.json").exists():
         return json.loads((run_dir / "report.json").read_text()), True, history, json.loads((run_dir / "run.json").read_text())
     if not (run_dir / "model.keras").exists(): return None, False, history, {}
-    from segnet_chromosome.train import load_run
-    from segnet_chromosome.data import load_pairs
-    from segnet_chromosome.evaluate import evaluate
-    config, model, split, data = load_run(run_dir)
-    images, labels = load_pairs(data, split.test, clean_labels=config.clean_labels)
-    return evaluate(model, images, labels, geometry=config.geometry), False, history, {}
-
-def _tta_scores(run_dir):
-    "The test report of the run's best model with test-time augmentation (the 8 symmetries averaged)."
-    from segnet_chromosome.train import load_run
-    from segnet_chromosome.data import load_pairs
-    from segnet_chromosome.evaluate import evaluate
-    config, model, split, data = load_run(run_dir)
-    images, labels = load_pairs(data, split.test, clean_labels=config.clean_labels)
-    return evaluate(model, images, labels, geometry=config.geometry, tta=True)
+    return _evaluate_run(run_dir), False, history, {}
 
 def table(plan, out, device, tta=False):
     "The Markdown table of every run of `plan` in `out` (with `tta`, also its swap-aware IoU with test-time augmentation)."
@@ -138,7 +133,7 @@ def table(plan, out, device, tta=False):
                     f"{pct(report['mean_iou_no_background'])} | {pct(s['chromosome A']['iou'])} | {pct(s['chromosome B']['iou'])} | "
                     f"{pct(report['swap_aware']['mean_iou_no_background'])} | {report['n_images']} |")
         if tta:
-            t = _tta_scores(out / name)
+            t = _evaluate_run(out / name, tta=True)
             ts = t["swap_aware"]["classes"]
             rows[-1] += f" {pct(ts['chromosome A']['iou'])} / {pct(ts['chromosome B']['iou'])}, {pct(t['classes']['overlap']['iou'])} |"
     return "\n".join(rows) + "\n"

@@ -58,10 +58,8 @@ def cmd_make_dataset(args):
     if cy3_path: source.update(cy3=str(cy3_path), cy3_sha256=file_hash(str(cy3_path)))
     if args.recipe == "deepfish-13434":
         if cy3 is None or len(paths) != 1: raise ValueError("--recipe deepfish-13434 needs one --metaphase (DAPI.tif) and its --cy3 (Cy3.tif)")
-        chromosomes = generate.deepfish_chromosomes(slides[0], cy3)
-        images, labels, ids, counts = generate.deepfish_pairs(chromosomes, overlap=args.overlap)
-        save_pairs(out, images, labels, ids=ids, overwrite=args.overwrite, attrs={"generation": json.dumps(dict(recipe=args.recipe, source=source, **counts))})
-        print(f"wrote {len(images)} pairs of {len(chromosomes)} chromosomes to {out} (DeepFISH recipe: {counts})")
+        counts = generate.make_deepfish_dataset(slides[0], cy3, out, overlap=args.overlap, overwrite=args.overwrite, source=source)
+        print(f"wrote {counts['kept']} pairs of 12 chromosomes to {out} (DeepFISH recipe: {counts})")
         return 0
     chromosomes = []
     for k, (path, slide) in enumerate(zip(paths, slides)):

@@ -6,7 +6,7 @@
 __all__ = ['OBJECT_KINDS', 'DEEPFISH_CROP', 'Chromosome', 'load_metaphase', 'NoChromosomesError', 'SlideObjects',
            'pruned_skeleton_ends', 'find_objects', 'ChromosomeList', 'segment_chromosomes', 'overlap_pair',
            'make_overlap_dataset', 'split_by_chromosome', 'split_by_metaphase', 'synthetic_chromosome',
-           'synthetic_pairs', 'deepfish_chromosomes', 'deepfish_pairs', 'PairMaker']
+           'synthetic_pairs', 'deepfish_chromosomes', 'deepfish_pairs', 'make_deepfish_dataset', 'PairMaker']
 
 # %% ../nbs/04_generate.ipynb
 import itertools, json, hashlib
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage
 from skimage import filters, measure, morphology, segmentation, transform
-from .data import PairWriter, Split, check_split, read_image
+from .data import PairWriter, Split, check_split, read_image, save_pairs
 
 # %% ../nbs/04_generate.ipynb
 @dataclass
@@ -442,6 +442,13 @@ def deepfish_pairs(chromosomes, angles=range(0, 180, 40), steps=(0.25, 0.5, 0.75
                     ids.append((A.id, B.id))
     counts["kept"] = len(images)
     return np.stack(images), np.stack(labels), np.array(ids, np.int32), counts
+
+def make_deepfish_dataset(dapi, cy3, out, overlap="add", overwrite=False, source=None):
+    "Write the public recipe's pairs of `dapi` + `cy3` (DAPI.tif and Cy3.tif) to the HDF5 file `out`; returns the counts."
+    images, labels, ids, counts = deepfish_pairs(deepfish_chromosomes(dapi, cy3), overlap=overlap)
+    save_pairs(out, images, labels, ids=ids, overwrite=overwrite,
+               attrs={"generation": json.dumps(dict(recipe="deepfish-13434", overlap=overlap, source=source or {}, **counts))})
+    return counts
 
 # %% ../nbs/04_generate.ipynb
 class PairMaker:

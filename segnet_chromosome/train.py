@@ -105,10 +105,11 @@ class TrainConfig:
         text = str(path_or_text)
         if not text.lstrip().startswith("{"):
             if not Path(text).exists(): raise FileNotFoundError(f"No such config file: {text}")
-            path, text = text, Path(text).read_text()
-        else: path = "the config text"
-        try: d = json.loads(text)
-        except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON ({e}); fix or delete it") from None
+            path, d = text, read_json(text)
+        else:
+            path = "the config text"
+            try: d = json.loads(text)
+            except json.JSONDecodeError as e: raise ValueError(f"the config text is not valid JSON ({e})") from None
         if not isinstance(d, dict): raise ValueError(f"{path} holds {type(d).__name__}, not a config object")
         unknown = set(d) - {f.name for f in dataclasses.fields(cls)}
         if unknown: raise ValueError(f"unknown TrainConfig fields {sorted(unknown)}; known: {[f.name for f in dataclasses.fields(cls)]}")
@@ -176,7 +177,7 @@ class RunDirectoryError(ValueError): pass
 def read_json(path):
     "A JSON file of a run, with an error that names the file when it is not valid JSON."
     try: return json.loads(Path(path).read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON ({e}): the file is corrupt") from None
+    except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON ({e}): the file is corrupt; fix or delete it") from None
 
 def _finished(d): return (d / "run.json").exists() and read_json(d / "run.json").get("finished", False)
 
@@ -238,9 +239,8 @@ def run_data(config, run_dir):
     if out.exists(): return out
     from segnet_chromosome import generate
     if config.recipe == "deepfish-13434":
-        chromosomes = generate.deepfish_chromosomes(generate.load_metaphase(config.metaphase[0]), generate.load_metaphase(config.cy3))
-        images, labels, ids, counts = generate.deepfish_pairs(chromosomes, overlap=config.overlap)
-        save_pairs(out, images, labels, ids=ids, attrs={"generation": json.dumps(dict(recipe=config.recipe, **counts))})
+        generate.make_deepfish_dataset(generate.load_metaphase(config.metaphase[0]), generate.load_metaphase(config.cy3), out,
+                                       overlap=config.overlap, source={"metaphase": config.metaphase, "cy3": config.cy3})
     elif config.metaphase:
         generate.make_overlap_dataset(run_chromosomes(config), out, n_pairs=config.n_pairs, seed=config.seed, overlap=config.overlap,
                                       source={"metaphase": config.metaphase, "cy3": config.cy3})
