@@ -252,9 +252,8 @@ def run_data(config, run_dir):
 def run_chromosomes(config):
     "The single chromosomes of the run's metaphases, each tagged with its metaphase's index in `config.metaphase`."
     from segnet_chromosome import generate
-    out = []
+    out, cy3 = [], generate.load_metaphase(config.cy3) if config.cy3 else None  # cy3 goes with a single metaphase
     for k, path in enumerate(config.metaphase):
-        cy3 = generate.load_metaphase(config.cy3) if config.cy3 else None
         out += generate.segment_chromosomes(generate.load_metaphase(path), cy3, metaphase=k)
     return out
 
