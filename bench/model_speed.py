@@ -1,7 +1,7 @@
-"""Speed of each SegNet preset and of the seed's baseline (SeedSegNet) on the current device.
+"""Speed of each SegNet preset and of the UpSampling2D baseline (UpSamplingSegNet) on the current device.
 
 For each model: parameters, training images/s and inference images/s at a fixed batch size (default 32),
-and the ratio of each to SeedSegNet. SegNet presets run on 96x96 inputs (94x93 padded), SeedSegNet on the
+and the ratio of each to UpSamplingSegNet. SegNet presets run on 96x96 inputs (94x93 padded), UpSamplingSegNet on the
 seed's 88x88. Runs on whatever Keras backend is set:
 
     python bench/model_speed.py --quick                       # CPU, a few minutes
@@ -37,7 +37,7 @@ def main():
     args = p.parse_args()
     if args.quick: args.steps, args.warmup = 3, 1
     import keras
-    from segnet_chromosome.model import SegNet, SeedSegNet
+    from segnet_chromosome.model import SegNet, UpSamplingSegNet
     if args.mixed_precision: keras.mixed_precision.set_dtype_policy(args.mixed_precision)
     try:
         import jax; device = str(jax.devices()[0]) if keras.backend.backend() == "jax" else None
@@ -50,7 +50,7 @@ def main():
     rng = np.random.default_rng(0)
     def data(side):
         return rng.random((args.batch, side, side, 1), dtype=np.float32), rng.integers(0, 4, (args.batch, side, side)).astype("int32")
-    builders = [("SeedSegNet (88x88, UpSampling2D)", lambda: SeedSegNet((88, 88, 1)), 88)]
+    builders = [("UpSamplingSegNet (88x88, UpSampling2D)", lambda: UpSamplingSegNet((88, 88, 1)), 88)]
     builders += [(f"SegNet {p} (96x96, indices)", lambda p=p: SegNet((96, 96, 1), preset=p), 96) for p in args.presets.split(",")]
     rows = []
     for name, build, side in builders:
@@ -61,8 +61,8 @@ def main():
         print(f"  measured {name}: train {train:.1f} img/s, inference {infer:.1f} img/s", flush=True)
         del model; keras.backend.clear_session()
     base = rows[0]
-    print(f"\n| model | parameters | train img/s | inference img/s | train vs seed | inference vs seed |")
-    print(f"|---|---:|---:|---:|---:|---:|")
+    print("\n| model | parameters | train img/s | inference img/s | train vs seed | inference vs seed |")
+    print("|---|---:|---:|---:|---:|---:|")
     for name, n, train, infer in rows:
         print(f"| {name} | {n:,} | {train:.1f} | {infer:.1f} | {train / base[2]:.2f}x | {infer / base[3]:.2f}x |")
 

@@ -71,7 +71,8 @@ def load_plan(plan, data, out):
 
 def prepare(names, data, out):
     "Make the shared data files the plan's configurations name (each once; an existing file is kept)."
-    from segnet_chromosome.train import TrainConfig, run_data
+    from segnet_chromosome.config import TrainConfig
+    from segnet_chromosome.runs import run_data
     for name in names:
         path = out / "data" / name
         if path.exists(): continue
@@ -85,7 +86,8 @@ def prepare(names, data, out):
 
 def run_one(name, kwargs, out):
     "Train one configuration in OUT/NAME (resuming it); called in a child process."
-    from segnet_chromosome.train import TrainConfig, train
+    from segnet_chromosome.config import TrainConfig
+    from segnet_chromosome.train import train
     train(TrainConfig(**kwargs), out / name, resume=True, verbose=2)
 
 def _evaluate_run(run_dir, tta=False):
@@ -99,7 +101,7 @@ def _evaluate_run(run_dir, tta=False):
 
 def _scores(run_dir):
     "(report, finished, history, run) of a run; a cut-off run is scored with its best model so far."
-    from segnet_chromosome.train import read_history
+    from segnet_chromosome.runs import read_history
     run_dir = Path(run_dir)
     history = read_history(run_dir / "history.csv")
     if (run_dir / "run.json").exists():
@@ -109,7 +111,7 @@ def _scores(run_dir):
 
 def table(plan, out, device, tta=False):
     "The Markdown table of every run of `plan` in `out` (with `tta`, also its swap-aware IoU with test-time augmentation)."
-    from segnet_chromosome.train import TrainConfig
+    from segnet_chromosome.config import TrainConfig
     pct = lambda v: "-" if v is None else f"{100 * v:.1f}"
     rows = ["| config | device | epochs run | ended | training time | train img/s | A | B | overlap | mean | A swap-aware | B swap-aware | mean swap-aware | test pairs |",
             "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]

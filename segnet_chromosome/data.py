@@ -5,8 +5,8 @@
 # %% auto 0
 __all__ = ['RAW_KEY', 'CLEANED_KEY', 'PAIR_KEYS', 'IDS_KEY', 'METAPHASE_IDS_KEY', 'MAX_SIDE', 'MAX_PAIRS', 'Split', 'PairFile',
            'open_pairs', 'clean_label_map', 'load_pairs', 'PairWriter', 'save_pairs', 'describe_pairs', 'read_image',
-           'pad_to_multiple', 'crop_to', 'dihedral', 'undo_dihedral', 'resize_labels', 'resize_pairs',
-           'split_like_seed', 'split_last_fraction', 'split_random', 'check_split']
+           'pad_to_multiple', 'crop_to', 'dihedral', 'undo_dihedral', 'resize_labels', 'resize_pairs', 'split_last_n',
+           'split_last_fraction', 'split_random', 'check_split', 'split_by_chromosome', 'split_by_metaphase']
 
 # %% ../nbs/01_data.ipynb
 import io
@@ -16,7 +16,7 @@ import warnings
 import h5py
 import numpy as np
 from scipy import ndimage
-from .core import N_CLASSES, check_labels, check_images, check_same_size, write_atomic
+from .core import N_CLASSES, check_labels, check_images, check_same_size, write_atomic, as_uint8_images, as_float_images
 
 # %% ../nbs/01_data.ipynb
 RAW_KEY = "dataset_1"
@@ -56,6 +56,16 @@ def _chunk_pairs(height, width, itemsize=1, budget=64 * 2**20):
     "How many pairs of this size fit `budget` bytes (image and labels): reads go in chunks bounded in bytes."
     return max(1, budget // (height * width * 2 * itemsize))
 
+def _as_images(raw, dtype, where=None):
+    "Images of a file as `dtype` by the one rule of `core.as_float_images` (uint8 as is, floats in [0, 1]); NaN refused, naming the pairs."
+    if np.issubdtype(raw.dtype, np.floating):
+        bad = ~np.isfinite(raw).reshape(len(raw), -1).all(1)
+        if bad.any():
+            pairs = (np.flatnonzero(bad) if where is None else np.asarray(where)[bad]).tolist()
+            raise ValueError(f"{int(bad.sum())} image(s) hold NaN or infinite pixels: pairs {pairs[:10]}; every pixel must be finite.")
+    if dtype == "uint8": return as_uint8_images(raw, "images in the file")
+    return as_float_images(raw, "images in the file", np.dtype(dtype).type)
+
 class PairFile:
     "A lazy handle on an HDF5 file of overlapping pairs (either published layout)."
     def __init__(self, path):
@@ -89,6 +99,38 @@ class PairFile:
     def __len__(self): return self.n
     def __repr__(self): return f"PairFile({str(self.path)!r}: {self.n} pairs of {self.height}x{self.width}, {self.layout} layout)"
 
+    def read(self, indices=None, dtype="float32", clean_labels=False, chunk=None):
+        "Read images (n, H, W) and labels (n, H, W) uint8 for `indices` (all by default)."
+        if dtype not in ("float32", "float64", "uint8"): raise ValueError(f"dtype must be 'float32', 'float64' or 'uint8', got {dtype!r}")
+        idx = np.arange(self.n) if indices is None else np.asarray(indices, dtype=np.int64).reshape(-1)
+        if idx.size and (idx.min() < -self.n or idx.max() >= self.n):
+            raise IndexError(f"indices must lie in 0..{self.n - 1} for {self.path} ({self.n} pairs)")
+        idx = idx % max(self.n, 1)
+        order = np.argsort(idx, kind="stable")
+        chunk = chunk or _chunk_pairs(self.height, self.width, np.dtype(self.dtype).itemsize)
+        images = np.empty((len(idx), self.height, self.width), dtype=dtype)
+        labels = np.empty((len(idx), self.height, self.width), dtype=np.uint8)
+        changed = touched = 0
+        with h5py.File(self.path, "r") as f:
+            ds = f[self.key]
+            for start in range(0, len(idx), chunk):
+                pos = order[start:start + chunk]
+                want = idx[pos]
+                uniq, inv = np.unique(want, return_inverse=True)  # h5py needs increasing, unique indices
+                block = ds[uniq][inv]
+                images[pos] = _as_images(block[..., 0], dtype, where=want)
+                lab = block[..., 1]
+                if clean_labels:
+                    before = lab
+                    lab, n_bad = clean_label_map(lab)
+                    changed += n_bad
+                    touched += int((before != lab).reshape(len(lab), -1).any(1).sum())
+                labels[pos] = check_labels(lab, name=f"labels in {self.path.name}")
+        if changed:
+            warnings.warn(f"clean_labels: changed {changed} label pixels outside 0..3 in {touched} of {len(idx)} images "
+                          "to the label of their nearest valid pixel.", stacklevel=2)
+        return images, labels
+
 def open_pairs(path):
     "Open the HDF5 file of overlapping pairs at `path` without reading its pixels."
     return PairFile(path)
@@ -106,52 +148,6 @@ def clean_label_map(labels):
     return out, int(bad.sum())
 
 # %% ../nbs/01_data.ipynb
-def _as_images(raw, dtype, where=None):
-    if np.issubdtype(raw.dtype, np.floating):
-        bad = ~np.isfinite(raw).reshape(len(raw), -1).all(1)
-        if bad.any():
-            pairs = (np.flatnonzero(bad) if where is None else np.asarray(where)[bad]).tolist()
-            raise ValueError(f"{int(bad.sum())} image(s) hold NaN or infinite pixels: pairs {pairs[:10]}; every pixel must be finite.")
-        if raw.size and (raw.min() < 0 or raw.max() > 1):
-            raise ValueError("float images in the file must lie in [0, 1]; store 8-bit images as uint8.")
-        return raw.astype(dtype) if dtype != "uint8" else np.round(raw * 255).astype(np.uint8)
-    if raw.dtype != np.uint8:
-        raise TypeError(f"images are stored as {raw.dtype}; expected uint8 (0..255) or float in [0, 1].")
-    return raw if dtype == "uint8" else raw.astype(dtype) / np.asarray(255, dtype)
-
-def _read(self:PairFile, indices=None, dtype="float32", clean_labels=False, chunk=None):
-    "Read images (n, H, W) and labels (n, H, W) uint8 for `indices` (all by default)."
-    if dtype not in ("float32", "float64", "uint8"): raise ValueError(f"dtype must be 'float32', 'float64' or 'uint8', got {dtype!r}")
-    idx = np.arange(self.n) if indices is None else np.asarray(indices, dtype=np.int64).reshape(-1)
-    if idx.size and (idx.min() < -self.n or idx.max() >= self.n):
-        raise IndexError(f"indices must lie in 0..{self.n - 1} for {self.path} ({self.n} pairs)")
-    idx = idx % max(self.n, 1)
-    order = np.argsort(idx, kind="stable")
-    chunk = chunk or _chunk_pairs(self.height, self.width, np.dtype(self.dtype).itemsize)
-    images = np.empty((len(idx), self.height, self.width), dtype=dtype)
-    labels = np.empty((len(idx), self.height, self.width), dtype=np.uint8)
-    changed = touched = 0
-    with h5py.File(self.path, "r") as f:
-        ds = f[self.key]
-        for start in range(0, len(idx), chunk):
-            pos = order[start:start + chunk]
-            want = idx[pos]
-            uniq, inv = np.unique(want, return_inverse=True)  # h5py needs increasing, unique indices
-            block = ds[uniq][inv]
-            images[pos] = _as_images(block[..., 0], dtype, where=want)
-            lab = block[..., 1]
-            if clean_labels:
-                before = lab
-                lab, n_bad = clean_label_map(lab)
-                changed += n_bad
-                touched += int((before != lab).reshape(len(lab), -1).any(1).sum())
-            labels[pos] = check_labels(lab, name=f"labels in {self.path.name}")
-    if changed:
-        warnings.warn(f"clean_labels: changed {changed} label pixels outside 0..3 in {touched} of {len(idx)} images "
-                      "to the label of their nearest valid pixel.", stacklevel=2)
-    return images, labels
-PairFile.read = _read
-
 def load_pairs(path, indices=None, dtype="float32", clean_labels=False):
     """Load overlapping pairs from an HDF5 file in either published layout.
 
@@ -161,16 +157,6 @@ def load_pairs(path, indices=None, dtype="float32", clean_labels=False):
     return open_pairs(path).read(indices, dtype=dtype, clean_labels=clean_labels)
 
 # %% ../nbs/01_data.ipynb
-def _to_uint8_images(images):
-    images = check_images(images)
-    if np.issubdtype(images.dtype, np.floating):
-        if images.size and (images.min() < 0 or images.max() > 1):
-            raise ValueError("float images must lie in [0, 1] to be stored as uint8; rescale them first.")
-        return np.round(images * 255).astype(np.uint8)
-    if images.dtype != np.uint8:
-        raise TypeError(f"images of dtype {images.dtype} cannot be stored losslessly as uint8; scale them to uint8 or [0, 1] floats.")
-    return images
-
 class PairWriter:
     "Append overlapping pairs to a new HDF5 file in the raw public layout; use as a context manager."
     def __init__(self, path, height=94, width=93, overwrite=False, attrs=None, with_ids=False):
@@ -189,7 +175,7 @@ class PairWriter:
 
     def append(self, images, labels, ids=None, metaphases=None):
         "Add a batch: images (n, H, W) uint8 or float in [0, 1], labels (n, H, W) in 0..3, chromosome ids (n, 2) and metaphase ids (n, 2; default 0) if the file keeps them."
-        images, labels = _to_uint8_images(images), check_labels(labels)
+        images, labels = as_uint8_images(images, "images to store"), check_labels(labels)
         check_same_size(images, labels)
         if images.shape[1:] != self.ds.shape[1:3]:
             raise ValueError(f"pairs of {images.shape[1:]} do not fit a file of {self.ds.shape[1:3]} pairs")
@@ -325,8 +311,8 @@ def _check_fractions(n, test=0.0, val=0.0):
     for name, v in (("test", test), ("val", val)):
         if not 0 <= v < 1: raise ValueError(f"{name} must be a fraction in [0, 1), got {v}")
 
-def split_like_seed(n, n_test=20, val=0.05):
-    "The seed's split: the last `n_test` pairs for test, the last `val` fraction of the rest for validation."
+def split_last_n(n, n_test=20, val=0.05):
+    "The last `n_test` pairs for test, the last `val` fraction of the rest for validation."
     _check_fractions(n, val=val)
     if not 0 <= n_test < n: raise ValueError(f"n_test must be below the number of pairs ({n}), got {n_test}")
     return _tail_split(np.arange(n), n_test, val)
@@ -348,3 +334,39 @@ def check_split(split, n):
     if len(allidx) != n or not np.array_equal(np.sort(allidx), np.arange(n)):
         raise ValueError("split parts overlap or leave pairs out")
     return split
+
+# %% ../nbs/01_data.ipynb
+def split_by_chromosome(ids, test=0.2, val=0.05, seed=0, held_out=None):
+    """Split pairs so that no chromosome of the test set appears in training.
+
+    `ids` (N, 2): the chromosome ids of each pair. `test`: the fraction of chromosomes held out. Returns
+    `Split(train, val, test)` index arrays; pairs mixing held-out and training chromosomes are in none.
+    `held_out` names the ids to hold out instead of a random fraction. The same function splits by metaphase
+    when given the metaphase ids of each pair (`split_by_metaphase`)."""
+    ids = np.asarray(ids)
+    if ids.ndim != 2 or ids.shape[1] != 2: raise ValueError(f"ids must have shape (N, 2), got {ids.shape}")
+    if not 0 < test < 1 or not 0 <= val < 1: raise ValueError("test must be in (0, 1) and val in [0, 1)")
+    rng = np.random.default_rng(seed)
+    chroms, counts = np.unique(ids, return_counts=True)
+    if held_out is not None:
+        held = np.asarray(held_out)
+        missing = np.setdiff1d(held, chroms)
+        if len(missing): raise ValueError(f"held_out ids {missing.tolist()} are in no pair; the pairs hold ids {chroms.tolist()[:20]}")
+        inside = np.isin(ids, held)
+        test_idx, train_idx = np.flatnonzero(inside.all(1)), np.flatnonzero(~inside.any(1))
+    elif len(ids) and counts.max() == 1:
+        # no chromosome is in two pairs (synthetic data): any split of the pairs is chromosome-disjoint
+        order = rng.permutation(len(ids))
+        n_test = int(round(len(ids) * test))
+        test_idx, train_idx = np.sort(order[:n_test]), np.sort(order[n_test:])
+    else:
+        held = rng.choice(chroms, max(1, int(round(len(chroms) * test))), replace=False)
+        inside = np.isin(ids, held)
+        test_idx = np.flatnonzero(inside.all(1))
+        train_idx = np.flatnonzero(~inside.any(1))
+    val_idx = np.sort(rng.choice(train_idx, int(round(len(train_idx) * val)), replace=False))
+    return Split(np.setdiff1d(train_idx, val_idx), val_idx, test_idx)
+
+def split_by_metaphase(metaphase_ids, test=0.25, val=0.05, seed=0, held_out=None):
+    "Split pairs so that no metaphase of the test set appears in training: `split_by_chromosome` on the metaphase ids (N, 2) of each pair."
+    return split_by_chromosome(metaphase_ids, test=test, val=val, seed=seed, held_out=held_out)

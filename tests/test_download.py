@@ -1,6 +1,5 @@
 "Downloads against an HTTP server on 127.0.0.1 started by the test: good file, wrong checksum, dropped connection, offline."
 import hashlib, http.server, threading
-from pathlib import Path
 import pytest
 from segnet_chromosome import download
 from segnet_chromosome.download import fetch_file, fetch_metaphase, fetch_public_dataset, data_dir

@@ -38,7 +38,8 @@ def work(tmp_path_factory):
     from skimage import io
     io.imsave(d / "flat.tif", np.full((256, 256), 300, np.uint16), check_contrast=False)
     io.imsave(d / "noise.tif", rng.normal(300, 20, (256, 256)).astype(np.uint16), check_contrast=False)
-    from segnet_chromosome.train import TrainConfig, train
+    from segnet_chromosome.config import TrainConfig
+    from segnet_chromosome.train import train
     train(TrainConfig(synthetic=24, preset="tiny", epochs=1, batch_size=8, split="random", val=0.25, workers=1), d / "run", verbose=0)
     assert main(["evaluate", str(d / "run")]) == 0
     for name, broken in [("run-badmodel", "model.keras"), ("run-badsplit", "split.npz")]:

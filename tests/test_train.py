@@ -2,7 +2,9 @@
 import json, subprocess, sys
 from pathlib import Path
 import numpy as np, pytest, keras
-from segnet_chromosome.train import TrainConfig, train, read_history, load_run
+from segnet_chromosome.config import TrainConfig
+from segnet_chromosome.runs import read_history
+from segnet_chromosome.train import train, load_run
 from segnet_chromosome.data import load_pairs
 from segnet_chromosome.evaluate import evaluate
 
@@ -123,7 +125,8 @@ def test_capped_run_continues_with_more_epochs(tmp_path):
 DATA_PARALLEL = '''
 import contextlib, json, sys, numpy as np, keras, jax
 from segnet_chromosome.model import SegNet
-from segnet_chromosome.train import TrainConfig, train
+from segnet_chromosome.config import TrainConfig
+from segnet_chromosome.train import train
 assert len(jax.devices()) == 2, jax.devices()
 x = np.random.default_rng(0).random((4, 32, 32, 1)).astype("float32"); y = (x[..., 0] * 4).astype("int32")
 def losses(two_devices):
@@ -196,7 +199,7 @@ def test_a_failing_checkpoint_keeps_the_previous_best_model(tmp_path, monkeypatc
 
 def test_a_run_that_failed_before_its_first_epoch_is_reused(tmp_path):
     "A config.json left by a run that never trained does not block the corrected config."
-    from segnet_chromosome.train import prepare_run_dir
+    from segnet_chromosome.runs import prepare_run_dir
     run = tmp_path / "run"; run.mkdir()
     TrainConfig(**FAST, seed=1).to_json(run / "config.json")
     d, state = prepare_run_dir(run, TrainConfig(**FAST))

@@ -28,27 +28,24 @@ def draw_picture(path=root / "nbs" / "images" / "overlapping_pair.png", seed=3):
     "A synthetic overlapping pair and its label map, in the package's four colours."
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Patch
     from segnet_chromosome.generate import synthetic_pairs
+    from segnet_chromosome.visualize import LABEL_CMAP, LABEL_NORM, legend_handles
     images, labels, _ = synthetic_pairs(1, seed=seed)
     rows, cols = labels[0].any(1).nonzero()[0], labels[0].any(0).nonzero()[0]
     window = (slice(max(rows[0] - 6, 0), rows[-1] + 7), slice(max(cols[0] - 6, 0), cols[-1] + 7))  # zoom on the pair
     images, labels = images[:, window[0], window[1]], labels[:, window[0], window[1]]
-    colours = ["#1a1a1a", "#E69F00", "#56B4E9", "#F0E442"]  # Okabe-Ito: safe for colour-blind readers
     fig, axs = plt.subplots(1, 2, figsize=(5.2, 2.6))
     axs[0].imshow(images[0], cmap="gray", vmin=0, vmax=255); axs[0].set_title("image", fontsize=9)
-    axs[1].imshow(labels[0], cmap=ListedColormap(colours), vmin=0, vmax=3, interpolation="nearest")
+    axs[1].imshow(labels[0], cmap=LABEL_CMAP, norm=LABEL_NORM, interpolation="nearest")  # the package's palette
     axs[1].set_title("labels", fontsize=9)
     for ax in axs: ax.axis("off")
-    fig.legend([Patch(color=c) for c in colours], ["0 background", "1 chromosome A", "2 chromosome B", "3 overlap"],
-               loc="lower center", ncol=4, fontsize=7, frameon=False)
+    fig.legend(handles=legend_handles(), loc="lower center", ncol=4, fontsize=7, frameon=False)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=90)
     print(f"wrote {path}")
 
-def colab_url_problems(nb_path=root / "nbs" / "11_train_on_colab.ipynb"):
+def colab_url_problems(nb_path=root / "nbs" / "train_on_colab.ipynb"):
     "The repository URL is kept in one place, settings.ini's git_url: the Colab notebook's badge and install line must use it."
     from configparser import ConfigParser
     cfg = ConfigParser(delimiters=["="]); cfg.read(root / "settings.ini", encoding="utf-8")

@@ -1,0 +1,72 @@
+"The house rules of DESIGN.md, checked: imports point one way, only public names cross modules, no Keras where none is needed, flags from the config, ruff clean."
+import argparse, ast, dataclasses, shutil, subprocess, sys
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "segnet_chromosome"
+# the order data flows in: each module may import only those before it
+ORDER = ["core", "data", "download", "generate", "pipeline", "config", "model", "evaluate", "runs", "train", "visualize",
+         "inspector", "cli"]
+
+def package_imports(module):
+    "(imported module, imported names) of every import of a sibling module in `module`, lazy ones included."
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            name = node.module or ""
+            if node.level == 1: yield name.split(".")[0], [a.name for a in node.names]
+            elif name.startswith("segnet_chromosome."): yield name.split(".")[1], [a.name for a in node.names]
+            elif name == "segnet_chromosome": yield from ((a.name, []) for a in node.names)
+        elif isinstance(node, ast.Import):
+            yield from ((a.name.split(".")[1], []) for a in node.names if a.name.startswith("segnet_chromosome."))
+
+def test_every_module_is_in_the_order():
+    assert sorted(ORDER) == sorted(p.stem for p in PACKAGE.glob("*.py") if not p.stem.startswith("_"))
+
+@pytest.mark.parametrize("module", ORDER)
+def test_imports_point_one_way(module):
+    later = [m for m, _ in package_imports(module) if m in ORDER and ORDER.index(m) >= ORDER.index(module)]
+    assert later == [], f"{module} imports {later}, which come after it in {ORDER}"
+
+@pytest.mark.parametrize("module", ORDER)
+def test_only_public_names_cross_modules(module):
+    private = [(m, n) for m, names in package_imports(module) for n in names if n.startswith("_")]
+    assert private == [], f"{module} imports private names {private}"
+
+def test_reading_scoring_and_plotting_load_no_keras():
+    code = ("import sys; import segnet_chromosome, segnet_chromosome.core, segnet_chromosome.data, segnet_chromosome.generate, "
+            "segnet_chromosome.config, segnet_chromosome.runs, segnet_chromosome.evaluate, segnet_chromosome.visualize, segnet_chromosome.cli; "
+            "from segnet_chromosome.config import TrainConfig; TrainConfig(preset='vgg16'); segnet_chromosome.cli.make_parser(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('keras', 'tensorflow', 'jax')))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+def test_train_flags_are_made_from_the_config():
+    from segnet_chromosome.cli import make_parser
+    from segnet_chromosome.config import TrainConfig
+    train = make_parser()._subparsers._group_actions[0].choices["train"]
+    by_dest = {a.dest: a for a in train._actions}
+    fields = dataclasses.fields(TrainConfig)
+    assert [f.name for f in fields if f.name not in by_dest] == []
+    for f in fields:
+        action = by_dest[f.name]
+        assert f.metadata["help"] in action.help, f.name
+        if f.metadata["choices"]: assert tuple(action.choices) == tuple(f.metadata["choices"]), f.name
+        if f.type is bool: assert isinstance(action, argparse.BooleanOptionalAction), f.name
+    args = train.parse_args(["--preset", "tiny", "--no-augment", "--held-out", "1", "2", "--lr", "0.01", "--val", "0.1"])
+    assert (args.preset, args.augment, args.held_out, args.learning_rate, args.val, args.epochs) == ("tiny", False, [1, 2], 0.01, 0.1, None)
+
+@pytest.mark.parametrize("flags, message", [(["--val", "1"], "--val: must be at least 0 and below 1, got 1.0"),
+                                             (["--epochs", "0"], "--epochs: must be at least 1, got 0"),
+                                             (["--preset", "huge"], "invalid choice: 'huge'")])
+def test_train_flags_check_what_the_config_checks(flags, message):
+    r = subprocess.run([sys.executable, "-c", "import sys; from segnet_chromosome.cli import main; sys.exit(main())", "train", *flags],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2 and message in r.stderr, r.stderr
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is a dev requirement; install it with pip install -e '.[dev]'")
+def test_ruff_finds_no_unused_import_or_undefined_name():
+    r = subprocess.run(["ruff", "check", "--output-format", "concise", "."], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
