@@ -5,7 +5,7 @@
 # %% auto 0
 __all__ = ['size_multiple', 'to_model_size', 'build_model', 'accelerator', 'training_devices', 'distribution_scope',
            'HistoryLogger', 'AtomicCheckpoint', 'FitFinished', 'ResumableEarlyStopping', 'EpochTimer', 'chromosome_iou',
-           'make_optimizer', 'train', 'load_run']
+           'make_optimizer', 'dtype_policy', 'make_batches', 'make_callbacks', 'train', 'load_run']
 
 # %% ../nbs/09_train.ipynb
 import contextlib, json, sys, time
@@ -18,8 +18,9 @@ from .data import pad_to_multiple, resize_pairs, open_pairs
 from .pipeline import PairSequence, OnlinePairSequence
 from .model import SegNet, UpSamplingSegNet, load_model, make_loss
 from .evaluate import evaluate, write_report
-from .runs import (best_epoch_index, check_inputs, higher_is_better, make_split, prepare_run_dir, read_history,
-                                    read_split, run_chromosomes, run_data, save_split, write_history)
+from .generate import PairMaker
+from .runs import (best_epoch_index, check_inputs, higher_is_better, prepare_run_dir, read_history, read_split,
+                                    resume_point, run_chromosomes, run_data, run_split, write_history)
 
 # %% ../nbs/09_train.ipynb
 def size_multiple(config):
@@ -141,9 +142,63 @@ def _say_what_runs(config, data_path, n_pairs, split, model, shape, acc, policy,
     print(f"device: {acc['device']} ({acc['backend']} backend), {policy}, XLA {'on' if jit else 'off'}"
           + (f", data-parallel on {n_devices} devices" if n_devices > 1 else ""), flush=True)
 
+@contextlib.contextmanager
+def dtype_policy(name):
+    "Keras' global dtype policy set to `name` for the block, and put back after it."
+    old = keras.mixed_precision.global_policy().name
+    keras.mixed_precision.set_dtype_policy(name)
+    try: yield
+    finally: keras.mixed_precision.set_dtype_policy(old)
+
+def make_batches(config, pairs, split, x, y, start_epoch=0, n_devices=1):
+    """(training, validation) batches of a run: the training pairs shuffled and augmented, or fresh pairs of the training
+    chromosomes every epoch (`config.online`); with several devices only whole batches (each must split evenly)."""
+    whole = n_devices > 1
+    if config.online:  # fresh pairs of the training chromosomes only (those of the training pairs)
+        ids = pairs.chromosome_ids[split.train]
+        metas = pairs.metaphase_ids[split.train] if pairs.metaphase_ids is not None else np.zeros_like(ids)
+        keep = set(zip(metas.ravel().tolist(), ids.ravel().tolist()))
+        bank = [c for c in run_chromosomes(config) if (c.metaphase, c.id) in keep]
+        if len(bank) != len(keep): raise ValueError(f"{pairs.path} names {len(keep)} training chromosomes, but the metaphases give {len(bank)} of them: "
+                                                    "was it made from other metaphases? Leave `data` empty to make the file from `metaphase`.")
+        per_epoch = len(split.train) // config.batch_size * config.batch_size if whole else len(split.train)
+        train = OnlinePairSequence(PairMaker(bank, size=(pairs.height, pairs.width), overlap=config.overlap), per_epoch, config.batch_size,
+                                   shape=x.shape[1:3], seed=config.seed, start_epoch=start_epoch, workers=config.workers)
+    else:
+        train = PairSequence(x[split.train], y[split.train], config.batch_size, shuffle=True, augment=config.augment,
+                             seed=config.seed, workers=config.workers, start_epoch=start_epoch, drop_remainder=whole)
+    val = PairSequence(x[split.val], y[split.val], config.batch_size, workers=config.workers, drop_remainder=whole) if len(split.val) else None
+    return train, val
+
+def make_callbacks(config, run_dir, history=(), n_train=0):
+    """The callbacks that keep a run, in the order they must see an epoch: its time, the learning-rate schedule, the history
+    row, the best model, EarlyStopping, the mark of a finished fit, and last the backup (an epoch is backed up once it is logged)."""
+    run_dir = Path(run_dir)
+    best = [r[config.monitor] for r in history if config.monitor in r]
+    plateau = [keras.callbacks.ReduceLROnPlateau(monitor=config.monitor, factor=0.5, patience=max(1, config.patience // 2),
+                                                 min_lr=config.learning_rate / 1000)] if config.lr_schedule == "plateau" else []
+    return [EpochTimer(n_train), *plateau, HistoryLogger(run_dir / "history.csv", history),
+            AtomicCheckpoint(run_dir / "model.keras", config.monitor, best[best_epoch_index(best, config.monitor)] if best else None),
+            ResumableEarlyStopping(history, monitor=config.monitor, patience=config.patience, min_delta=config.min_delta,
+                                   restore_best_weights=True, verbose=1),
+            FitFinished(run_dir / "fit.json"),  # before the backup goes: a finished fit is on disk at every moment
+            keras.callbacks.BackupAndRestore(str(run_dir / "backup"))]
+
 def _verbose(verbose):
     if verbose != "auto": return verbose
     return 1 if sys.stdout.isatty() else 2
+
+def _summary(config, run_dir, data_path, split, history, report, state, wall_time_s, policy, jit, n_devices, parameters, acc):
+    "What run.json says about a run."
+    monitored = [r.get(config.monitor, np.nan) for r in history]
+    speeds = [r["train_images_per_s"] for r in history[1:] if "train_images_per_s" in r]  # the first epoch compiles
+    return dict(finished=True, run_dir=str(run_dir), data=str(data_path), epochs_run=len(history),
+                best_epoch=best_epoch_index(monitored, config.monitor) + 1 if history else None,
+                stopped_early=len(history) < config.epochs, resumed=state in ("resume", "continue"), wall_time_s=round(wall_time_s, 1),
+                n_train=len(split.train), n_val=len(split.val), n_test=len(split.test),
+                policy=policy, xla=jit, devices=n_devices, parameters=parameters, **acc,
+                train_images_per_s=round(float(np.median(speeds)), 1) if speeds else None,
+                test_mean_iou_no_background=report["mean_iou_no_background"])
 
 def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose="auto"):
     """Train the model of `config` on its data in `run_dir`; returns the run summary (also in run.json).
@@ -151,100 +206,59 @@ def train(config, run_dir, resume=False, overwrite=False, callbacks=(), verbose=
     Adam, EarlyStopping on `config.monitor` with the best weights restored, the best model saved as model.keras,
     a backup to resume from after a crash, history.csv, and the test-set report of the best model.
     `callbacks` are extra Keras callbacks; they see each epoch's logs before the package's own."""
-    check_inputs(config)
+    check_inputs(config)                                  # before a run directory exists: a typo leaves nothing behind
     run_dir, state = prepare_run_dir(run_dir, config, resume, overwrite)
     if state == "finished":
         print(f"{run_dir} holds a finished run; returning it.")
         return read_json(run_dir / "run.json")
     started = time.time()
-    previous = read_json(run_dir / "run.json") if (run_dir / "run.json").exists() else {}
-    if state == "continue": (run_dir / "fit.json").unlink(missing_ok=True)
-    fitted = state == "resume" and (run_dir / "fit.json").exists()  # killed after fitting, before the report
+    earlier = read_json(run_dir / "run.json").get("wall_time_s", 0) if (run_dir / "run.json").exists() else 0
     keras.utils.set_random_seed(config.seed)
+
+    # the data: the pairs, the split, the model's input size
     data_path = run_data(config, run_dir)
     pairs = open_pairs(data_path)
-    split_file = run_dir / "split.npz"
-    if split_file.exists():
-        split = read_split(split_file)
-    else:
-        split = make_split(config, len(pairs), pairs.chromosome_ids, pairs.metaphase_ids)
-        save_split(split_file, split)
+    split = run_split(config, run_dir, pairs)
     if config.monitor.startswith("val_") and not len(split.val):
         raise ValueError(f"monitor {config.monitor!r} needs a validation set, but the split has none; raise val")
     images, labels = pairs.read(dtype="uint8", clean_labels=config.clean_labels)
     x, y = to_model_size(config, images, labels)
+
+    # where it runs, and where it starts
     acc = accelerator()
     policy = {"auto": "float32", "off": "float32"}.get(config.mixed_precision, config.mixed_precision)
     jit = {"on": True, "off": False}.get(config.xla, bool(acc["gpus"]) or acc["backend"] == "jax")
-    history_path, backup = run_dir / "history.csv", run_dir / "backup"
-    backed_up, logged = (backup / "training_metadata.json").exists(), read_history(history_path)
-    if backed_up: done = json.loads((backup / "training_metadata.json").read_text())["epoch"]
-    else: done = len(logged) if state == "continue" else 0
-    prior = [r for r in logged if r["epoch"] < done]
-    if not fitted: write_history(history_path, prior)
-    if fitted: print(f"{run_dir}: training had finished; writing its report")
-    elif state in ("resume", "continue"): print(f"{'continuing' if state == 'continue' else 'resuming'} {run_dir} after epoch {done}")
-    old_policy = keras.mixed_precision.global_policy().name
-    keras.mixed_precision.set_dtype_policy(policy)
     n_devices = training_devices(config, acc)
-    prior = logged if fitted else prior
     if n_devices > 1 and config.batch_size % n_devices:
         raise ValueError(f"batch_size {config.batch_size} does not split over {n_devices} devices; use a multiple of {n_devices}")
-    try:
-        if not fitted:
-            with distribution_scope(n_devices, acc["backend"]):
-                model = build_model(config, x.shape[1:] + (1,))
-                steps = int(np.ceil(len(split.train) / config.batch_size))
-                model.compile(make_optimizer(config, steps), make_loss(config.loss, y[split.train]),
-                              metrics=["accuracy", chromosome_iou()], jit_compile=jit)
-                if state == "continue" and not backed_up:
-                    model.optimizer.build(model.trainable_variables)
-                    model.load_weights(run_dir / "model.keras")  # weights and optimizer state of the model the run ended with
-                if config.online:  # fresh pairs of the training chromosomes only (those of the training pairs)
-                    from segnet_chromosome.generate import PairMaker
-                    ids = pairs.chromosome_ids[split.train]
-                    metas = pairs.metaphase_ids[split.train] if pairs.metaphase_ids is not None else np.zeros_like(ids)
-                    keep = set(zip(metas.ravel().tolist(), ids.ravel().tolist()))
-                    bank = [c for c in run_chromosomes(config) if (c.metaphase, c.id) in keep]
-                    if len(bank) != len(keep): raise ValueError(f"{data_path} names {len(keep)} training chromosomes, but the metaphases give {len(bank)} of them: "
-                                                                "was it made from other metaphases? Leave `data` empty to make the file from `metaphase`.")
-                    per_epoch = len(split.train) // config.batch_size * config.batch_size if n_devices > 1 else len(split.train)  # whole batches only
-                    train_seq = OnlinePairSequence(PairMaker(bank, size=images.shape[1:], overlap=config.overlap), per_epoch, config.batch_size,
-                                                   shape=x.shape[1:3], seed=config.seed, start_epoch=done, workers=config.workers)
-                else:
-                    train_seq = PairSequence(x[split.train], y[split.train], config.batch_size, shuffle=True, augment=config.augment,
-                                             seed=config.seed, workers=config.workers, start_epoch=done, drop_remainder=n_devices > 1)
-                val_seq = PairSequence(x[split.val], y[split.val], config.batch_size, workers=config.workers, drop_remainder=n_devices > 1) if len(split.val) else None
-                best_so_far = [r[config.monitor] for r in prior if config.monitor in r]
-                own = [EpochTimer(len(split.train)), HistoryLogger(history_path, prior),
-                       AtomicCheckpoint(run_dir / "model.keras", config.monitor,
-                                        best_so_far[best_epoch_index(best_so_far, config.monitor)] if best_so_far else None),
-                       ResumableEarlyStopping(prior, monitor=config.monitor, patience=config.patience, min_delta=config.min_delta,
-                                              restore_best_weights=True, verbose=1),
-                       FitFinished(run_dir / "fit.json"),  # before the backup goes: a finished fit is on disk at every moment
-                       keras.callbacks.BackupAndRestore(str(backup))]  # last: an epoch is backed up once it is logged
-                if config.lr_schedule == "plateau":
-                    own.insert(1, keras.callbacks.ReduceLROnPlateau(monitor=config.monitor, factor=0.5, patience=max(1, config.patience // 2), min_lr=config.learning_rate / 1000))
-                if verbose != 0: _say_what_runs(config, data_path, len(pairs), split, model, x.shape, acc, policy, jit, n_devices)
-                model.fit(train_seq, validation_data=val_seq, epochs=config.epochs, initial_epoch=done, callbacks=[*callbacks, *own],
-                          shuffle=False, verbose=_verbose(verbose))
-    finally:
-        keras.mixed_precision.set_dtype_policy(old_policy)
+    start = resume_point(run_dir, state)
+    if start.fitted: print(f"{run_dir}: training had finished; writing its report")
+    elif state in ("resume", "continue"): print(f"{'continuing' if state == 'continue' else 'resuming'} {run_dir} after epoch {start.done}")
+
+    # the model, compiled and fitted
+    if not start.fitted:
+        with dtype_policy(policy), distribution_scope(n_devices, acc["backend"]):
+            model = build_model(config, x.shape[1:] + (1,))
+            steps = int(np.ceil(len(split.train) / config.batch_size))
+            model.compile(make_optimizer(config, steps), make_loss(config.loss, y[split.train]),
+                          metrics=["accuracy", chromosome_iou()], jit_compile=jit)
+            if state == "continue" and not start.from_backup:
+                model.optimizer.build(model.trainable_variables)
+                model.load_weights(run_dir / "model.keras")  # weights and optimizer state of the model the run ended with
+            train_batches, val_batches = make_batches(config, pairs, split, x, y, start.done, n_devices)
+            if verbose != 0: _say_what_runs(config, data_path, len(pairs), split, model, x.shape, acc, policy, jit, n_devices)
+            model.fit(train_batches, validation_data=val_batches, epochs=config.epochs, initial_epoch=start.done, shuffle=False,
+                      callbacks=[*callbacks, *make_callbacks(config, run_dir, start.history, len(split.train))], verbose=_verbose(verbose))
+
+    # the best model, scored on the test pairs at their own size
     best = load_model(run_dir / "model.keras", compile=False)
     report = evaluate(best, images[split.test], labels[split.test], geometry=config.geometry, batch_size=config.batch_size)
     write_report(report, run_dir)
-    history = read_history(history_path)
-    monitored = [r.get(config.monitor, np.nan) for r in history]
-    summary = dict(finished=True, run_dir=str(run_dir), data=str(data_path), epochs_run=len(history),
-                   best_epoch=best_epoch_index(monitored, config.monitor) + 1 if history else None,
-                   stopped_early=len(history) < config.epochs, resumed=state in ("resume", "continue"),
-                   wall_time_s=round(previous.get("wall_time_s", 0) + time.time() - started, 1),
-                   n_train=len(split.train), n_val=len(split.val), n_test=len(split.test),
-                   policy=policy, xla=jit, devices=n_devices, parameters=best.count_params(), **acc,
-                   train_images_per_s=round(float(np.median([r["train_images_per_s"] for r in history[1:]])), 1) if len(history) > 1 and "train_images_per_s" in history[-1] else None,
-                   test_mean_iou_no_background=report["mean_iou_no_background"])
+    summary = _summary(config, run_dir, data_path, split, read_history(run_dir / "history.csv"), report, state,
+                       earlier + time.time() - started, policy, jit, n_devices, best.count_params(), acc)
     write_atomic(run_dir / "run.json", json.dumps(summary, indent=2))
     return summary
+
 
 # %% ../nbs/09_train.ipynb
 def load_run(run_dir):
