@@ -287,7 +287,7 @@ def resize_labels(labels, shape):
     return labels[:, rows][:, :, cols]
 
 def resize_pairs(images, labels=None, size=88):
-    "Resize images (N, H, W) linearly and labels by nearest neighbour to `size` (int or (H, W)), as the seed did."
+    "Resize images (N, H, W) linearly and labels by nearest neighbour to `size` (int or (H, W)), as the original notebook did."
     from skimage.transform import resize
     shape = (size, size) if np.isscalar(size) else tuple(size)
     images = check_images(images)
