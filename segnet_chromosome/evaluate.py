@@ -5,7 +5,7 @@
 # %% auto 0
 __all__ = ['confusion_matrix', 'iou_dice', 'per_image_iou_dice', 'swap_chromosomes', 'swap_aware', 'image_scores',
            'score_predictions', 'align_chromosomes', 'predict_probabilities', 'predict_labels', 'evaluate',
-           'report_markdown', 'report_text', 'write_report']
+           'instance_iou', 'match_instances', 'report_markdown', 'report_text', 'write_report']
 
 # %% ../nbs/07_evaluate.ipynb
 import json, warnings
@@ -143,6 +143,28 @@ def evaluate(model, images, labels, geometry="pad", batch_size=32, tta=False):
     images, labels = as_float_images(images), check_labels(labels)  # checked here, once, and trusted below
     check_same_size(images, labels)
     return _score(labels, _predict(model, images, geometry, batch_size, tta))
+
+# %% ../nbs/07_evaluate.ipynb
+def instance_iou(true, pred):
+    "IoU (K, L) of every true mask (K, H, W) bool with every predicted mask (L, H, W) bool."
+    t = np.asarray(true, bool).reshape(len(true), -1).astype(np.float32)
+    p = np.asarray(pred, bool).reshape(len(pred), -1).astype(np.float32)
+    inter = t @ p.T
+    union = t.sum(1)[:, None] + p.sum(1)[None] - inter
+    return np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+
+def match_instances(true, pred, threshold=0.5):
+    """Match true (K, H, W) and predicted (L, H, W) instance masks one to one; returns a dict with `iou` (K,) of each true
+    chromosome with its partner (0 when it has none), `recovered` (the fraction with IoU >= `threshold`), `mean_iou`
+    (over the true chromosomes), `pairs` [(true, pred)] and the counts."""
+    from scipy.optimize import linear_sum_assignment
+    true, pred = np.asarray(true, bool), np.asarray(pred, bool)
+    if true.shape[1:] != pred.shape[1:] and len(pred): raise ValueError(f"true masks {true.shape[1:]} and predicted {pred.shape[1:]} differ in size")
+    iou = instance_iou(true, pred) if len(true) and len(pred) else np.zeros((len(true), len(pred)))
+    rows, cols = linear_sum_assignment(-iou) if iou.size else (np.zeros(0, int), np.zeros(0, int))
+    best = np.zeros(len(true)); best[rows] = iou[rows, cols]
+    return dict(iou=best, recovered=float((best >= threshold).mean()) if len(true) else 1.0, mean_iou=float(best.mean()) if len(true) else 1.0,
+                pairs=[(int(r), int(c)) for r, c in zip(rows, cols)], n_true=len(true), n_pred=len(pred))
 
 # %% ../nbs/07_evaluate.ipynb
 def _pct(v): return "-" if v is None else f"{100 * v:.1f}"

@@ -6,7 +6,7 @@
 __all__ = ['OBJECT_KINDS', 'DEEPFISH_CROP', 'Chromosome', 'load_metaphase', 'NoChromosomesError', 'SlideObjects',
            'pruned_skeleton_ends', 'find_objects', 'ChromosomeList', 'segment_chromosomes', 'overlap_pair',
            'make_overlap_dataset', 'synthetic_chromosome', 'synthetic_pairs', 'deepfish_chromosomes', 'deepfish_pairs',
-           'make_deepfish_dataset', 'PairMaker']
+           'make_deepfish_dataset', 'PairMaker', 'SyntheticSlide', 'synthetic_metaphase']
 
 # %% ../nbs/03_generate.ipynb
 import itertools, json
@@ -298,8 +298,8 @@ def make_overlap_dataset(chromosomes, out, n_pairs=10_000, angles=range(0, 360, 
     return dict(path=str(out), kept=kept, tried=tried)
 
 # %% ../nbs/03_generate.ipynb
-def synthetic_chromosome(rng, id=0, length=(12, 34), half_width=(2.8, 4.2), brightness=(110, 170)):
-    "A procedural `Chromosome`: a bent rod with a centromere constriction, bands and noise, drawn with `rng`."
+def synthetic_chromosome(rng, id=0, length=(12, 34), half_width=(2.8, 4.2), brightness=(110, 170), edge=0.5):
+    "A procedural `Chromosome`: a bent rod with a centromere constriction, bands and noise, drawn with `rng`; `edge` < 0.5 makes its rim brighter (sharper)."
     L, hw, peak = rng.uniform(*length), rng.uniform(*half_width), rng.uniform(*brightness)
     bend, t_c = rng.uniform(-0.25, 0.25), rng.uniform(0.25, 0.5)
     n_bands, phase = rng.uniform(3, 8), rng.uniform(0, 2 * np.pi)
@@ -313,7 +313,7 @@ def synthetic_chromosome(rng, id=0, length=(12, 34), half_width=(2.8, 4.2), brig
     dist, tt = np.sqrt(np.take_along_axis(d2, nearest[..., None], -1)[..., 0]), t[nearest]
     width = hw * (1 - 0.35 * np.exp(-((tt - t_c) / 0.06) ** 2))
     mask = dist <= width
-    profile = np.sqrt(np.clip(1 - (dist / width) ** 2, 0, 1))
+    profile = np.clip(1 - (dist / width) ** 2, 0, 1) ** edge
     bands = 0.85 + 0.15 * np.sin(2 * np.pi * n_bands * tt + phase)
     grey = peak * profile * bands * (1 + rng.normal(0, 0.06, mask.shape))
     return Chromosome(np.clip(np.round(grey * mask), 0, 255).astype(np.uint8), mask, id)
@@ -494,3 +494,82 @@ class PairMaker:
         for k in range(n): ids[k] = self._one(rng, grey[k], labels[k])
         if self.jitter: grey = self._jitter(grey, rng)
         return np.clip(np.round(grey), 0, 255).astype(np.uint8), labels, ids
+
+# %% ../nbs/03_generate.ipynb
+@dataclass
+class SyntheticSlide:
+    "A slide with its truth: `image` (H, W) uint16 (12-bit), `instances` (K, H, W) bool (one mask per chromosome), `pairs` [(i, j)] that overlap, `nuclei` (H, W) bool."
+    image: np.ndarray
+    instances: np.ndarray
+    pairs: list
+    nuclei: np.ndarray
+
+def _placed(c, angle, rng):
+    "Grey (float) and mask of chromosome `c` rotated by `angle`."
+    return _rotate(c, angle)
+
+def _free_spot(occupied, shape, rng, gap, tries=200):
+    "Top-left corner where a (h, w) box lands on no occupied pixel (dilated by `gap`), or None."
+    H, W = occupied.shape
+    for _ in range(tries):
+        r, c = rng.integers(gap, H - shape[0] - gap), rng.integers(gap, W - shape[1] - gap)
+        if not occupied[r - gap:r + shape[0] + gap, c - gap:c + shape[1] + gap].any(): return r, c
+    return None
+
+def synthetic_metaphase(chromosomes=None, n_singles=20, n_pairs=4, n_nuclei=2, size=(1024, 1536), seed=0, gap=12, min_overlap=60):
+    """A `SyntheticSlide` of `n_singles` chromosomes apart and `n_pairs` overlapping pairs among `n_nuclei` nuclei.
+
+    `chromosomes`: `Chromosome`s at the slide's scale, drawn with replacement (default: procedural ones of a real
+    slide's size). Grey values: background about 200 with a gentle slope, chromosomes 8x their 8-bit grey, Gaussian noise."""
+    rng = np.random.default_rng(seed)
+    if chromosomes is None:
+        chromosomes = [synthetic_chromosome(rng, k, length=(35, 95), half_width=(8, 12), edge=0.15) for k in range(60)]  # sharp rims, as a slide's
+    H, W = size
+    signal, occupied, nuclei = np.zeros(size, np.float32), np.zeros(size, bool), np.zeros(size, bool)
+    masks, pairs = [], []
+    yy, xx = np.mgrid[:H, :W]
+    for _ in range(n_nuclei):  # large round textured blobs, placed first
+        rad = rng.uniform(70, 110)
+        spot = _free_spot(occupied, (int(2 * rad) + 2, int(2 * rad) + 2), rng, gap)
+        if spot is None: continue
+        cy, cx = spot[0] + rad + 1, spot[1] + rad + 1
+        e = rng.uniform(0.8, 1.0)
+        d = np.sqrt(((yy - cy) / rad) ** 2 + ((xx - cx) / (rad * e)) ** 2)
+        blob = d <= 1
+        texture = ndimage.gaussian_filter(rng.normal(0, 1, size), 4)
+        signal += np.where(blob, rng.uniform(130, 180) * (0.85 + 0.6 * texture) * np.sqrt(np.clip(1 - d ** 2, 0, 1)) ** 0.3, 0)
+        occupied |= blob; nuclei |= blob
+    def paste(grey, mask, r, c):
+        h, w = mask.shape
+        signal[r:r + h, c:c + w] += grey * mask
+        full = np.zeros(size, bool); full[r:r + h, c:c + w] = mask
+        return full
+    for _ in range(n_pairs):
+        for _ in range(50):  # two chromosomes crossing: B's centre within A's extent
+            a, b = (chromosomes[i] for i in rng.choice(len(chromosomes), 2, replace=False))
+            ga, ma = _rotate(a, rng.uniform(0, 360)); gb, mb = _rotate(b, rng.uniform(0, 360))
+            h, w = ma.shape[0] + mb.shape[0], ma.shape[1] + mb.shape[1]
+            ra, ca = (h - ma.shape[0]) // 2, (w - ma.shape[1]) // 2
+            ys, xs = np.nonzero(ma); k = rng.integers(len(ys))
+            rb, cb = ra + ys[k] - mb.shape[0] // 2, ca + xs[k] - mb.shape[1] // 2
+            if rb < 0 or cb < 0 or rb + mb.shape[0] > h or cb + mb.shape[1] > w: continue
+            fa, fb = np.zeros((h, w), bool), np.zeros((h, w), bool)
+            fa[ra:ra + ma.shape[0], ca:ca + ma.shape[1]] = ma; fb[rb:rb + mb.shape[0], cb:cb + mb.shape[1]] = mb
+            if (fa & fb).sum() < min_overlap or (fa & fb).sum() > 0.5 * min(fa.sum(), fb.sum()): continue
+            spot = _free_spot(occupied, (h, w), rng, gap)
+            if spot is None: continue
+            r, c = spot
+            masks.append(paste(ga, ma, r + ra, c + ca)); masks.append(paste(gb, mb, r + rb, c + cb))
+            pairs.append((len(masks) - 2, len(masks) - 1))
+            occupied |= masks[-1] | masks[-2]
+            break
+    for _ in range(n_singles):
+        for _ in range(20):
+            g, m = _rotate(chromosomes[rng.integers(len(chromosomes))], rng.uniform(0, 360))
+            spot = _free_spot(occupied, m.shape, rng, gap)
+            if spot is None: continue
+            masks.append(paste(g, m, *spot)); occupied |= masks[-1]
+            break
+    background = 200 + 40 * (yy / H) + 25 * (xx / W)
+    image = background + 8 * signal + rng.normal(0, 15, size)
+    return SyntheticSlide(np.clip(np.round(image), 0, 4095).astype(np.uint16), np.array(masks, bool).reshape(-1, H, W), pairs, nuclei)

@@ -7,7 +7,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "segnet_chromosome"
 # the order data flows in: each module may import only those before it
 ORDER = ["core", "data", "download", "generate", "pipeline", "config", "model", "evaluate", "runs", "train", "visualize",
-         "inspector", "cli"]
+         "inspector", "separate", "cli"]
 
 def package_imports(module):
     "(imported module, imported names) of every import of a sibling module in `module`, lazy ones included."

@@ -1,0 +1,55 @@
+"""How well and how fast `separate_metaphase` separates whole slides with known truth.
+
+Builds `--n` synthetic slides (`generate.synthetic_metaphase`, 1024x1536, 20 single chromosomes and 4 overlapping
+pairs among 2 nuclei each) and scores the separation per chromosome (`evaluate.match_instances`: one to one, IoU):
+the fraction of chromosomes recovered (IoU >= 0.5), the mean IoU over all chromosomes, and the same for the
+chromosomes of the pairs alone; and the CPU time per slide (separation only, the model loaded once).
+Slides are made from procedural chromosomes, and from the real single chromosomes of DAPI.tif when
+../shared/data/DAPI.tif (or --dapi) is there.
+
+    python bench/separate_quality.py [--n 20] [--model pretrained|RUN_DIR] [--tta] [--json figures.json]
+"""
+import argparse, json, time
+from pathlib import Path
+import numpy as np
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--n", type=int, default=20); p.add_argument("--model", default="pretrained"); p.add_argument("--tta", action="store_true")
+    p.add_argument("--json", help="also write the figures to this JSON file")
+    p.add_argument("--dapi", default=str(Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "DAPI.tif"))
+    args = p.parse_args()
+    from segnet_chromosome.generate import synthetic_metaphase, segment_chromosomes, load_metaphase
+    from segnet_chromosome.separate import separate_metaphase, pretrained
+    from segnet_chromosome.evaluate import match_instances
+    if args.model == "pretrained": model = pretrained()
+    else:
+        from segnet_chromosome.train import load_run
+        model = load_run(args.model)[1]
+    sources = {"procedural chromosomes": None}
+    if Path(args.dapi).is_file(): sources["chromosomes of DAPI.tif"] = list(segment_chromosomes(load_metaphase(args.dapi), zoom=1))
+    separate_metaphase(synthetic_metaphase(seed=10_000).image, model)  # warm up: the first prediction builds the network
+    figures = {}
+    for name, chromosomes in sources.items():
+        iou, paired, times = [], [], []
+        for seed in range(args.n):
+            slide = synthetic_metaphase(chromosomes, seed=seed)
+            t = time.perf_counter()
+            sep = separate_metaphase(slide.image, model, tta=args.tta)
+            times.append(time.perf_counter() - t)
+            m = match_instances(slide.instances, sep.instances)
+            in_pairs = [k for pair in slide.pairs for k in pair]
+            iou += list(m["iou"]); paired += list(m["iou"][in_pairs])
+        iou, paired = np.array(iou), np.array(paired)
+        print(f"{name}: {args.n} slides, {len(iou)} chromosomes ({len(paired)} in overlapping pairs)"
+              f"{' with TTA' if args.tta else ''}")
+        print(f"  recovered (IoU >= 0.5): {100 * (iou >= 0.5).mean():.1f}%, mean IoU {iou.mean():.3f}; "
+              f"chromosomes of pairs: recovered {100 * (paired >= 0.5).mean():.1f}%, mean IoU {paired.mean():.3f}")
+        print(f"  time per 1024x1536 slide: median {np.median(times):.2f} s, max {max(times):.2f} s (CPU, separation only)")
+        figures[name] = dict(slides=args.n, chromosomes=len(iou), recovered=float((iou >= 0.5).mean()), mean_iou=float(iou.mean()),
+                             pairs_recovered=float((paired >= 0.5).mean()), pairs_mean_iou=float(paired.mean()),
+                             median_s=float(np.median(times)), max_s=float(max(times)))
+    if args.json: Path(args.json).write_text(json.dumps(figures, indent=2))
+
+if __name__ == "__main__":
+    main()

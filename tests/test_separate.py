@@ -1,0 +1,82 @@
+"Whole slides through the command line, as a user runs them: `separate` on a synthetic slide with truth, on nothing, and `predict` with the shipped model."
+import csv, os, subprocess, sys
+from pathlib import Path
+import numpy as np, pytest, tifffile
+from segnet_chromosome.generate import synthetic_metaphase
+from segnet_chromosome.evaluate import match_instances
+
+ROOT = Path(__file__).resolve().parent.parent
+JPP21 = ROOT.parent / "shared" / "data" / "jpp21"
+OFFLINE = {**os.environ, "NO_PROXY": "", "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}  # any download would fail
+
+def cli(*args, env=None):
+    return subprocess.run([sys.executable, "-c", "import sys; from segnet_chromosome.cli import main; sys.exit(main())", *map(str, args)],
+                          capture_output=True, text=True, env=env or os.environ)
+
+def test_pretrained_loads_and_predicts_offline():
+    code = ("import numpy as np; from segnet_chromosome.separate import pretrained; from segnet_chromosome.generate import synthetic_pairs; "
+            "from segnet_chromosome.evaluate import evaluate; images, labels, _ = synthetic_pairs(32, seed=123); "
+            "r = evaluate(pretrained(), images, labels); print(round(r['swap_aware']['mean_iou_no_background'], 3))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=OFFLINE)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert float(r.stdout.split()[-1]) > 0.5, r.stdout  # a model that separates, not one that answers background
+
+def test_a_changed_model_file_is_refused(tmp_path):
+    from segnet_chromosome.separate import pretrained, PRETRAINED_FILE
+    data = bytearray(PRETRAINED_FILE.read_bytes()); data[-100] ^= 0xFF
+    (tmp_path / "m.keras").write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="not the shipped model's"): pretrained(tmp_path / "m.keras")
+
+def test_separate_a_synthetic_slide(tmp_path):
+    "A slide whose four overlapping pairs the shipped model all cuts apart (seed 4; over 20 slides it cuts 5 pairs in 6: bench/separate_quality.py)."
+    slide = synthetic_metaphase(seed=4)
+    tifffile.imwrite(tmp_path / "slide.tif", slide.image)
+    r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "out")
+    assert r.returncode == 0, r.stderr[-3000:]
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["slide_gallery.png", "slide_instances.tif", "slide_objects.csv", "slide_overlay.png"]
+    instances = tifffile.imread(tmp_path / "out" / "slide_instances.tif").astype(bool)
+    m = match_instances(slide.instances, instances)
+    singles = [k for k in range(len(slide.instances)) if all(k not in p for p in slide.pairs)]
+    assert m["iou"][singles].min() > 0.85, m["iou"][singles]              # every single chromosome found
+    for pair in slide.pairs: assert m["iou"][list(pair)].min() > 0.7, (pair, m["iou"][list(pair)])  # each pair: two instances
+    rows = list(csv.DictReader(open(tmp_path / "out" / "slide_objects.csv")))
+    assert [r["kind"] for r in rows].count("nucleus") == 2 and [r["kind"] for r in rows].count("overlap") == 4
+    from segnet_chromosome.generate import find_objects
+    objects = find_objects(slide.image).labels
+    chromosome_pixels = np.isin(objects, [int(r["object"]) for r in rows if r["kind"] in ("single", "overlap")])
+    assert int((chromosome_pixels & ~instances.any(0)).sum()) == 0        # the instances cover the chromosomes' pixels
+    assert int((instances.any(0) & (objects == 0)).sum()) == 0            # and nothing else
+    pages = sorted(int(k) for r in rows for k in r["chromosomes"].split())
+    assert pages == list(range(1, len(instances) + 1))                      # every page of the stack is in the table once
+    for png in ("slide_gallery.png", "slide_overlay.png"): assert (tmp_path / "out" / png).stat().st_size > 10_000
+    again = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "out")
+    assert again.returncode == 2 and "--overwrite" in again.stderr         # nothing a user made is replaced unasked
+
+def test_separate_says_when_there_is_no_metaphase(tmp_path):
+    tifffile.imwrite(tmp_path / "empty.tif", np.random.default_rng(0).normal(300, 10, (512, 512)).astype(np.uint16))
+    r = cli("separate", tmp_path / "empty.tif", "--out", tmp_path / "out")
+    assert r.returncode == 2, r.stderr
+    assert "empty.tif: no chromosomes found" in r.stderr and "is it a metaphase" in r.stderr, r.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+def test_predict_uses_the_shipped_model_without_a_run(tmp_path):
+    from segnet_chromosome.generate import synthetic_pairs
+    from segnet_chromosome.data import save_pairs
+    images, labels, _ = synthetic_pairs(4, seed=1)
+    save_pairs(tmp_path / "pairs.h5", images, labels)
+    r = cli("predict", tmp_path / "pairs.h5", "--out", tmp_path / "pred", "--max-png", 1)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (tmp_path / "pred" / "labels.h5").exists() and len(list((tmp_path / "pred").glob("*.png"))) == 1
+
+@pytest.mark.skipif(not JPP21.is_dir(), reason="needs ../shared/data/jpp21")
+def test_separate_real_metaphases_with_overlaps(tmp_path):
+    "Metaphases 2, 6 and 9 of jpp21 (several real overlaps each): every chromosome object becomes instances or a reported cluster."
+    r = cli("separate", *(JPP21 / f"metaphase{k}-dapi.tif" for k in (2, 6, 9)), "--out", tmp_path, "--quiet")
+    assert r.returncode == 0, r.stderr[-3000:]
+    for k in (2, 6, 9):
+        rows = list(csv.DictReader(open(tmp_path / f"metaphase{k}-dapi_objects.csv")))
+        kinds = [r["kind"] for r in rows]
+        assert kinds.count("single") + kinds.count("overlap") >= 20, kinds
+        assert all(r["chromosomes"] for r in rows if r["kind"] in ("single", "overlap"))
+        assert not any(r["chromosomes"] for r in rows if r["kind"] in ("nucleus", "debris", "border", "cluster"))
