@@ -14,7 +14,7 @@ def cli(*args, env=None):
                           capture_output=True, text=True, env=env or os.environ)
 
 def test_pretrained_loads_and_predicts_offline():
-    code = ("import numpy as np; from segnet_chromosome.separate import pretrained; from segnet_chromosome.generate import synthetic_pairs; "
+    code = ("import numpy as np; from segnet_chromosome import pretrained; from segnet_chromosome.generate import synthetic_pairs; "
             "from segnet_chromosome.evaluate import evaluate; images, labels, _ = synthetic_pairs(32, seed=123); "
             "r = evaluate(pretrained(), images, labels); print(round(r['swap_aware']['mean_iou_no_background'], 3))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=OFFLINE)
