@@ -121,7 +121,8 @@ def separate_metaphase(image, model=None, zoom=0.35, grey_level=160, tta=False):
     bright = np.median([np.percentile(grey[regions[i].slice][regions[i].image], 99) for i in singles]) if singles else grey_level
     suspect = lambda i: regions[i].area > 1.8 * area or np.percentile(grey[regions[i].slice][regions[i].image], 99) > 1.5 * bright
     to_split = [i for i in sorted(singles + clusters) if i in clusters or suspect(i)]
-    probs = dict(zip(to_split, _predict_crops(model or pretrained(), [_object_crop(grey, regions[i], zoom) for i in to_split], tta)))
+    if to_split and model is None: model = pretrained()
+    probs = dict(zip(to_split, _predict_crops(model, [_object_crop(grey, regions[i], zoom) for i in to_split], tta)))
     H, W = found.labels.shape
     instances, table = [], []
     for i, kind in enumerate(found.kinds, 1):
