@@ -504,10 +504,6 @@ class SyntheticSlide:
     pairs: list
     nuclei: np.ndarray
 
-def _placed(c, angle, rng):
-    "Grey (float) and mask of chromosome `c` rotated by `angle`."
-    return _rotate(c, angle)
-
 def _free_spot(occupied, shape, rng, gap, tries=200):
     "Top-left corner where a (h, w) box lands on no occupied pixel (dilated by `gap`), or None."
     H, W = occupied.shape
