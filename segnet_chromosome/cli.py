@@ -28,6 +28,10 @@ def cmd_info(args):
     return 0
 
 # %% ../nbs/13_cli.ipynb
+def _image_paths(names):
+    "The image files named: each path as given, each folder as its .tif files in name order."
+    return [q for p in names for q in (sorted(Path(p).glob("*.tif")) if Path(p).is_dir() else [Path(p)])]
+
 def cmd_make_dataset(args):
     "Write an HDF5 file of overlapping pairs, generated from a metaphase or synthetic."
     from segnet_chromosome import generate
@@ -43,7 +47,7 @@ def cmd_make_dataset(args):
         print(f"wrote {len(images)} synthetic pairs to {out}")
         return 0
     if args.metaphase:
-        paths = [q for p in args.metaphase for q in (sorted(Path(p).glob("*.tif")) if Path(p).is_dir() else [Path(p)])]
+        paths = _image_paths(args.metaphase)
         if not paths: raise FileNotFoundError(f"no .tif image in {args.metaphase}")
         cy3_path = Path(args.cy3) if args.cy3 else None
     else:
@@ -200,14 +204,13 @@ def cmd_separate(args):
     "Separate every chromosome of whole metaphase slides: instance stack, object table, overlay and gallery per slide in --out."
     from tqdm.auto import tqdm
     from segnet_chromosome.generate import load_metaphase
-    from segnet_chromosome.separate import separate_metaphase, write_separation
-    paths = [q for p in args.slides for q in (sorted(Path(p).glob("*.tif")) if Path(p).is_dir() else [Path(p)])]
+    from segnet_chromosome.separate import separate_metaphase, separation_paths, write_separation
+    paths = _image_paths(args.slides)
     if not paths: raise FileNotFoundError(f"no .tif image in {args.slides}")
     out = Path(args.out)
     if not args.overwrite:  # before minutes of work, not after
-        for p in paths:
-            for kind, ext in (("instances", "tif"), ("objects", "csv"), ("overlay", "png"), ("gallery", "png")):
-                if (out / f"{p.stem}_{kind}.{ext}").exists(): raise FileExistsError(f"{out / f'{p.stem}_{kind}.{ext}'} exists; choose another --out or pass --overwrite.")
+        for f in (f for p in paths for f in separation_paths(out, p.stem).values()):
+            if f.exists(): raise FileExistsError(f"{f} exists; choose another --out or pass --overwrite.")
     slides = [load_metaphase(p) for p in paths]  # every file readable before anything is written
     model, _, _ = _model_for(args)
     for path, slide in tqdm(list(zip(paths, slides)), desc="slides", unit="slide", disable=args.quiet or len(paths) == 1):

@@ -5,7 +5,7 @@
 # %% auto 0
 __all__ = ['WEIGHTS', 'PRETRAINED_FILE', 'PRETRAINED_SHA256', 'sha256_of', 'pretrained', 'pretrained_card', 'split_object',
            'Separation', 'separate_metaphase', 'instance_colours', 'separation_overlay', 'plot_separation', 'upright',
-           'plot_gallery', 'write_separation']
+           'plot_gallery', 'separation_paths', 'write_separation']
 
 # %% ../nbs/12_separate.ipynb
 import csv, hashlib, importlib.resources, io, json
@@ -21,6 +21,7 @@ from .core import atomic_path, write_atomic
 from .generate import NoChromosomesError, SlideObjects, find_objects
 from .model import load_model, size_multiple_of, with_input_size
 from .evaluate import predict_probabilities
+from .visualize import save_figure
 
 # %% ../nbs/12_separate.ipynb
 WEIGHTS = Path(str(importlib.resources.files("segnet_chromosome"))) / "weights"  # inside the installed package
@@ -118,8 +119,9 @@ def separate_metaphase(image, model=None, zoom=0.35, grey_level=160, tta=False):
     scale = grey_level / max(np.percentile(pixels, 99), 1e-6)
     grey = found.grey * scale
     area = np.median([regions[i].area for i in singles]) if singles else np.median([regions[i].area for i in clusters]) / 2
-    bright = np.median([np.percentile(grey[regions[i].slice][regions[i].image], 99) for i in singles]) if singles else grey_level
-    suspect = lambda i: regions[i].area > 1.8 * area or np.percentile(grey[regions[i].slice][regions[i].image], 99) > 1.5 * bright
+    peak = {i: np.percentile(grey[regions[i].slice][regions[i].image], 99) for i in singles}  # each single's brightest pixels
+    bright = np.median(list(peak.values())) if singles else grey_level
+    suspect = lambda i: regions[i].area > 1.8 * area or peak[i] > 1.5 * bright
     to_split = [i for i in sorted(singles + clusters) if i in clusters or suspect(i)]
     if to_split and model is None: model = pretrained()
     probs = dict(zip(to_split, _predict_crops(model, [_object_crop(grey, regions[i], zoom) for i in to_split], tta)))
@@ -194,14 +196,7 @@ def plot_separation(sep, path=None, title=None, numbers=True, width=12):
               loc="lower right", fontsize=8, framealpha=0.8)
     if title: ax.set_title(title, fontsize=10)
     fig.tight_layout()
-    return _save(fig, path)
-
-def _save(fig, path, dpi=100):
-    if path is not None:
-        try:
-            with atomic_path(path) as tmp: fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
-        finally: plt.close(fig)
-    return fig
+    return save_figure(fig, path)
 
 def upright(image, mask, margin=3):
     "The chromosome `mask` of `image` cut out (zeros around it) and turned so its long axis is vertical; (grey, mask)."
@@ -233,12 +228,15 @@ def plot_gallery(sep, path=None, title=None, columns=12, cell=0.8):
         ax.set_title(str(k + 1), fontsize=7)
     if title: fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    return _save(fig, path)
+    return save_figure(fig, path)
+
+def separation_paths(out, name):
+    "The four files `write_separation` writes for slide `name` into folder `out`, by kind."
+    return {k: Path(out) / f"{name}_{k}.{ext}" for k, ext in (("instances", "tif"), ("objects", "csv"), ("overlay", "png"), ("gallery", "png"))}
 
 def write_separation(sep, out, name, overwrite=False):
     "Write the instance stack, the object table, the overlay and the gallery of `sep` into `out` as NAME_*; returns their paths."
-    out = Path(out)
-    paths = {k: out / f"{name}_{k}.{ext}" for k, ext in (("instances", "tif"), ("objects", "csv"), ("overlay", "png"), ("gallery", "png"))}
+    out, paths = Path(out), separation_paths(out, name)
     existing = [str(p) for p in paths.values() if p.exists()]
     if existing and not overwrite: raise FileExistsError(f"{existing[0]} exists; choose another --out or pass overwrite=True to replace it.")
     out.mkdir(parents=True, exist_ok=True)
