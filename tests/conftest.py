@@ -1,4 +1,4 @@
-import os
+import os, subprocess, sys
 from pathlib import Path
 import pytest
 
@@ -13,3 +13,8 @@ def shared_data():
             pytest.fail(f"{SHARED_DATA}/DAPI.tif is missing: CI must have ../shared/data beside the checkout")
         pytest.skip(f"the real metaphase is not at {SHARED_DATA}")
     return SHARED_DATA
+
+def run_cli(*args, env=None):
+    "`segnet-chromosome ARGS` in a fresh interpreter (this checkout's package), as a user runs it: the CompletedProcess, text captured."
+    return subprocess.run([sys.executable, "-c", "import sys; from segnet_chromosome.cli import main; sys.exit(main())", *map(str, args)],
+                          capture_output=True, text=True, env=env)

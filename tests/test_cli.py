@@ -1,11 +1,8 @@
 "The console script, run as a user runs it: a subprocess."
-import json, subprocess, sys
+import json, subprocess
 import h5py, numpy as np, pytest
+from conftest import run_cli as cli
 from segnet_chromosome.data import save_pairs, RAW_KEY, CLEANED_KEY
-
-def cli(*args):
-    return subprocess.run([sys.executable, "-c", "import sys; from segnet_chromosome.cli import main; sys.exit(main())", *map(str, args)],
-                          capture_output=True, text=True)
 
 @pytest.fixture
 def pairs(tmp_path):

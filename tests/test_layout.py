@@ -2,6 +2,7 @@
 import argparse, ast, dataclasses, shutil, subprocess, sys
 from pathlib import Path
 import pytest
+from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "segnet_chromosome"
@@ -62,8 +63,7 @@ def test_train_flags_are_made_from_the_config():
                                              (["--epochs", "0"], "--epochs: must be at least 1, got 0"),
                                              (["--preset", "huge"], "invalid choice: 'huge'")])
 def test_train_flags_check_what_the_config_checks(flags, message):
-    r = subprocess.run([sys.executable, "-c", "import sys; from segnet_chromosome.cli import main; sys.exit(main())", "train", *flags],
-                       capture_output=True, text=True, cwd=ROOT)
+    r = run_cli("train", *flags)
     assert r.returncode == 2 and message in r.stderr, r.stderr
 
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is a dev requirement; install it with pip install -e '.[dev]'")

@@ -1,17 +1,11 @@
 "Whole slides through the command line, as a user runs them: `separate` on a synthetic slide with truth, on nothing, and `predict` with the shipped model."
 import csv, os, subprocess, sys
-from pathlib import Path
 import numpy as np, pytest, tifffile
+from conftest import run_cli as cli
 from segnet_chromosome.generate import synthetic_metaphase
 from segnet_chromosome.evaluate import match_instances
 
-ROOT = Path(__file__).resolve().parent.parent
-JPP21 = ROOT.parent / "shared" / "data" / "jpp21"
 OFFLINE = {**os.environ, "NO_PROXY": "", "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}  # any download would fail
-
-def cli(*args, env=None):
-    return subprocess.run([sys.executable, "-c", "import sys; from segnet_chromosome.cli import main; sys.exit(main())", *map(str, args)],
-                          capture_output=True, text=True, env=env or os.environ)
 
 def test_pretrained_loads_and_predicts_offline():
     code = ("import numpy as np; from segnet_chromosome import pretrained; from segnet_chromosome.generate import synthetic_pairs; "
@@ -69,10 +63,9 @@ def test_predict_uses_the_shipped_model_without_a_run(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     assert (tmp_path / "pred" / "labels.h5").exists() and len(list((tmp_path / "pred").glob("*.png"))) == 1
 
-@pytest.mark.skipif(not JPP21.is_dir(), reason="needs ../shared/data/jpp21")
-def test_separate_real_metaphases_with_overlaps(tmp_path):
+def test_separate_real_metaphases_with_overlaps(shared_data, tmp_path):
     "Metaphases 2, 6 and 9 of jpp21 (several real overlaps each): every chromosome object becomes instances or a reported cluster."
-    r = cli("separate", *(JPP21 / f"metaphase{k}-dapi.tif" for k in (2, 6, 9)), "--out", tmp_path, "--quiet")
+    r = cli("separate", *(shared_data / "jpp21" / f"metaphase{k}-dapi.tif" for k in (2, 6, 9)), "--out", tmp_path, "--quiet")
     assert r.returncode == 0, r.stderr[-3000:]
     for k in (2, 6, 9):
         rows = list(csv.DictReader(open(tmp_path / f"metaphase{k}-dapi_objects.csv")))
