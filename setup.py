@@ -33,11 +33,14 @@ extras = {
 
 setuptools.setup(
     name=cfg["repo"],
-    license=lic[0],
+    # Two licences: the code is Apache-2.0; the shipped weights trained on the GPL-3.0 metaphases are GPL-3.0 (settings.ini
+    # weights_license; their card and segnet_chromosome/weights/LICENSE-weights-GPL-3.0 say so too).
+    license=f"{lic[0]} (code); {cfg['weights_license']}",
     classifiers=[
         "Development Status :: " + statuses[int(cfg["status"])],
         "Intended Audience :: " + cfg["audience"].title(),
         "License :: " + lic[1],
+        "License :: OSI Approved :: GNU General Public License v3 (GPLv3)",
         "Natural Language :: " + cfg["language"].title(),
         "Topic :: Scientific/Engineering :: Image Recognition",
     ] + ["Programming Language :: Python :: " + o for o in py_versions[py_versions.index(min_python):]],

@@ -7,7 +7,7 @@ chromosomes of the pairs alone; and the CPU time per slide (separation only, the
 Slides are made from procedural chromosomes, and from the real single chromosomes of DAPI.tif when
 ../shared/data/DAPI.tif (or --dapi) is there.
 
-    python bench/separate_quality.py [--n 20] [--model pretrained|RUN_DIR] [--tta] [--json figures.json]
+    python bench/separate_quality.py [--n 20] [--model pretrained|pretrained:synthetic|RUN_DIR] [--tta] [--json figures.json]
 """
 import argparse, json, time
 from pathlib import Path
@@ -20,22 +20,21 @@ def main():
     p.add_argument("--dapi", default=str(Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "DAPI.tif"))
     args = p.parse_args()
     from segnet_chromosome.generate import synthetic_metaphase, segment_chromosomes, load_metaphase
-    from segnet_chromosome.separate import separate_metaphase, pretrained
+    from segnet_chromosome.core import Preprocessing
+    from segnet_chromosome.separate import separate_metaphase
+    from segnet_chromosome.model import load_model_source
     from segnet_chromosome.evaluate import match_instances
-    if args.model == "pretrained": model = pretrained()
-    else:
-        from segnet_chromosome.train import load_run
-        model = load_run(args.model)[1]
+    model, preprocessing = load_model_source(args.model)
     sources = {"procedural chromosomes": None}
-    if Path(args.dapi).is_file(): sources["chromosomes of DAPI.tif"] = list(segment_chromosomes(load_metaphase(args.dapi), zoom=1))
-    separate_metaphase(synthetic_metaphase(seed=10_000).image, model)  # warm up: the first prediction builds the network
+    if Path(args.dapi).is_file(): sources["chromosomes of DAPI.tif"] = list(segment_chromosomes(load_metaphase(args.dapi), preprocessing=Preprocessing(zoom=1)))
+    separate_metaphase(synthetic_metaphase(seed=10_000).image, model, preprocessing=preprocessing)  # warm up: the first prediction builds the network
     figures = {}
     for name, chromosomes in sources.items():
         iou, paired, times = [], [], []
         for seed in range(args.n):
             slide = synthetic_metaphase(chromosomes, seed=seed)
             t = time.perf_counter()
-            sep = separate_metaphase(slide.image, model, tta=args.tta)
+            sep = separate_metaphase(slide.image, model, preprocessing=preprocessing, tta=args.tta)
             times.append(time.perf_counter() - t)
             m = match_instances(slide.instances, sep.instances)
             in_pairs = [k for pair in slide.pairs for k in pair]

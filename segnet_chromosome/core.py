@@ -4,10 +4,11 @@
 
 # %% auto 0
 __all__ = ['CLASS_NAMES', 'N_CLASSES', 'check_labels', 'check_images', 'check_same_size', 'as_uint8_images', 'as_float_images',
-           'atomic_path', 'write_atomic', 'read_json']
+           'atomic_path', 'write_atomic', 'read_json', 'Preprocessing']
 
 # %% ../nbs/00_core.ipynb
 import contextlib, json, os
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 
@@ -103,3 +104,18 @@ def read_json(path):
     "The JSON file at `path`, with an error that names the file when it is not valid JSON."
     try: return json.loads(Path(path).read_text())
     except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON ({e}): the file is corrupt; fix or delete it") from None
+
+# %% ../nbs/00_core.ipynb
+@dataclass(frozen=True)
+class Preprocessing:
+    "How a slide's objects are cut out for a model: `zoom` of the slide, `grey_level` of the single chromosomes' 99th percentile, `margin` pixels around each."
+    zoom: float = 0.35
+    grey_level: float = 160
+    margin: int = 2
+
+    @classmethod
+    def from_dict(cls, d, source="the card"):
+        "The preprocessing written in a card or config (a dict with zoom, grey_level, margin)."
+        try: return cls(float(d["zoom"]), float(d["grey_level"]), int(d["margin"]))
+        except (KeyError, TypeError, ValueError) as e:
+            raise ValueError(f"{source} does not say how its model's inputs were cut out ({e!r}: needs zoom, grey_level and margin)") from None

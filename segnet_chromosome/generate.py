@@ -4,7 +4,7 @@
 
 # %% auto 0
 __all__ = ['OBJECT_KINDS', 'DEEPFISH_CROP', 'Chromosome', 'load_metaphase', 'NoChromosomesError', 'SlideObjects',
-           'pruned_skeleton_ends', 'find_objects', 'ChromosomeList', 'segment_chromosomes', 'overlap_pair',
+           'pruned_skeleton_ends', 'find_objects', 'ChromosomeList', 'cut_out', 'segment_chromosomes', 'overlap_pair',
            'make_overlap_dataset', 'synthetic_chromosome', 'synthetic_pairs', 'deepfish_chromosomes', 'deepfish_pairs',
            'make_deepfish_dataset', 'PairMaker', 'SyntheticSlide', 'synthetic_metaphase']
 
@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage
 from skimage import filters, measure, morphology, segmentation, transform
+from .core import Preprocessing
 from .data import PairWriter, read_image, save_pairs
 
 # %% ../nbs/03_generate.ipynb
@@ -149,35 +150,40 @@ class ChromosomeList(list):
     "A list of `Chromosome`s that also says what else the slide held (`counts` per kind of object)."
     counts: dict = {}
 
-def _cut_out(grey, obj_mask, region_slice, zoom, margin):
-    "Grey image and mask of one object, zoomed, with `margin` pixels around it."
-    im, m = grey[region_slice] * obj_mask, obj_mask
+def cut_out(grey, mask, *, zoom, margin):
+    """The grey image (h, w) float and mask (h, w) bool of one object alone (zeros around it), zoomed, with `margin` pixels around.
+
+    `grey` and `mask` (the object's box of the slide, its pixels) at the slide's scale. The one cut that makes the training
+    chromosomes (`segment_chromosomes`) and the objects `separate` asks the model about: what it sees is what it learnt on."""
+    im, m = grey * mask, mask
     if zoom != 1:
         im = transform.rescale(im, zoom, anti_aliasing=True, preserve_range=True)
         m = transform.rescale(m.astype(np.float32), zoom, order=1, anti_aliasing=False) > 0.5
         im = im * m
     return np.pad(im, margin), np.pad(m, margin)
 
-def segment_chromosomes(dapi, cy3=None, zoom=0.35, grey_level=160, margin=2, metaphase=0, verbose=False):
+def segment_chromosomes(dapi, cy3=None, *, preprocessing=Preprocessing(), metaphase=0, verbose=False):
     """Cut the single chromosomes out of a raw metaphase `dapi` (2-D, any bit depth); returns a `ChromosomeList`.
 
     Objects are found and classified by `find_objects` on the DAPI channel; only single chromosomes are kept.
     With `cy3` (the telomere channel, same shape) the grey image is the mean of the two background-subtracted
-    channels, as in the public set. Grey levels are scaled so the 99th percentile of the *single chromosomes'*
-    pixels is `grey_level` (nuclei never dim them). `zoom` scales the slide (0.35: the public low-resolution set).
+    channels, as in the public set. `preprocessing` (a `core.Preprocessing`; a model's, to feed it) says how they are cut
+    out: grey levels scaled so the 99th percentile of the *single chromosomes'* pixels is its `grey_level` (nuclei never dim
+    them), the slide scaled by its `zoom` (0.35: the public low-resolution set), `margin` pixels around each.
     `metaphase` is stored in each chromosome; `verbose` prints the counts per kind."""
     dapi = np.asarray(dapi)
     if cy3 is not None and np.shape(cy3) != dapi.shape:
         raise ValueError(f"cy3 {np.shape(cy3)} must have the shape of dapi {dapi.shape}")
+    zoom, margin = preprocessing.zoom, preprocessing.margin
     if not 0 < zoom <= 4: raise ValueError(f"zoom must be in (0, 4], got {zoom}")
     found = find_objects(dapi)
     grey = found.grey if cy3 is None else (found.grey + _foreground(cy3)) / 2
     singles = found.ids("single")
     if not singles: raise NoChromosomesError(f"no single chromosome found (objects: {found.counts})")
-    scale = grey_level / max(np.percentile(grey[np.isin(found.labels, singles)], 99), 1e-6)
+    scale = preprocessing.grey_level / max(np.percentile(grey[np.isin(found.labels, singles)], 99), 1e-6)
     out = ChromosomeList()
     for k, region in enumerate(r for r in measure.regionprops(found.labels) if r.label in set(singles)):
-        im, m = _cut_out(grey * scale, region.image, region.slice, zoom, margin)
+        im, m = cut_out(grey[region.slice] * scale, region.image, zoom=zoom, margin=margin)
         out.append(Chromosome(np.clip(np.round(im), 0, 255).astype(np.uint8), m, k, metaphase))
     out.counts = found.counts
     if verbose: print(", ".join(f"{v} {k}" for k, v in found.counts.items()))
@@ -247,14 +253,15 @@ def make_overlap_dataset(chromosomes, out, n_pairs=10_000, angles=range(0, 360, 
     Keeps only pairs overlapping by at least `min_overlap` pixels that fit a `size` canvas, until `n_pairs`
     are kept (None: every combination). Chromosomes may come from several metaphases (`Chromosome.metaphase`):
     each pair records both chromosome ids and both metaphase ids. The search stops after `max_tried` candidates
-    (default: 50 per pair asked for, at least 20,000); if too few were kept then, no file is written and the
+    (default: 50 per pair asked for, at least 20,000). `overlap`: intensities add (fluorescence), the brighter one
+    shows ("opaque"), or "both" in turn; if too few were kept then, no file is written and the
     error says how many were found. Returns a dict of counts (kept, tried)."""
     from tqdm.auto import tqdm
     if len(chromosomes) < 2: raise ValueError(f"need at least two chromosomes, got {len(chromosomes)}")
     if n_pairs is not None and n_pairs < 1: raise ValueError(f"n_pairs must be at least 1, got {n_pairs}")
     max_tried = max_tried or (max(50 * n_pairs, 20_000) if n_pairs else None)
     angles, shifts = list(angles), list(shifts)
-    if overlap not in ("add", "opaque"): raise ValueError(f"overlap must be 'add' or 'opaque', got {overlap!r}")
+    if overlap not in ("add", "opaque", "both"): raise ValueError(f"overlap must be 'add', 'opaque' or 'both', got {overlap!r}")
     by_id = {(c.metaphase, c.id): c for c in chromosomes}
     if len(by_id) < len(chromosomes): raise ValueError("two chromosomes share a (metaphase, id): give each metaphase its own index")
     pairs = [(a, b) for i, a in enumerate(by_id) for b in list(by_id)[i + 1:]]
@@ -281,7 +288,8 @@ def make_overlap_dataset(chromosomes, out, n_pairs=10_000, angles=range(0, 360, 
             tried += 1
             try:
                 a, b = by_id[pairs[p][0]], by_id[pairs[p][1]]
-                image, labels, ids = overlap_pair(a, b, angles[aa], angles[ab], (shifts[dy], shifts[dx]), size, overlap, rotate)
+                mode = overlap if overlap != "both" else ("add", "opaque")[tried % 2]  # 'both': every other candidate
+                image, labels, ids = overlap_pair(a, b, angles[aa], angles[ab], (shifts[dy], shifts[dx]), size, mode, rotate)
             except ValueError:
                 continue  # does not fit the canvas
             if (labels == 3).sum() < min_overlap: continue
@@ -416,14 +424,19 @@ def make_deepfish_dataset(dapi, cy3, out, overlap="add", overwrite=False, source
 
 # %% ../nbs/03_generate.ipynb
 class PairMaker:
-    "Fresh overlapping pairs from a bank of `Chromosome`s; `make(n, rng)` returns images (n, H, W) uint8, labels (n, H, W) uint8, ids (n, 2)."
+    """Fresh pairs from a bank of `Chromosome`s; `make(n, rng)` returns images (n, H, W) uint8, labels (n, H, W) uint8, ids (n, 2).
+
+    Most pairs overlap by at least `min_overlap` pixels; a share `touching` of them touch without overlapping (no label 3):
+    B is pushed from an overlapping position along A's long axis (end to end) or across it (side by side) until the two
+    masks no longer share a pixel, as chromosomes lie on a slide."""
     def __init__(self, chromosomes, size=(94, 93), n_angles=72, scales=(0.8, 0.9, 1.0, 1.12, 1.25), min_overlap=20,
-                 overlap="add", jitter=True):
+                 overlap="add", jitter=True, touching=0.2):
         self.chromosomes = list(chromosomes)
         if len(self.chromosomes) < 2: raise ValueError(f"need at least two chromosomes, got {len(self.chromosomes)}")
-        if overlap not in ("add", "opaque"): raise ValueError(f"overlap must be 'add' or 'opaque', got {overlap!r}")
+        if overlap not in ("add", "opaque", "both"): raise ValueError(f"overlap must be 'add', 'opaque' or 'both', got {overlap!r}")
         self.size, self.n_angles, self.scales = tuple(size), n_angles, tuple(scales)
-        self.min_overlap, self.overlap, self.jitter = min_overlap, overlap, jitter
+        if not 0 <= touching <= 1: raise ValueError(f"touching is a share of the pairs, from 0 to 1; got {touching}")
+        self.min_overlap, self.overlap, self.jitter, self.touching = min_overlap, overlap, jitter, touching
         self._views = {}
 
     def view(self, c, angle, scale):
@@ -444,6 +457,25 @@ class PairMaker:
             self._views[key] = ((im[box] * m).astype(np.float32), m, np.argwhere(m))
         return self._views[key]
 
+    @staticmethod
+    def _shared(ma, mb, dy, dx):
+        "Pixels masks `ma` and `mb` share with B's corner at (dy, dx) in A's frame."
+        r0, c0 = max(dy, 0), max(dx, 0)
+        r1, c1 = min(ma.shape[0], dy + mb.shape[0]), min(ma.shape[1], dx + mb.shape[1])
+        return int((ma[r0:r1, c0:c1] & mb[r0 - dy:r1 - dy, c0 - dx:c1 - dx]).sum()) if r1 > r0 and c1 > c0 else 0
+
+    @staticmethod
+    def _push_apart(ma, pa, mb, dy, dx, along):
+        "B's corner moved from (dy, dx) in steps of one pixel along A's long axis (`along`) or across it, until it shares no pixel with A."
+        centred = pa - pa.mean(0)
+        axis = np.linalg.eigh(centred.T @ centred)[1][:, -1]  # A's long axis (row, col)
+        step = axis if along else np.array([-axis[1], axis[0]])
+        if np.sign(np.dot(step, (dy + mb.shape[0] / 2, dx + mb.shape[1] / 2) - pa.mean(0))) < 0: step = -step  # away from A's centre
+        for t in range(1, 2 * max(ma.shape + mb.shape)):
+            ty, tx = int(round(dy + t * step[0])), int(round(dx + t * step[1]))
+            if PairMaker._shared(ma, mb, ty, tx) == 0: return ty, tx
+        return dy, dx
+
     def _one(self, rng, canvas, labels):
         "Draw one pair into the zeroed `canvas` (H, W) float32 and `labels` (H, W) uint8; returns the ids (A, B)."
         H, W = self.size
@@ -454,19 +486,20 @@ class PairMaker:
             (ga, ma, pa), (gb, mb, pb) = self.view(i, rng.integers(self.n_angles), s), self.view(j, rng.integers(self.n_angles), s)
             if rng.random() < 0.5: gb, mb, pb = gb[:, ::-1], mb[:, ::-1], None
             if pb is None: pb = np.argwhere(mb)
+            touch = rng.random() < self.touching
             for _ in range(5):
                 dy, dx = pa[rng.integers(len(pa))] - pb[rng.integers(len(pb))]  # B's corner relative to A's
+                if touch: dy, dx = self._push_apart(ma, pa, mb, dy, dx, along=rng.random() < 0.5)
                 top, left = min(0, dy), min(0, dx)
                 h, w = max(ma.shape[0], dy + mb.shape[0]) - top, max(ma.shape[1], dx + mb.shape[1]) - left
                 if h > H or w > W: continue
-                r0, c0 = max(dy, 0), max(dx, 0)  # the boxes' intersection in A's frame
-                r1, c1 = min(ma.shape[0], dy + mb.shape[0]), min(ma.shape[1], dx + mb.shape[1])
-                if (ma[r0:r1, c0:c1] & mb[r0 - dy:r1 - dy, c0 - dx:c1 - dx]).sum() < self.min_overlap: continue
+                shared = self._shared(ma, mb, dy, dx)
+                if (shared > 0) if touch else (shared < self.min_overlap): continue
                 y, x = rng.integers(H - h + 1) - top, rng.integers(W - w + 1) - left  # A's corner on the canvas
                 if ma.sum() > mb.sum(): (ga, ma, y, x, i), (gb, mb, dy, dx, j) = (gb, mb, y + dy, x + dx, j), (ga, ma, -dy, -dx, i)
                 a, b = (slice(y, y + ma.shape[0]), slice(x, x + ma.shape[1])), (slice(y + dy, y + dy + mb.shape[0]), slice(x + dx, x + dx + mb.shape[1]))
                 canvas[a] += ga; labels[a] += ma
-                if self.overlap == "opaque": canvas[b] = np.maximum(canvas[b], gb)
+                if self.overlap == "opaque" or (self.overlap == "both" and rng.random() < 0.5): canvas[b] = np.maximum(canvas[b], gb)
                 else: canvas[b] += gb
                 labels[b] += 2 * mb.astype(np.uint8)
                 return self.chromosomes[i].id, self.chromosomes[j].id

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 import numpy as np
 from .core import atomic_path, read_json, write_atomic
-from .config import TrainConfig
+from .config import TrainConfig, model_source
 from .data import (Split, open_pairs, save_pairs, split_by_chromosome, split_by_metaphase, split_last_fraction,
                                     split_last_n, split_random)
 
@@ -54,15 +54,17 @@ def _started(d):
     return any((d / n).exists() for n in ("model.keras", "backup", "fit.json")) or len(read_history(d / "history.csv")) > 0
 
 def _can_continue(run_dir, config):
-    "Whether `config` asks a finished run to go on: it hit its epoch cap, and only `epochs` is raised."
+    """Whether `config` asks a finished run to go on: it ran out of its time budget, or hit its epoch cap and `epochs` is raised;
+    nothing else changed (the time budget may)."""
     run, old = read_json(run_dir / "run.json"), TrainConfig.from_json(run_dir / "config.json")
-    return (not run.get("stopped_early", True) and config.epochs > run.get("epochs_run", config.epochs)
-            and asdict(old) | {"epochs": config.epochs} == asdict(config))
+    cut_short = run.get("stopped_by") == "time_budget" or not run.get("stopped_early", True)
+    return (cut_short and config.epochs > run.get("epochs_run", config.epochs)
+            and asdict(old) | {"epochs": config.epochs, "time_budget": config.time_budget} == asdict(config))
 
 def prepare_run_dir(run_dir, config, resume=False, overwrite=False):
     """Decide where a run goes; returns (run_dir, state) with state "new", "resume", "continue" or "finished".
 
-    "continue": `resume` on a finished run that stopped at its epoch cap, with `config.epochs` raised (the only change).
+    "continue": `resume` on a finished run that stopped at its time budget, or at its epoch cap with `config.epochs` raised.
 
     Never deletes a finished run unless `overwrite`; never touches a directory that is not a run."""
     run_dir = Path(run_dir)
@@ -115,7 +117,7 @@ def run_chromosomes(config):
     "The single chromosomes of the run's metaphases, each tagged with its metaphase's index in `config.metaphase`."
     out, cy3 = [], _generate().load_metaphase(config.cy3) if config.cy3 else None  # cy3 goes with a single metaphase
     for k, path in enumerate(config.metaphase):
-        out += _generate().segment_chromosomes(_generate().load_metaphase(path), cy3, metaphase=k)
+        out += _generate().segment_chromosomes(_generate().load_metaphase(path), cy3, preprocessing=config.preprocessing, metaphase=k)
     return out
 
 def make_split(config, n, ids=None, metaphase_ids=None):
@@ -158,11 +160,17 @@ def read_split(path):
                          "config.json: delete split.npz and resume, and train makes it again.") from None
 
 def check_inputs(config):
-    "Raise unless the files `config` names exist: called before a run directory is created, so a typo leaves nothing behind."
+    """Raise unless the files `config` names exist, and the weights it starts from (`init_from`) were trained on inputs cut out as
+    its own are: called before a run directory is created, so a typo leaves nothing behind."""
     if config.data:
         open_pairs(config.data)  # exists, is HDF5, holds pairs of a sane shape
     for path in (config.metaphase or []) + ([config.cy3] if config.cy3 else []):
         if not Path(path).is_file(): raise FileNotFoundError(f"No such metaphase image: {path}")
+    if config.init_from:
+        prep = model_source(config.init_from).preprocessing
+        if prep != config.preprocessing:
+            raise ValueError(f"init_from {config.init_from!r} was trained on inputs cut out as {prep}, this run cuts them as "
+                             f"{config.preprocessing}; set zoom, grey_level and margin to match, or start from random weights")
 
 
 # %% ../nbs/08_runs.ipynb
@@ -171,7 +179,7 @@ ResumePoint = namedtuple("ResumePoint", "done history fitted from_backup")
 def resume_point(run_dir, state):
     "Where the run in `run_dir` starts, for the `state` `prepare_run_dir` gave: a `ResumePoint`; history.csv is cut back to its rows."
     run_dir = Path(run_dir)
-    if state == "continue": (run_dir / "fit.json").unlink(missing_ok=True)
+    if state == "continue": (run_dir / "fit.json").unlink(missing_ok=True); (run_dir / "run.json").unlink(missing_ok=True)
     logged, meta = read_history(run_dir / "history.csv"), run_dir / "backup" / "training_metadata.json"
     if state == "resume" and (run_dir / "fit.json").exists(): return ResumePoint(len(logged), logged, True, False)
     done = read_json(meta)["epoch"] if meta.exists() else len(logged) if state == "continue" else 0

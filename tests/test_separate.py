@@ -15,11 +15,13 @@ def test_pretrained_loads_and_predicts_offline():
     assert r.returncode == 0, r.stderr[-2000:]
     assert float(r.stdout.split()[-1]) > 0.5, r.stdout  # a model that separates, not one that answers background
 
-def test_a_changed_model_file_is_refused(tmp_path):
-    from segnet_chromosome.separate import pretrained, PRETRAINED_FILE
-    data = bytearray(PRETRAINED_FILE.read_bytes()); data[-100] ^= 0xFF
+@pytest.mark.parametrize("name", ["real", "synthetic"])
+def test_a_changed_model_file_is_refused(tmp_path, name):
+    from segnet_chromosome.config import shipped_path
+    from segnet_chromosome.model import pretrained
+    data = bytearray(shipped_path(name).read_bytes()); data[-100] ^= 0xFF
     (tmp_path / "m.keras").write_bytes(bytes(data))
-    with pytest.raises(ValueError, match="not the shipped model's"): pretrained(tmp_path / "m.keras")
+    with pytest.raises(ValueError, match="not the shipped model's"): pretrained(name, tmp_path / "m.keras")
 
 def test_separate_a_synthetic_slide(tmp_path):
     "A slide whose four overlapping pairs the shipped model all cuts apart (seed 4; over 20 slides it cuts 5 pairs in 6: bench/separate_quality.py)."

@@ -1,40 +1,59 @@
-"""Put the best model of a training run into the package as the shipped model.
+"""Put the best model of a training run into the package as one of its shipped models.
 
-Writes segnet_chromosome/weights/segnet_small_synthetic.keras (the weights and architecture, no optimizer state),
-its model card segnet_small_synthetic.json (the run's config, how the run went, the scores given with --scores,
-the SHA-256), and the SHA-256 into nbs/12_separate.ipynb, where `pretrained()` checks it. Run `nbdev_export` after.
+    python tools/ship_model.py RUN_DIR --name real --scores runs/heldout/scores.json --command "segnet-chromosome train ..."
 
-    python tools/ship_model.py RUN_DIR [--scores scores.json] [--command "segnet-chromosome train ..."]
+Writes segnet_chromosome/weights/segnet_small_NAME.keras (weights and architecture, no optimizer state) and its card
+segnet_small_NAME.json: the run's config, the preprocessing the model wants (zoom, grey level, margin, input multiple),
+the training slides with their SHA-256, the command, backend, device and wall time, the scores given with --scores
+(bench/heldout_scores.py writes them), and the weights' licence: GPL-3.0 when any image entered training (the
+shared metaphases are GPL-3.0; LICENSE-weights-GPL-3.0 beside the weights holds its text), Apache-2.0 for a model
+trained on synthetic pairs only. It writes the SHA-256 into nbs/06_model.ipynb, where `pretrained()` checks it.
+Run `nbdev_export` after.
 """
 import argparse, hashlib, json, re
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
-WEIGHTS = root / "segnet_chromosome" / "weights" / "segnet_small_synthetic.keras"
+WEIGHTS = root / "segnet_chromosome" / "weights"
+GPL_NOTE = ("GPL-3.0: these weights were trained on images published under the GNU General Public License v3.0 (the "
+            "DeepFISH metaphases of J.-P. Pommier); the full text is LICENSE-weights-GPL-3.0 beside this file. "
+            "The code of segnet-chromosome stays Apache-2.0.")
+APACHE_NOTE = "Apache-2.0, as the code: trained on synthetic pairs only; no GPL-3.0 image entered its training"
+
+def sha256_of(path): return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("run_dir"); p.add_argument("--scores", help="a JSON file of measured scores for the card")
+    p.add_argument("run_dir"); p.add_argument("--name", required=True, choices=("real", "synthetic"))
+    p.add_argument("--scores", help="a JSON file of measured scores for the card (bench/heldout_scores.py)")
     p.add_argument("--command", help="the command that trained the run")
+    p.add_argument("--notes", help="a JSON list of sentences for the card (limits, how far training got)")
     args = p.parse_args()
     from segnet_chromosome.core import read_json
+    from segnet_chromosome.model import size_multiple_of
     from segnet_chromosome.train import load_run
     config, model, _, _ = load_run(args.run_dir)
-    WEIGHTS.parent.mkdir(exist_ok=True)
-    model.save(WEIGHTS)  # loaded without compiling: no optimizer state, a third of the run's file
-    sha = hashlib.sha256(WEIGHTS.read_bytes()).hexdigest()
-    notebook = root / "nbs" / "12_separate.ipynb"
-    text, n = re.subn(r'PRETRAINED_SHA256 = \\"[0-9a-fA-Z]+\\"', f'PRETRAINED_SHA256 = \\\\"{sha}\\\\"', notebook.read_text())
-    if n != 1: raise SystemExit(f"found {n} PRETRAINED_SHA256 lines in {notebook}, expected 1")
+    path = WEIGHTS / f"segnet_small_{args.name}.keras"
+    model.save(path)  # loaded without compiling: no optimizer state, a third of the run's file
+    sha = sha256_of(path)
+    notebook = root / "nbs" / "06_model.ipynb"
+    text, n = re.subn(rf'\\"{args.name}\\": \\"[0-9a-zA-Z_]+\\"', f'\\\\"{args.name}\\\\": \\\\"{sha}\\\\"', notebook.read_text())
+    if n != 1: raise SystemExit(f"found {n} SHIPPED_SHA256 lines for {args.name!r} in {notebook}, expected 1")
     notebook.write_text(text)
     run = read_json(Path(args.run_dir) / "run.json")
+    images = [*(config.metaphase or []), *([config.cy3] if config.cy3 else [])]
     card = dict(sha256=sha, model=model.name, parameters=model.count_params(), input_shape=list(model.input_shape[1:]),
-                scale=dict(zoom=0.35, grey_level=160), command=args.command, config=json.loads(config.to_json()),
-                run={k: run[k] for k in ("epochs_run", "best_epoch", "stopped_early", "wall_time_s", "device", "backend", "n_train", "n_val", "n_test")},
+                preprocessing=dict(**config.preprocessing.__dict__, input_multiple=size_multiple_of(model)),
+                command=args.command, config=json.loads(config.to_json()),
+                training_slides=[dict(file=Path(f).name, sha256=sha256_of(f)) for f in images],
+                held_out=[Path(config.metaphase[i]).name for i in config.held_out or []],
+                run={k: run.get(k) for k in ("epochs_run", "best_epoch", "stopped_by", "wall_time_s", "device", "backend",
+                                             "train_images_per_s", "n_train", "n_val", "n_test")},
                 scores=json.loads(Path(args.scores).read_text()) if args.scores else None,
-                licence="Apache-2.0, as the code: trained on synthetic pairs only; no GPL-3.0 image entered its training")
-    WEIGHTS.with_suffix(".json").write_text(json.dumps(card, indent=2) + "\n")
-    print(f"wrote {WEIGHTS} ({WEIGHTS.stat().st_size:,} bytes, SHA-256 {sha[:16]}...) and its card; now run nbdev_export")
+                notes=json.loads(args.notes) if args.notes else [],
+                licence=GPL_NOTE if images else APACHE_NOTE)
+    path.with_suffix(".json").write_text(json.dumps(card, indent=2) + "\n")
+    print(f"wrote {path} ({path.stat().st_size:,} bytes, SHA-256 {sha[:16]}...) and its card; now run nbdev_export")
 
 if __name__ == "__main__":
     main()

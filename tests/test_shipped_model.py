@@ -1,0 +1,86 @@
+"""The real-data model work (issue 22): touching pairs, fine-tuning from given weights, a time budget that stops and
+resumes a run, and the preprocessing a model carries in its card (read by `separate`, never typed again)."""
+import json, shutil
+import numpy as np, pytest, keras
+from scipy import ndimage
+from segnet_chromosome.core import Preprocessing
+from segnet_chromosome.config import TrainConfig, model_source, pretrained_card, shipped_path
+from segnet_chromosome.generate import PairMaker, synthetic_chromosome, synthetic_metaphase
+from segnet_chromosome.runs import read_history
+from segnet_chromosome.train import train
+
+TINY = dict(synthetic=48, preset="tiny", batch_size=8, split="random", val=0.25, workers=1)
+
+def _bank(n=12):
+    rng = np.random.default_rng(0)
+    return [synthetic_chromosome(rng, k) for k in range(n)]
+
+def test_touching_pairs_carry_no_overlap_and_touch():
+    images, labels, _ = PairMaker(_bank(), touching=1.0).make(60, np.random.default_rng(1))
+    assert not (labels == 3).any()
+    for lab in labels:
+        a, b = lab == 1, lab == 2
+        assert a.any() and b.any()
+        gap = ndimage.distance_transform_edt(~a)[b].min()  # pixels from B to the nearest pixel of A
+        assert gap <= 2.0, gap                               # touching, not merely two chromosomes on one image
+    _, labels, _ = PairMaker(_bank(), touching=0.0).make(30, np.random.default_rng(1))
+    assert all((lab == 3).sum() >= 20 for lab in labels)   # the default recipe: every pair overlaps by min_overlap
+    _, labels, _ = PairMaker(_bank(), touching=0.2).make(200, np.random.default_rng(2))
+    share = 1 - np.mean([(lab == 3).any() for lab in labels])
+    assert 0.12 < share < 0.28, share                       # about one pair in five touches
+    with pytest.raises(ValueError, match="touching is a share"): PairMaker(_bank(), touching=1.5)
+
+class FirstWeights(keras.callbacks.Callback):
+    "Records the model's weights when training begins and the loss of the first batch."
+    def on_train_begin(self, logs=None): self.weights = [w.copy() for w in self.model.get_weights()]
+    def on_train_batch_end(self, batch, logs=None):
+        if not hasattr(self, "first_loss"): self.first_loss = float(logs["loss"])
+
+def test_fine_tuning_starts_from_the_given_weights(tmp_path):
+    train(TrainConfig(**TINY, epochs=2), tmp_path / "source", verbose=0)
+    source = keras.models.load_model(tmp_path / "source" / "model.keras", compile=False)
+    tuned, fresh = FirstWeights(), FirstWeights()
+    train(TrainConfig(**TINY, epochs=1, init_from=str(tmp_path / "source")), tmp_path / "tuned", callbacks=[tuned], verbose=0)
+    train(TrainConfig(**TINY, epochs=1), tmp_path / "fresh", callbacks=[fresh], verbose=0)
+    for got, want in zip(tuned.weights, source.get_weights()): np.testing.assert_array_equal(got, want)
+    assert abs(tuned.first_loss - fresh.first_loss) > 1e-3, (tuned.first_loss, fresh.first_loss)  # a changed first loss
+    assert json.loads((tmp_path / "tuned" / "config.json").read_text())["init_from"] == str(tmp_path / "source")
+
+def test_fine_tuning_refuses_another_preprocessing_or_preset(tmp_path):
+    train(TrainConfig(**TINY, epochs=1), tmp_path / "source", verbose=0)
+    with pytest.raises(ValueError, match="set zoom, grey_level and margin to match"):
+        train(TrainConfig(**TINY, epochs=1, zoom=0.5, init_from=str(tmp_path / "source")), tmp_path / "a", verbose=0)
+    with pytest.raises(ValueError, match="set preset to match"):
+        train(TrainConfig(**{**TINY, "preset": "small"}, epochs=1, init_from=str(tmp_path / "source")), tmp_path / "b", verbose=0)
+    with pytest.raises(ValueError, match="the package ships real, synthetic"):
+        train(TrainConfig(**TINY, epochs=1, init_from="pretrained:huge"), tmp_path / "c", verbose=0)
+    assert not (tmp_path / "a").exists() and not (tmp_path / "c").exists()  # refused before a run directory was made
+
+def test_time_budget_stops_after_an_epoch_and_resume_goes_on(tmp_path):
+    run = tmp_path / "run"
+    summary = train(TrainConfig(**TINY, epochs=3, time_budget=1e-4), run, verbose=0)
+    assert (summary["epochs_run"], summary["stopped_by"], summary["stopped_early"]) == (1, "time_budget", False)
+    assert (run / "report.json").exists() and (run / "last.keras").exists()
+    summary = train(TrainConfig(**TINY, epochs=3, time_budget=1e-4), run, resume=True, verbose=0)
+    assert (summary["epochs_run"], summary["stopped_by"], summary["resumed"]) == (2, "time_budget", True)
+    summary = train(TrainConfig(**TINY, epochs=3), run, resume=True, verbose=0)  # no budget now: to its end
+    assert (summary["epochs_run"], summary["stopped_by"]) == (3, "epoch_cap") and not (run / "last.keras").exists()
+    assert [h["epoch"] for h in read_history(run / "history.csv")] == [0, 1, 2]
+
+def test_the_preprocessing_is_read_from_the_models_card(tmp_path, monkeypatch):
+    "A copy of the shipped model whose card says zoom 0.7 is shown every object at twice the size of zoom 0.35."
+    from segnet_chromosome import separate
+    seen = []
+    real_predict = separate._predict_crops
+    def spy(model, crops, tta=False, batch_size=32):
+        seen.append([c.shape for c in crops]); return real_predict(model, crops, tta, batch_size)
+    monkeypatch.setattr(separate, "_predict_crops", spy)
+    card = pretrained_card("synthetic")
+    for zoom in (0.35, 0.7):
+        shutil.copy(shipped_path("synthetic"), tmp_path / f"z{zoom}.keras")
+        (tmp_path / f"z{zoom}.json").write_text(json.dumps({**card, "preprocessing": {**card["preprocessing"], "zoom": zoom}}))
+        assert model_source(tmp_path / f"z{zoom}.keras").preprocessing == Preprocessing(zoom, 160, 2)
+        separate.separate_metaphase(synthetic_metaphase(seed=4).image, tmp_path / f"z{zoom}.keras")
+    small, large = (np.array([s[0] for s in shapes], float) - 4 for shapes in seen)  # the object without its 2-pixel margins
+    assert len(small) == len(large) > 0
+    np.testing.assert_allclose(large / small, 2.0, atol=0.1)
