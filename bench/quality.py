@@ -5,6 +5,7 @@
     python bench/quality.py --plan gpu --out runs/quality --prepare-only   # make the data files (CPU), then stop
     python bench/quality.py --plan gpu --out runs/quality --table-only --tta   # the table of the runs there, with TTA
     python bench/quality.py --plan speed --out runs/speed --parallel 1 --budget 540   # images/s end to end, batch 32/128/256
+    python bench/quality.py --plan ship --out runs/ship --parallel 1 --budget 560 --tta  # the shipped model's recipe, then speed
 
 A plan is a built-in name or a JSON file {"name": {TrainConfig fields}, ...}; "{data}" in a string field is
 replaced by the data folder (--data-dir, default ../shared/data) and "{out}" by --out. Each configuration
@@ -57,7 +58,18 @@ def _speed_plan():
     return {f"speed_{preset}_b{batch}": {**b, "preset": preset, "batch_size": batch}
             for preset in ("vgg16", "small") for batch in (32, 128, 256)}
 
-PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan, "speed": _speed_plan}
+def _ship_plan():
+    """The shipped model's recipe (protocol (c): trained on nine metaphases, 10, 11 and 13 held out; fresh pairs every epoch,
+    one in five touching, both overlap modes, fine-tuned from the synthetic model) trained for at most 6 minutes, then
+    the end-to-end training speed of the same data at batch 32, 128 and 256 (two epochs each). One call on a GPU:
+    python bench/quality.py --plan ship --out runs/ship --parallel 1 --budget 560 --tta"""
+    ship = dict(metaphase=METAPHASES, split="metaphase", held_out=HELD_OUT, online=True, touching=0.2, overlap="both", n_pairs=6000,
+                init_from="pretrained:synthetic", preset="small", loss="swap_crossentropy", lr_schedule="plateau", patience=8,
+                epochs=200, time_budget=6, workers=8)
+    speed = {**ship, "init_from": None, "time_budget": None, "epochs": 2, "patience": 100}
+    return {"ship_real": ship, **{f"speed_small_b{b}": {**speed, "batch_size": b} for b in (32, 128, 256)}}
+
+PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan, "speed": _speed_plan, "ship": _ship_plan}
 
 def _fill(value, data, out):
     if isinstance(value, str): return value.replace("{data}", str(data)).replace("{out}", str(out))
@@ -142,7 +154,7 @@ def table(plan, out, device, tta=False):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--plan", default="cpu", help="built-in plan (gpu, cpu) or a JSON file")
+    p.add_argument("--plan", default="cpu", help="built-in plan (gpu, cpu, speed, ship) or a JSON file")
     p.add_argument("--out", default="runs/quality", type=Path)
     p.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"), type=Path)
     p.add_argument("--parallel", type=int, default=1, help="runs at a time (they share the GPU)")

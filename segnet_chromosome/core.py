@@ -4,10 +4,11 @@
 
 # %% auto 0
 __all__ = ['CLASS_NAMES', 'N_CLASSES', 'check_labels', 'check_images', 'check_same_size', 'as_uint8_images', 'as_float_images',
-           'atomic_path', 'write_atomic', 'read_json', 'Preprocessing']
+           'atomic_path', 'write_atomic', 'read_json', 'InUseError', 'claim', 'Preprocessing', 'quiet_stderr',
+           'load_keras']
 
 # %% ../nbs/00_core.ipynb
-import contextlib, json, os
+import contextlib, fcntl, json, os, sys, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -80,11 +81,16 @@ def as_float_images(images, name="images", dtype=np.float32):
     return images.astype(dtype) / dtype(255) if images.dtype == np.uint8 else images.astype(dtype, copy=False)
 
 # %% ../nbs/00_core.ipynb
+_UMASK = os.umask(0o022); os.umask(_UMASK)  # read once: os.umask can only be read by setting it
+
 @contextlib.contextmanager
 def atomic_path(path):
     "Yield a temporary path beside `path`; it replaces `path` in one step when the block succeeds, and is removed when it fails."
     path = Path(path)
-    tmp = path.with_name(f".partial-{path.name}")
+    try: fd, name = tempfile.mkstemp(prefix=f".partial-{path.name}.", suffix=path.suffix, dir=path.parent)
+    except OSError as e: raise OSError(e.errno, e.strerror or str(e), str(path)) from None
+    os.fchmod(fd, 0o666 & ~_UMASK); os.close(fd)  # the permissions of a file made by open(), not mkstemp's 0600
+    tmp = Path(name)
     try:
         yield tmp
         os.replace(tmp, path)
@@ -106,6 +112,41 @@ def read_json(path):
     except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON ({e}): the file is corrupt; fix or delete it") from None
 
 # %% ../nbs/00_core.ipynb
+class InUseError(OSError):
+    "Another process is writing the run directory, pair file or output folder this one wants."
+
+_HELD = {}  # path -> how many nested claims of this process hold it
+
+@contextlib.contextmanager
+def claim(path):
+    "Hold `path` (a run directory, pair file or output folder) for this process alone while the block runs; `InUseError` at once if another holds it."
+    path = Path(path).absolute()
+    if path in _HELD:
+        _HELD[path] += 1
+        try: yield path
+        finally: _HELD[path] -= 1
+        return
+    lock = path.parent / f".{path.name}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            raise InUseError(f"{path} is in use by process {holder}; wait for it to end, or choose another") from None
+        try: same = os.stat(lock, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError: same = False
+        if same: break
+        os.close(fd)  # the holder released and removed the file between our open and our lock: take the new one
+    os.ftruncate(fd, 0); os.write(fd, str(os.getpid()).encode())
+    _HELD[path] = 1
+    try: yield path
+    finally:
+        del _HELD[path]
+        lock.unlink(missing_ok=True); os.close(fd)
+
+# %% ../nbs/00_core.ipynb
 @dataclass(frozen=True)
 class Preprocessing:
     "How a slide's objects are cut out for a model: `zoom` of the slide, `grey_level` of the single chromosomes' 99th percentile, `margin` pixels around each."
@@ -119,3 +160,22 @@ class Preprocessing:
         try: return cls(float(d["zoom"]), float(d["grey_level"]), int(d["margin"]))
         except (KeyError, TypeError, ValueError) as e:
             raise ValueError(f"{source} does not say how its model's inputs were cut out ({e!r}: needs zoom, grey_level and margin)") from None
+
+# %% ../nbs/00_core.ipynb
+@contextlib.contextmanager
+def quiet_stderr():
+    "Send what C++ libraries write to stderr to /dev/null for the block (Python's own errors included: keep the block short)."
+    try: fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError): yield; return  # no real stderr (a notebook): nothing to hide
+    sys.stderr.flush(); saved, null = os.dup(fd), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    try: yield
+    finally: sys.stderr.flush(); os.dup2(saved, fd); os.close(saved); os.close(null)
+
+def load_keras():
+    "The `keras` module, imported with its backend's start-up lines hidden unless TF_CPP_MIN_LOG_LEVEL is 0 or 1."
+    if "keras" in sys.modules: return sys.modules["keras"]
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    with contextlib.nullcontext() if os.environ["TF_CPP_MIN_LOG_LEVEL"] in ("0", "1") else quiet_stderr():
+        import keras
+    return keras

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from .core import atomic_path, read_json, write_atomic
 from .config import TrainConfig, model_source
-from .data import (Split, open_pairs, save_pairs, split_by_chromosome, split_by_metaphase, split_last_fraction,
+from .data import (Split, describe_pairs, open_pairs, save_pairs, split_by_chromosome, split_by_metaphase, split_last_fraction,
                                     split_last_n, split_random)
 
 # %% ../nbs/08_runs.ipynb
@@ -23,8 +23,14 @@ def read_history(path):
     "Rows of a CSVLogger history file as a list of dicts of floats (epoch as int)."
     path = Path(path)
     if not path.exists(): return []
+    rows = []
     with open(path) as f:
-        return [{k: (int(v) if k == "epoch" else float(v)) for k, v in row.items() if v != ""} for row in csv.DictReader(f)]
+        for n, row in enumerate(csv.DictReader(f), 2):
+            try: rows.append({k: (int(v) if k == "epoch" else float(v)) for k, v in row.items() if v != "" and k is not None})
+            except (TypeError, ValueError):
+                raise ValueError(f"{path}, line {n}, is not a row of numbers ({dict(row)}): the history is corrupt; "
+                                 "fix or delete that line (a run resumes from its backup, not from this file)") from None
+    return rows
 
 def write_history(path, rows):
     "Write history rows (dicts) to the CSV file `path` whole, every column that any row has, in order of appearance."
@@ -163,7 +169,12 @@ def check_inputs(config):
     """Raise unless the files `config` names exist, and the weights it starts from (`init_from`) were trained on inputs cut out as
     its own are: called before a run directory is created, so a typo leaves nothing behind."""
     if config.data:
-        open_pairs(config.data)  # exists, is HDF5, holds pairs of a sane shape
+        pairs = open_pairs(config.data)  # exists, is HDF5, holds pairs of a sane shape
+        if not len(pairs): raise ValueError(f"{config.data} holds no pairs: nothing to train on")
+        if not config.clean_labels:
+            bad = sorted(v for v in describe_pairs(config.data)["label_counts"] if v > 3)
+            if bad: raise ValueError(f"{config.data} has label values {bad[:5]} outside 0..3; pass --clean-labels (clean_labels=True) "
+                                     "to map them to the nearest valid label")
     for path in (config.metaphase or []) + ([config.cy3] if config.cy3 else []):
         if not Path(path).is_file(): raise FileNotFoundError(f"No such metaphase image: {path}")
     if config.init_from:

@@ -35,12 +35,28 @@ def work(tmp_path_factory):
     (d / "huge.json").write_text('{"preset": "huge"}')
     (d / "afile").write_text("a file, not a folder")
     (d / "folder").mkdir()
+    with h5py.File(d / "external.h5", "w") as f:  # its "pairs" are the bytes of /etc/passwd
+        f.create_dataset(RAW_KEY, shape=(2, 94, 93, 2), dtype=np.uint8, external=[("/etc/passwd", 0, h5py.h5f.UNLIMITED)])
+    with h5py.File(d / "group.h5", "w") as f: f.create_group(RAW_KEY)
+    with h5py.File(d / "softlink.h5", "w") as f:
+        f.create_dataset("elsewhere", data=np.zeros((2, 94, 93, 2), np.uint8)); f[RAW_KEY] = h5py.SoftLink("/elsewhere")
+    with h5py.File(d / "shortids.h5", "w") as f:
+        f.create_dataset(RAW_KEY, data=np.zeros((3, 94, 93, 2), np.uint8)); f.create_dataset("chromosome_ids", data=np.zeros((2, 2), np.int32))
+    bad_labels = labels.copy(); bad_labels[0, 0, 0] = 7
+    with h5py.File(d / "labels7.h5", "w") as f: f.create_dataset(RAW_KEY, data=np.stack([images, bad_labels], -1))
+    with h5py.File(d / "empty.h5", "w") as f: f.create_dataset(RAW_KEY, shape=(0, 94, 93, 2), dtype=np.uint8)
+    import tifffile
+    tifffile.imwrite(d / "complex.tif", np.zeros((256, 256), np.complex64))
+    tifffile.imwrite(d / "giant.tif", np.zeros((8000, 8000), np.uint8), compression="zlib")  # 64 M pixels, a small file
+    (d / "history-run").mkdir()
     from skimage import io
     io.imsave(d / "flat.tif", np.full((256, 256), 300, np.uint16), check_contrast=False)
     io.imsave(d / "noise.tif", rng.normal(300, 20, (256, 256)).astype(np.uint16), check_contrast=False)
     from segnet_chromosome.config import TrainConfig
     from segnet_chromosome.train import train
     train(TrainConfig(synthetic=24, preset="tiny", epochs=1, batch_size=8, split="random", val=0.25, workers=1), d / "run", verbose=0)
+    train(TrainConfig(synthetic=24, preset="tiny", epochs=1, batch_size=8, split="random", val=0.25, workers=1, geometry="resize",
+                      resize_to=64), d / "run-resize", verbose=0)
     assert main(["evaluate", str(d / "run")]) == 0
     for name, broken in [("run-badmodel", "model.keras"), ("run-badsplit", "split.npz")]:
         shutil.copytree(d / "run", d / name)
@@ -54,9 +70,9 @@ CASES = [  # (what is wrong, command line with {d} for the folder, words the mes
     ("header of more pairs than stored", "info {d}/short.h5", "truncated or corrupt"),
     ("truncated HDF5 file", "info {d}/cut.h5", "truncated or corrupt"),
     ("a folder for a pair file", "info {d}/folder", "is a folder"),
-    ("--n-pairs 0", "make-dataset --n-pairs 0 --out {d}/x.h5", "--n-pairs: must be at least 1, got 0"),
-    ("--synthetic 0", "make-dataset --synthetic 0 --out {d}/x.h5", "--synthetic: must be at least 1, got 0"),
-    ("--synthetic negative", "make-dataset --synthetic -3 --out {d}/x.h5", "must be at least 1, got -3"),
+    ("--n-pairs 0", "make-dataset --n-pairs 0 --out {d}/x.h5", "--n-pairs: must be at least 1 and at most 1000000, got 0"),
+    ("--synthetic 0", "make-dataset --synthetic 0 --out {d}/x.h5", "--synthetic: must be at least 1 and at most 1000000, got 0"),
+    ("--synthetic negative", "make-dataset --synthetic -3 --out {d}/x.h5", "must be at least 1 and at most 1000000, got -3"),
     ("--zoom 0", "make-dataset --zoom 0 --out {d}/x.h5", "--zoom: must be above 0 and at most 4, got 0"),
     ("a flat field as a metaphase", "make-dataset --metaphase {d}/flat.tif --out {d}/x.h5", "no chromosomes found"),
     ("noise as a metaphase", "make-dataset --metaphase {d}/noise.tif --out {d}/x.h5", "is it a metaphase"),
@@ -76,6 +92,26 @@ CASES = [  # (what is wrong, command line with {d} for the folder, words the mes
     ("--max-png -1", "predict {d}/run {d}/pairs.h5 --out {d}/pred --max-png -1", "--max-png: must be at least 0, got -1"),
     ("plot --n 0", "plot {d}/run --n 0", "--n: must be at least 1, got 0"),
     ("plot --n -2", "plot {d}/run --n -2", "got -2"),
+    # the third reliability pass (issue 26)
+    ("HDF5 data stored in another file", "info {d}/external.h5", "keeps its data in other files"),
+    ("HDF5 data stored in another file, to predict", "predict {d}/external.h5 --out {d}/pred", "keeps its data in other files"),
+    ("a group where the pairs should be", "info {d}/group.h5", "is a group, not an array"),
+    ("a soft link where the pairs should be", "info {d}/softlink.h5", "is a link (SoftLink)"),
+    ("fewer chromosome ids than pairs", "info {d}/shortids.h5", "has shape (2, 2) for 3 pairs"),
+    ("labels outside 0..3 to train on", "train --data {d}/labels7.h5 --run-dir {d}/r7", "label values [7] outside 0..3"),
+    ("a file of no pairs to train on", "train --data {d}/empty.h5 --run-dir {d}/r0", "holds no pairs"),
+    ("--synthetic 10**9 to make", "make-dataset --synthetic 1000000000 --out {d}/x.h5", "at most 1000000"),
+    ("--synthetic 10**9 to train on", "train --synthetic 1000000000 --run-dir {d}/r", "at most 1000000"),
+    ("--workers 10**6", "train --workers 1000000 --run-dir {d}/r", "--workers: must be at least 1 and at most 64"),
+    ("--epochs 10**9", "train --epochs 1000000000 --run-dir {d}/r", "at most 100000"),
+    ("a complex-valued TIFF to separate", "separate {d}/complex.tif --out {d}/sep", "complex64 values, not grey levels"),
+    ("an 8000x8000 image to predict", "predict {d}/giant.tif --out {d}/pred", "declares 64,000,000 pixel values"),
+    ("an 8000x8000 slide to separate", "separate {d}/giant.tif --out {d}/sep", "more than the limit of 50,000,000"),
+    ("--out naming a file, to separate", "separate {d}/flat.tif --out {d}/afile", "is a file"),
+    ("a model that resizes its inputs, to separate", "separate {d}/flat.tif --model {d}/run-resize --out {d}/sep",
+     "was trained with geometry 'resize'; separate needs a model trained with 'pad'"),
+    ("--init-from of another preprocessing", "train --synthetic 8 --zoom 0.5 --init-from pretrained:synthetic --run-dir {d}/r",
+     "set zoom, grey_level and margin to match"),
 ]
 
 @pytest.mark.parametrize("what,command,words", CASES, ids=[c[0] for c in CASES])

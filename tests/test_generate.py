@@ -104,3 +104,12 @@ def test_a_slide_with_no_chromosomes_is_refused(tmp_path):
     io.imsave(flat, np.full((256, 256), 300, np.uint16), check_contrast=False)
     r = cli("make-dataset", "--metaphase", flat, "--out", tmp_path / "x.h5")
     assert r.returncode == 2 and "no chromosomes found" in r.stderr and not (tmp_path / "x.h5").exists()
+
+def test_a_nucleus_sized_disk_or_a_bar_is_never_a_single_chromosome():
+    "The only object of an image is its own 'typical' object: absolute bounds (from the image's side) still say what it is not."
+    from segnet_chromosome.generate import find_objects
+    yy, xx = np.mgrid[:1024, :1536]
+    noise = np.random.default_rng(0).normal(200, 10, (1024, 1536))
+    disk = noise + 2000 * ((yy - 500) ** 2 + (xx - 700) ** 2 < 400 ** 2)  # 502,655 pixels
+    bar = noise.copy(); bar[500:520, 100:1400] += 2000
+    assert find_objects(disk).kinds == ["nucleus"] and find_objects(bar).kinds == ["debris"]

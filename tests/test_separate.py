@@ -24,13 +24,14 @@ def test_a_changed_model_file_is_refused(tmp_path, name):
     with pytest.raises(ValueError, match="not the shipped model's"): pretrained(name, tmp_path / "m.keras")
 
 def test_separate_a_synthetic_slide(tmp_path):
-    "A slide whose four overlapping pairs the shipped model all cuts apart (seed 4; over 20 slides it cuts 5 pairs in 6: bench/separate_quality.py)."
+    """A slide whose four overlapping pairs the synthetic shipped model all cuts apart (seed 4; over 20 slides it cuts 5 pairs in 6:
+    bench/separate_quality.py). Procedural chromosomes: the model trained on them."""
     slide = synthetic_metaphase(seed=4)
     tifffile.imwrite(tmp_path / "slide.tif", slide.image)
-    r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "out")
+    r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "out", "--model", "pretrained:synthetic")
     assert r.returncode == 0, r.stderr[-3000:]
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["slide_gallery.png", "slide_instances.tif", "slide_objects.csv", "slide_overlay.png"]
+    assert names == ["slide_gallery.png", "slide_instances.tif", "slide_objects.csv", "slide_overlay.png", "slide_policy.json"]
     instances = tifffile.imread(tmp_path / "out" / "slide_instances.tif").astype(bool)
     m = match_instances(slide.instances, instances)
     singles = [k for k in range(len(slide.instances)) if all(k not in p for p in slide.pairs)]
@@ -53,7 +54,7 @@ def test_separate_says_when_there_is_no_metaphase(tmp_path):
     tifffile.imwrite(tmp_path / "empty.tif", np.random.default_rng(0).normal(300, 10, (512, 512)).astype(np.uint16))
     r = cli("separate", tmp_path / "empty.tif", "--out", tmp_path / "out")
     assert r.returncode == 2, r.stderr
-    assert "empty.tif: no chromosomes found" in r.stderr and "is it a metaphase" in r.stderr, r.stderr
+    assert "empty.tif: skipped: no chromosomes found" in r.stderr and "is it a metaphase" in r.stderr, r.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 def test_predict_uses_the_shipped_model_without_a_run(tmp_path):
@@ -63,7 +64,12 @@ def test_predict_uses_the_shipped_model_without_a_run(tmp_path):
     save_pairs(tmp_path / "pairs.h5", images, labels)
     r = cli("predict", tmp_path / "pairs.h5", "--out", tmp_path / "pred", "--max-png", 1)
     assert r.returncode == 0, r.stderr[-3000:]
-    assert (tmp_path / "pred" / "labels.h5").exists() and len(list((tmp_path / "pred").glob("*.png"))) == 1
+    assert len(list((tmp_path / "pred").glob("*.png"))) == 1
+    from segnet_chromosome.data import load_pairs
+    from segnet_chromosome.evaluate import predict_labels
+    from segnet_chromosome.model import pretrained
+    _, predicted = load_pairs(tmp_path / "pred" / "labels.h5")
+    np.testing.assert_array_equal(predicted, predict_labels(pretrained("real"), images))  # no flag: the model trained on real slides
 
 def test_separate_real_metaphases_with_overlaps(shared_data, tmp_path):
     "Metaphases 2, 6 and 9 of jpp21 (several real overlaps each): every chromosome object becomes instances or a reported cluster."

@@ -40,7 +40,7 @@ def main():
     text, n = re.subn(rf'\\"{args.name}\\": \\"[0-9a-zA-Z_]+\\"', f'\\\\"{args.name}\\\\": \\\\"{sha}\\\\"', notebook.read_text())
     if n != 1: raise SystemExit(f"found {n} SHIPPED_SHA256 lines for {args.name!r} in {notebook}, expected 1")
     notebook.write_text(text)
-    run = read_json(Path(args.run_dir) / "run.json")
+    run = read_json(Path(args.run_dir) / "run.json") if (Path(args.run_dir) / "run.json").exists() else {}  # a run still going: its best so far
     images = [*(config.metaphase or []), *([config.cy3] if config.cy3 else [])]
     card = dict(sha256=sha, model=model.name, parameters=model.count_params(), input_shape=list(model.input_shape[1:]),
                 preprocessing=dict(**config.preprocessing.__dict__, input_multiple=size_multiple_of(model)),
