@@ -127,16 +127,15 @@ def cmd_evaluate(args):
     return 0
 
 def _read_inputs(path):
-    "Grey images (N, H, W) float32 in [0, 1] from an HDF5 pair file or one image file of any size."
+    "Grey images (N, H, W) float32 in [0, 1] and their labels (None for an image file) from an HDF5 pair file or one image file of any size."
     from segnet_chromosome.data import open_pairs, read_image
     path = Path(path)
     if path.suffix.lower() in (".h5", ".hdf5"):
-        images, _ = open_pairs(path).read(clean_labels=True)  # labels are not used
-        return images
+        return open_pairs(path).read(clean_labels=True)  # the labels are drawn beside the prediction
     im = read_image(path)
     if im.ndim == 3 and im.shape[-1] in (3, 4) and (im[..., 0] == im[..., 1]).all() and (im[..., 1] == im[..., 2]).all(): im = im[..., 0]  # a grey PNG saved as RGB
     if im.ndim != 2: raise ValueError(f"{path} has shape {im.shape}; expected a grey image (H, W).")
-    return as_float_images(im[None], f"the pixels of {path}")
+    return as_float_images(im[None], f"the pixels of {path}"), None
 
 def _model_for(args):
     """(model, preprocessing, geometry, batch size) of `--model`: 'pretrained' (the shipped model), 'pretrained:synthetic',
@@ -169,7 +168,7 @@ def _predict(args, out):
     from segnet_chromosome.visualize import label_to_rgb, plot_pair
     from skimage import io
     model, _, geometry, batch_size = _model_for(args)
-    images = _read_inputs(args.input)
+    images, truth = _read_inputs(args.input)
     if geometry == "pad":  # any size: the same network on a larger input when the images are larger than the training pairs
         from segnet_chromosome.model import with_input_size, size_multiple_of
         m = size_multiple_of(model)
@@ -183,7 +182,8 @@ def _predict(args, out):
         n_png = min(len(pred), args.max_png)
         for i in range(n_png):
             if args.png == "map": io.imsave(staging / f"labels_{i:05d}.png", label_to_rgb(pred[i]), check_contrast=False)
-            else: plot_pair(images[i], pred=pred[i], path=staging / f"labels_{i:05d}.png", title=f"{Path(args.input).name}, pair {i}")
+            else: plot_pair(images[i], None if truth is None else truth[i], pred=pred[i], path=staging / f"labels_{i:05d}.png",
+                            title=f"{Path(args.input).name}, pair {i}")
         for old in [*out.glob("labels_*.png"), out / "labels.h5"]: old.unlink(missing_ok=True)  # no stale maps of an earlier call
         for new in staging.iterdir(): new.replace(out / new.name)
     finally:
@@ -208,7 +208,8 @@ def cmd_plot(args):
     from segnet_chromosome.evaluate import confusion_matrix
     viz.plot_confusion(confusion_matrix(labels, pred), path=out / "confusion.png", title=f"test split, {len(images)} pairs")
     for order in ("worst", "best"):
-        viz.plot_grid(images, labels, pred, n=args.n, order=order, path=out / f"{order}.png", title=f"{order} test pairs by IoU",
+        viz.plot_grid(images, labels, pred, n=args.n, order=order, path=out / f"{order}.png",
+                      title=f"{order} test pairs by their mean IoU of chromosome A, B and overlap",
                       pair_numbers=split.test)
     print("wrote " + ", ".join(str(out / n) for n in names))
     return 0
@@ -246,7 +247,7 @@ def _separate(args, paths, out):
         except (ValueError, TypeError, OSError) as e:
             print(f"segnet-chromosome separate: {path}: skipped: {_for_the_terminal(str(e))}", file=sys.stderr); failed.append(path)
             continue
-        write_separation(sep, out, path.stem, overwrite=True)
+        write_separation(sep, out, path.stem, overwrite=True, pixel_size=args.pixel_size)
         c = sep.counts
         print(f"{path.name}: {len(sep.instances)} chromosomes ({c['single']} single, {_plural(c['overlap'], 'overlap')} cut apart), "
               f"{_plural(c['cluster'], 'cluster')} not separated, {_plural(c['nucleus'], 'nucleus', 'nuclei')}, {c['debris']} debris, "
@@ -391,6 +392,7 @@ def make_parser():
     s.add_argument("--out", required=True, help="folder for each slide's NAME_instances.tif, NAME_objects.csv, NAME_overlay.png, NAME_gallery.png, NAME_policy.json")
     s.add_argument("--model", default="pretrained", help=MODEL_HELP)
     s.add_argument("--tta", action="store_true", help="test-time augmentation: average the 8 symmetries")
+    s.add_argument("--pixel-size", type=_number(float, 0, low_open=True), help="micrometres a pixel of the slides: a scale bar on the overlay")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--overwrite", action="store_true", help="replace the files of an earlier call"); s.set_defaults(func=cmd_separate)
 

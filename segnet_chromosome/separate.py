@@ -8,7 +8,7 @@ __all__ = ['SeparationPolicy', 'split_object', 'Separation', 'separate_metaphase
            'complete_separation', 'write_separation']
 
 # %% ../nbs/12_separate.ipynb
-import csv, io, json, os, shutil, tempfile
+import csv, io, json, os, shutil, tempfile, time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 import numpy as np
@@ -102,12 +102,14 @@ def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typica
 # %% ../nbs/12_separate.ipynb
 @dataclass
 class Separation:
-    "What `separate_metaphase` found: the slide `image`, its `objects`, `instances` (K, H, W) bool (one per chromosome), and `table` (one dict per object)."
+    """What `separate_metaphase` found: the slide `image`, its `objects`, `instances` (K, H, W) bool (one per chromosome),
+    `table` (one dict per object), the `policy` that decided, and the `seconds` each step took."""
     image: np.ndarray
     objects: SlideObjects
     instances: np.ndarray
     table: list
     policy: SeparationPolicy = SeparationPolicy()
+    seconds: dict = None  # wall time of its steps: find (the objects), model (the crops predicted), rest
 
     @property
     def counts(self):
@@ -126,7 +128,9 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     if isinstance(model, (str, Path)): model, preprocessing = load_model_source(model)
     preprocessing = preprocessing or Preprocessing()
     grey_level = preprocessing.grey_level
+    start = time.perf_counter()
     found = find_objects(image)
+    found_at = time.perf_counter()
     singles, clusters = found.ids("single"), found.ids("cluster")
     if not singles and not clusters: raise NoChromosomesError(f"no chromosomes found (objects: {found.counts}); is it a metaphase (DAPI channel)?")
     regions = {r.label: r for r in measure.regionprops(found.labels)}
@@ -141,7 +145,10 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     suspect = lambda i: (regions[i].area > policy.suspect_area * area or regions[i].axis_major_length > policy.suspect_length * length
                          or peak[i] > policy.suspect_brightness * bright)
     to_split = [i for i in sorted(singles + clusters) if i in clusters or suspect(i)]
-    probs = dict(zip(to_split, _predict_crops(model, [_object_crop(grey, regions[i], preprocessing) for i in to_split], tta)))
+    crops = [_object_crop(grey, regions[i], preprocessing) for i in to_split]
+    model_at = time.perf_counter()
+    probs = dict(zip(to_split, _predict_crops(model, crops, tta)))
+    predicted_at = time.perf_counter()
     H, W = found.labels.shape
     instances, table = [], []
     for i, kind in enumerate(found.kinds, 1):
@@ -161,7 +168,8 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
             instances.append(full)
         if parts: row["chromosomes"] = " ".join(str(k) for k in range(len(instances) - len(parts) + 1, len(instances) + 1))
         table.append(row)
-    return Separation(np.asarray(image), found, np.array(instances, bool).reshape(-1, H, W), table, policy)
+    seconds = dict(find=found_at - start, model=predicted_at - model_at, rest=time.perf_counter() - predicted_at + model_at - found_at)
+    return Separation(np.asarray(image), found, np.array(instances, bool).reshape(-1, H, W), table, policy, seconds)
 
 # %% ../nbs/12_separate.ipynb
 _GREYED = ("nucleus", "debris", "border")
@@ -332,11 +340,12 @@ def complete_separation(out, name):
     "Whether folder `out` holds all four files of slide `name` (a set cut short by a kill or a full disk is no result)."
     return all(p.exists() for p in separation_paths(out, name).values())
 
-def write_separation(sep, out, name, overwrite=False):
+def write_separation(sep, out, name, overwrite=False, pixel_size=None):
     """Write the instance stack, the object table, the overlay and the gallery of `sep` into `out` as NAME_*; returns their paths.
 
     The four are written into a staging folder first and moved into place together, the instance stack last; a set
-    left incomplete by a killed call is replaced, a complete one only with `overwrite`."""
+    left incomplete by a killed call is replaced, a complete one only with `overwrite`. `pixel_size` (micrometres a pixel)
+    puts a scale bar on the overlay."""
     out, paths = Path(out), separation_paths(out, name)
     if complete_separation(out, name) and not overwrite:
         raise FileExistsError(f"{paths['instances']} exists; choose another --out or pass overwrite=True to replace it.")
@@ -348,7 +357,7 @@ def write_separation(sep, out, name, overwrite=False):
         text = io.StringIO()
         w = csv.DictWriter(text, fieldnames=list(sep.table[0]) if sep.table else ["object"]); w.writeheader(); w.writerows(sep.table)
         staged["objects"].write_text(text.getvalue())
-        plot_separation(sep, staged["overlay"], title=name)
+        plot_separation(sep, staged["overlay"], title=name, pixel_size=pixel_size)
         plot_gallery(sep, staged["gallery"], title=f"{name}: {len(sep.instances)} chromosomes, longest first")
         staged["policy"].write_text(sep.policy.to_json())  # the thresholds that made it: SeparationPolicy.from_json repeats it
         for kind in ("objects", "overlay", "gallery", "policy", "instances"): os.replace(staged[kind], paths[kind])

@@ -60,7 +60,7 @@ def test_train_flags_are_made_from_the_config():
     assert (args.preset, args.augment, args.held_out, args.learning_rate, args.val, args.epochs) == ("tiny", False, [1, 2], 0.01, 0.1, None)
 
 @pytest.mark.parametrize("flags, message", [(["--val", "1"], "--val: must be at least 0 and below 1, got 1.0"),
-                                             (["--epochs", "0"], "--epochs: must be at least 1, got 0"),
+                                             (["--epochs", "0"], "--epochs: must be at least 1 and at most 100000, got 0"),
                                              (["--preset", "huge"], "invalid choice: 'huge'")])
 def test_train_flags_check_what_the_config_checks(flags, message):
     r = run_cli("train", *flags)

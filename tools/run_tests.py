@@ -1,6 +1,6 @@
 """Run the whole test suite: every notebook with nbdev_test, then pytest on tests/.
 
-Prints one line per notebook, pytest's own report, and ends with one line `N passed, N failed`
+Prints one line per notebook (with its seconds), pytest's own report with its 15 slowest tests, and ends with one line `N passed, N failed`
 (plus `, N skipped` when pytest skipped any) counting both. Exits 1 when anything failed.
 Usage: python tools/run_tests.py [NOTEBOOK ...] [-- PYTEST ARGS]
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 root = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter hides the results
 os.environ.setdefault("MPLBACKEND", "Agg")
+TEST_TIMEOUT_S = 300  # pytest-timeout: a test that hangs fails after this, instead of holding CI to its limit
 
 def run_notebooks(notebooks):
     passed = failed = 0
@@ -26,8 +27,8 @@ def run_notebooks(notebooks):
 def run_pytest(args):
     with tempfile.TemporaryDirectory() as d:
         xml = Path(d) / "junit.xml"
-        subprocess.run([sys.executable, "-m", "pytest", "tests", "-p", "no:cacheprovider", "-rs",
-                        f"--junitxml={xml}", *args], cwd=root)
+        subprocess.run([sys.executable, "-m", "pytest", "tests", "-p", "no:cacheprovider", "-rs", "--durations=15",
+                        f"--timeout={TEST_TIMEOUT_S}", f"--junitxml={xml}", *args], cwd=root)
         if not xml.exists(): return 0, 1, 0  # pytest itself broke
         suites = ET.parse(xml).getroot()
         suites = [suites] if suites.tag == "testsuite" else list(suites)
