@@ -4,17 +4,17 @@
 
 # %% auto 0
 __all__ = ['SeparationPolicy', 'split_object', 'Separation', 'separate_metaphase', 'instance_colours', 'separation_overlay',
-           'overlay_image', 'gallery_image', 'plot_separation', 'upright', 'plot_gallery', 'separation_paths',
-           'complete_separation', 'write_separation']
+           'overlay_image', 'gallery_image', 'plot_separation', 'upright', 'plot_gallery', 'chromosome_measurements',
+           'label_image', 'roi_set', 'separation_paths', 'complete_separation', 'write_separation']
 
 # %% ../nbs/12_separate.ipynb
-import csv, io, json, os, shutil, tempfile, time
+import csv, io, json, os, shutil, tempfile, time, zipfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 import numpy as np
 from scipy import ndimage
-from skimage import measure, transform
-import tifffile
+from skimage import measure, morphology, transform
+import roifile, tifffile
 from PIL import Image, ImageDraw, ImageFont
 from .core import Preprocessing, atomic_path, read_json
 from .generate import NoChromosomesError, SlideObjects, cut_out, find_objects
@@ -283,11 +283,12 @@ def _chromosome_grey(sep):
     level = np.median(image[inside]) - background if inside.any() else 1.0
     return np.clip((image - background) / max(level, 1e-6) * 0.45, 0, 1)
 
-def gallery_image(sep, *, title=None, columns=12):
-    "Every chromosome cut out and upright, longest first, numbered as in the instance stack, on one scale and one grey scale: a PIL image."
+def gallery_image(sep, *, title=None, columns=12, lengths=None):
+    """Every chromosome cut out and upright, longest first (by `lengths`, its measured length; else its upright height), numbered as
+    in the instance stack, on one scale and one grey scale: a PIL image."""
     grey = _chromosome_grey(sep)
     cut = [upright(grey, m) for m in sep.instances]
-    order = sorted(range(len(cut)), key=lambda k: -cut[k][1].shape[0])
+    order = sorted(range(len(cut)), key=lambda k: -(lengths[k] if lengths is not None else cut[k][1].shape[0]))
     tall, wide = max([c[1].shape[0] for c in cut] + [1]), max([c[1].shape[1] for c in cut] + [1])
     font = _font(14)
     cell_h, cell_w, top = tall + 22, wide + 10, 30 if title else 4
@@ -327,21 +328,68 @@ def upright(image, mask, margin=3):
     box = (slice(rows.min(), rows.max() + 1), slice(cols.min(), cols.max() + 1))
     return grey[box] * m[box], m[box]
 
-def plot_gallery(sep, path=None, title=None, columns=12):
+def plot_gallery(sep, path=None, title=None, columns=12, lengths=None):
     "The gallery (`gallery_image`) written as PNG to `path`; returns the image (shown in a notebook)."
-    return _save_png(gallery_image(sep, title=title, columns=columns), path)
+    return _save_png(gallery_image(sep, title=title, columns=columns, lengths=lengths), path)
 
+
+# %% ../nbs/12_separate.ipynb
+def _skeleton_length(skel):
+    "Length of a one-pixel-wide skeleton: its links between 4-neighbours count 1, between diagonal neighbours sqrt(2)."
+    straight = (skel[:, :-1] & skel[:, 1:]).sum() + (skel[:-1] & skel[1:]).sum()
+    diagonal = (skel[:-1, :-1] & skel[1:, 1:]).sum() + (skel[:-1, 1:] & skel[1:, :-1]).sum()
+    return float(straight + np.sqrt(2) * diagonal)
+
+def chromosome_measurements(sep, *, pixel_size=None):
+    """One dict per chromosome of `sep` (numbered as the instance stack): length along its centre line, mean width, area (pixels),
+    integrated intensity above the slide's background; with `pixel_size` (micrometres a pixel) the lengths and area in µm too."""
+    image = np.asarray(sep.image, np.float64)
+    background = float(np.median(image[sep.objects.labels == 0])) if (sep.objects.labels == 0).any() else 0.0
+    rows = []
+    for k, m in enumerate(sep.instances, 1):
+        box = _box(m); mm = m[box]
+        area = int(mm.sum())
+        skeleton = morphology.skeletonize(ndimage.binary_fill_holes(mm))
+        centre_line = _skeleton_length(skeleton)
+        width = area / max(centre_line, 1.0)
+        for _ in range(2): width = area / (centre_line + width)  # the skeleton stops half a width short of each tip
+        length = centre_line + width
+        row = dict(chromosome=k, length_px=round(length, 1), width_px=round(area / length, 2), area_px=area,
+                   integrated_intensity=round(float((image[box][mm] - background).sum()), 1))
+        if pixel_size: row.update(length_um=round(length * pixel_size, 2), width_um=round(area / length * pixel_size, 3),
+                                  area_um2=round(area * pixel_size ** 2, 2))
+        rows.append(row)
+    return rows
+
+def label_image(sep):
+    "The chromosomes as one uint16 label image (H, W): 0 background, k the k-th chromosome (an overlap goes to the lower number)."
+    labels = np.zeros(sep.image.shape, np.uint16)
+    for k in range(len(sep.instances), 0, -1): labels[sep.instances[k - 1]] = k  # the lower number painted last, on top
+    return labels
+
+def roi_set(sep):
+    "One ImageJ polygon ROI (`roifile.ImagejRoi`) per chromosome, its outline at pixel edges, named by its number."
+    rois = []
+    for k, m in enumerate(sep.instances, 1):
+        box = _box(m)
+        outline = max(measure.find_contours(np.pad(m[box], 1).astype(np.float32), 0.5), key=len)  # (row, col) around the largest part
+        points = outline[:, ::-1] + (box[1].start - 1 + 0.5, box[0].start - 1 + 0.5)  # (x, y) on the slide, pixel centres at +0.5
+        rois.append(roifile.ImagejRoi.frompoints(points, name=str(k)))
+    return rois
+
+# %% ../nbs/12_separate.ipynb
 def separation_paths(out, name):
     "The four files `write_separation` writes for slide `name` into folder `out`, by kind."
-    return {k: Path(out) / f"{name}_{k}.{ext}" for k, ext in (("instances", "tif"), ("objects", "csv"), ("overlay", "png"), ("gallery", "png"),
-                                                              ("policy", "json"))}
+    return {k: Path(out) / f"{name}_{k}.{ext}" for k, ext in (("instances", "tif"), ("labels", "tif"), ("rois", "zip"), ("objects", "csv"),
+                                                              ("chromosomes", "csv"), ("overlay", "png"), ("gallery", "png"), ("policy", "json"))}
 
 def complete_separation(out, name):
     "Whether folder `out` holds all four files of slide `name` (a set cut short by a kill or a full disk is no result)."
     return all(p.exists() for p in separation_paths(out, name).values())
 
 def write_separation(sep, out, name, overwrite=False, pixel_size=None):
-    """Write the instance stack, the object table, the overlay and the gallery of `sep` into `out` as NAME_*; returns their paths.
+    """Write what `sep` found into `out` as NAME_*: the instance stack, the label image and the ImageJ ROI set, the tables of
+    objects and of chromosomes (measured), the overlay, the gallery and the policy; returns their paths.
 
     The four are written into a staging folder first and moved into place together, the instance stack last; a set
     left incomplete by a killed call is replaced, a complete one only with `overwrite`. `pixel_size` (micrometres a pixel)
@@ -354,12 +402,20 @@ def write_separation(sep, out, name, overwrite=False, pixel_size=None):
     try:
         staged = separation_paths(staging, name)
         tifffile.imwrite(staged["instances"], sep.instances.astype(np.uint8), compression="zlib", compressionargs={"level": 1})
-        text = io.StringIO()
-        w = csv.DictWriter(text, fieldnames=list(sep.table[0]) if sep.table else ["object"]); w.writeheader(); w.writerows(sep.table)
-        staged["objects"].write_text(text.getvalue())
+        tifffile.imwrite(staged["labels"], label_image(sep), compression="zlib", compressionargs={"level": 1})
+        rois = roi_set(sep)
+        if rois: roifile.roiwrite(staged["rois"], rois)
+        else: zipfile.ZipFile(staged["rois"], "w").close()  # a slide without chromosomes: an empty set
+        measured = chromosome_measurements(sep, pixel_size=pixel_size)
+        for kind, rows, first in (("objects", sep.table, "object"), ("chromosomes", measured, "chromosome")):
+            text = io.StringIO()
+            w = csv.DictWriter(text, fieldnames=list(rows[0]) if rows else [first]); w.writeheader(); w.writerows(rows)
+            staged[kind].write_text(text.getvalue())
         plot_separation(sep, staged["overlay"], title=name, pixel_size=pixel_size)
-        plot_gallery(sep, staged["gallery"], title=f"{name}: {len(sep.instances)} chromosomes, longest first")
+        plot_gallery(sep, staged["gallery"], title=f"{name}: {len(sep.instances)} chromosomes, longest first",
+                     lengths=[r["length_px"] for r in measured])
         staged["policy"].write_text(sep.policy.to_json())  # the thresholds that made it: SeparationPolicy.from_json repeats it
-        for kind in ("objects", "overlay", "gallery", "policy", "instances"): os.replace(staged[kind], paths[kind])
+        for kind in [k for k in paths if k != "instances"] + ["instances"]: os.replace(staged[kind], paths[kind])
     finally: shutil.rmtree(staging, ignore_errors=True)
     return paths
+

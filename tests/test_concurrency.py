@@ -79,8 +79,8 @@ def test_a_folder_of_slides_survives_a_bad_one_and_a_killed_call(slides, tmp_pat
     r = run_cli("separate", slides, "--out", out, "--model", "pretrained:synthetic")
     assert r.returncode == 2, r.stderr                            # some slides failed: the status says so
     assert "c.tif: skipped" in r.stderr and "1 of 3 slides failed" in r.stdout, (r.stdout, r.stderr)
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{s}_{k}" for s in "ab" for k in
-                                                            ("instances.tif", "objects.csv", "overlay.png", "gallery.png", "policy.json"))
+    from segnet_chromosome.separate import separation_paths
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for s in "ab" for p in separation_paths(out, s).values())
     # what a kill in the middle of writing leaves: an incomplete set and a staging folder; the rerun is not blocked
     (out / "a_overlay.png").unlink(); (out / ".partial-a-x1y2").mkdir()
     (slides / "c.tif").rename(slides / "c.txt")

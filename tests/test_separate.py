@@ -31,8 +31,16 @@ def test_separate_a_synthetic_slide(tmp_path):
     r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "out", "--model", "pretrained:synthetic")
     assert r.returncode == 0, r.stderr[-3000:]
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["slide_gallery.png", "slide_instances.tif", "slide_objects.csv", "slide_overlay.png", "slide_policy.json"]
+    assert names == ["slide_chromosomes.csv", "slide_gallery.png", "slide_instances.tif", "slide_labels.tif", "slide_objects.csv",
+                     "slide_overlay.png", "slide_policy.json", "slide_rois.zip"]
     instances = tifffile.imread(tmp_path / "out" / "slide_instances.tif").astype(bool)
+    import roifile
+    rois = roifile.roiread(tmp_path / "out" / "slide_rois.zip")                   # Fiji's ROI Manager reads them back: one a chromosome
+    assert [r.name for r in rois] == [str(k) for k in range(1, len(instances) + 1)]
+    for roi, mask in zip(rois, instances):                                      # each outline encloses its chromosome
+        (c0, r0), (c1, r1) = roi.coordinates().min(0), roi.coordinates().max(0)
+        rows, cols = np.nonzero(mask)
+        assert (r0, c0, r1, c1) == (rows.min(), cols.min(), rows.max() + 1, cols.max() + 1)
     m = match_instances(slide.instances, instances)
     singles = [k for k in range(len(slide.instances)) if all(k not in p for p in slide.pairs)]
     assert m["iou"][singles].min() > 0.85, m["iou"][singles]              # every single chromosome found
@@ -41,7 +49,7 @@ def test_separate_a_synthetic_slide(tmp_path):
     assert [r["kind"] for r in rows].count("nucleus") == 2 and [r["kind"] for r in rows].count("overlap") == 4
     from segnet_chromosome.generate import find_objects
     objects = find_objects(slide.image).labels
-    chromosome_pixels = np.isin(objects, [int(r["object"]) for r in rows if r["kind"] in ("single", "overlap")])
+    chromosome_pixels = np.isin(objects, [int(r["object"]) for r in rows if r["kind"] in ("single", "overlap", "touching")])
     assert int((chromosome_pixels & ~instances.any(0)).sum()) == 0        # the instances cover the chromosomes' pixels
     assert int((instances.any(0) & (objects == 0)).sum()) == 0            # and nothing else
     pages = sorted(int(k) for r in rows for k in r["chromosomes"].split())
@@ -78,6 +86,6 @@ def test_separate_real_metaphases_with_overlaps(shared_data, tmp_path):
     for k in (2, 6, 9):
         rows = list(csv.DictReader(open(tmp_path / f"metaphase{k}-dapi_objects.csv")))
         kinds = [r["kind"] for r in rows]
-        assert kinds.count("single") + kinds.count("overlap") >= 20, kinds
-        assert all(r["chromosomes"] for r in rows if r["kind"] in ("single", "overlap"))
+        assert kinds.count("single") + kinds.count("overlap") + kinds.count("touching") >= 20, kinds
+        assert all(r["chromosomes"] for r in rows if r["kind"] in ("single", "overlap", "touching"))
         assert not any(r["chromosomes"] for r in rows if r["kind"] in ("nucleus", "debris", "border", "cluster"))
