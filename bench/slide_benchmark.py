@@ -1,0 +1,111 @@
+"""Whole slides with truth, made of real chromosomes: how well `separate` does in each configuration a real slide has.
+
+Test slides are composed (`generate.compose_metaphase`) from the single chromosomes and the nuclei of `--from` slides
+(default: metaphases 10, 11 and 13 of ../shared/data/jpp21, which the shipped model never saw in training): isolated
+chromosomes, crossing pairs, pairs touching end to end and side by side, chromosomes lying on a nucleus, clusters of
+three and of four, faint haze and debris. `separate_metaphase` runs on each, and its instances are matched one to one
+with the true chromosomes (`evaluate.match_instances`). Printed, per configuration and overall: recall (true chromosomes
+found with IoU >= 0.5), the mean IoU of those found, precision and F1 (overall; a false chromosome belongs to no
+configuration), the count error per slide, and COCO AP50 and AP (IoU 0.5:0.95, pycocotools; each instance scored by
+the model's confidence in its object, 1 for a single the model was not asked about). `--json` keeps the figures.
+
+    python bench/slide_benchmark.py [--n 10] [--model pretrained] [--from SLIDE ...] [--json figures.json]
+"""
+import argparse, json, os, time
+from pathlib import Path
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+HELD_OUT = [f"jpp21/metaphase{k}-dapi.tif" for k in (10, 11, 13)]
+
+def coco_ap(truths, predictions, scores):
+    "(AP50, AP) of instance masks over slides with pycocotools; None when it is not installed."
+    try:
+        from pycocotools import mask as mask_utils
+        from pycocotools.coco import COCO
+        from pycocotools.cocoeval import COCOeval
+    except ImportError: return None
+    images, gt, dt = [], [], []
+    for i, (true, pred, score) in enumerate(zip(truths, predictions, scores)):
+        H, W = true.shape[1:]
+        images.append(dict(id=i, height=H, width=W))
+        for m in true:
+            rle = mask_utils.encode(np.asfortranarray(m.astype(np.uint8))); rle["counts"] = rle["counts"].decode()
+            gt.append(dict(id=len(gt) + 1, image_id=i, category_id=1, segmentation=rle, area=float(m.sum()), iscrowd=0,
+                           bbox=list(map(float, mask_utils.toBbox(rle)))))
+        for m, s in zip(pred, score):
+            rle = mask_utils.encode(np.asfortranarray(m.astype(np.uint8))); rle["counts"] = rle["counts"].decode()
+            dt.append(dict(image_id=i, category_id=1, segmentation=rle, score=float(s)))
+    import contextlib, io
+    with contextlib.redirect_stdout(io.StringIO()):  # pycocotools reports each step on stdout
+        coco = COCO(); coco.dataset = dict(images=images, annotations=gt, categories=[dict(id=1, name="chromosome")]); coco.createIndex()
+        ev = COCOeval(coco, coco.loadRes(dt) if dt else COCO(), "segm"); ev.params.maxDets = [100, 200, 300]
+        ev.evaluate(); ev.accumulate(); ev.summarize()
+    return float(ev.stats[1]), float(ev.stats[0])
+
+def instance_scores(sep):
+    "The confidence of each instance: its object's (the model's mean top probability), 1.0 for a single the model was not asked about."
+    scores = np.ones(len(sep.instances))
+    for row in sep.table:
+        for k in str(row["chromosomes"]).split():
+            if row["confidence"] != "": scores[int(k) - 1] = float(row["confidence"])
+    return scores
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--n", type=int, default=10, help="test slides to compose")
+    p.add_argument("--model", default="pretrained"); p.add_argument("--json", help="also write the figures to this JSON file")
+    p.add_argument("--from", dest="sources", nargs="+", help="slides whose chromosomes and nuclei make the test slides")
+    p.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
+    args = p.parse_args()
+    from segnet_chromosome.core import Preprocessing
+    from segnet_chromosome.generate import CONFIGURATIONS, compose_metaphase, load_metaphase, nucleus_cutouts, segment_chromosomes
+    from segnet_chromosome.model import load_model_source
+    from segnet_chromosome.separate import separate_metaphase
+    from segnet_chromosome.evaluate import match_instances
+    sources = [Path(s) for s in args.sources] if args.sources else [Path(args.data_dir) / s for s in HELD_OUT]
+    chromosomes, nuclei = [], []
+    for path in sources:
+        slide = load_metaphase(path)
+        chromosomes += list(segment_chromosomes(slide, preprocessing=Preprocessing(zoom=1)))
+        nuclei += nucleus_cutouts(slide)
+    model, prep = load_model_source(args.model)
+    per_kind = {k: [] for k in CONFIGURATIONS}
+    matched = found = true_total = 0
+    count_errors, truths, predictions, scores, seconds = [], [], [], [], []
+    for seed in range(args.n):
+        composed = compose_metaphase(chromosomes, nuclei, seed=seed)
+        t = time.perf_counter()
+        sep = separate_metaphase(composed.image, model, preprocessing=prep)
+        seconds.append(time.perf_counter() - t)
+        m = match_instances(composed.instances, sep.instances)
+        for iou, kind in zip(m["iou"], composed.configurations): per_kind[kind].append(iou)
+        hits = int((m["iou"] >= 0.5).sum())
+        matched += hits; found += len(sep.instances); true_total += len(composed.instances)
+        count_errors.append(len(sep.instances) - len(composed.instances))
+        truths.append(composed.instances); predictions.append(sep.instances); scores.append(instance_scores(sep))
+    recall, precision = matched / max(true_total, 1), matched / max(found, 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+    ap = coco_ap(truths, predictions, scores)
+    figures = dict(model=args.model, slides=args.n, sources=[s.name for s in sources], chromosomes=true_total, instances=found,
+                   precision=precision, recall=recall, f1=f1, count_errors=count_errors,
+                   within_one=float(np.mean(np.abs(count_errors) <= 1)), ap50=ap and ap[0], ap=ap and ap[1],
+                   median_seconds=float(np.median(seconds)), configurations={})
+    print(f"model {args.model}; {args.n} slides composed from {len(chromosomes)} chromosomes and {len(nuclei)} nuclei of "
+          f"{', '.join(s.name for s in sources)}; {true_total} chromosomes, {found} instances found")
+    print(f"{'configuration':14} {'chromosomes':>11} {'recall':>7} {'mean IoU found':>15}")
+    for kind, ious in per_kind.items():
+        ious = np.array(ious)
+        if not len(ious): continue
+        hit = ious >= 0.5
+        figures["configurations"][kind] = dict(chromosomes=len(ious), recall=float(hit.mean()), mean_iou=float(ious[hit].mean()) if hit.any() else 0.0)
+        print(f"{kind:14} {len(ious):11d} {100 * hit.mean():6.1f}% {ious[hit].mean() if hit.any() else 0:15.3f}")
+    every = np.concatenate([np.array(v) for v in per_kind.values() if v])
+    print(f"{'all':14} {true_total:11d} {100 * recall:6.1f}% {every[every >= 0.5].mean():15.3f}   precision {100 * precision:.1f}%, F1 {100 * f1:.1f}%")
+    print(f"count error per slide {count_errors}: |error| <= 1 on {100 * figures['within_one']:.0f}% of slides")
+    print("COCO AP50 {:.3f}, AP {:.3f}".format(*ap) if ap else "COCO AP: install pycocotools to compute it")
+    print(f"median {figures['median_seconds']:.2f} s a slide to separate; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+    if args.json: Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
+
+if __name__ == "__main__":
+    main()
