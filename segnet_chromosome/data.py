@@ -389,11 +389,13 @@ def split_random(n, test=0.2, val=0.05, seed=0):
     s = _tail_split(np.random.default_rng(seed).permutation(n), int(round(n * test)), val)
     return Split(*(np.sort(a) for a in s))
 
-def check_split(split, n):
-    "Raise unless the parts of `split` are disjoint and cover 0..n-1 exactly."
+def check_split(split, n, complete=True):
+    """`split` if its parts are disjoint indices of `n` pairs that cover 0..n-1 (`complete`; a split by chromosome or
+    metaphase leaves the pairs that mix held-out and training chromosomes out, so `complete=False` there); else a ValueError."""
     allidx = np.concatenate([np.asarray(a, np.int64) for a in split])
-    if len(allidx) != n or not np.array_equal(np.sort(allidx), np.arange(n)):
-        raise ValueError("split parts overlap or leave pairs out")
+    if len(np.unique(allidx)) != len(allidx): raise ValueError("split parts overlap")
+    if len(allidx) and (allidx.min() < 0 or allidx.max() >= n): raise ValueError(f"split indices run outside 0..{n - 1}")
+    if complete and len(allidx) != n: raise ValueError("split parts leave pairs out")
     return split
 
 # %% ../nbs/01_data.ipynb

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from .core import atomic_path, read_json, write_atomic
 from .config import TrainConfig, model_source
-from .data import (Split, describe_pairs, open_pairs, save_pairs, split_by_chromosome, split_by_metaphase, split_last_fraction,
+from .data import (Split, check_split, describe_pairs, open_pairs, save_pairs, split_by_chromosome, split_by_metaphase, split_last_fraction,
                                     split_last_n, split_random)
 
 # %% ../nbs/08_runs.ipynb
@@ -108,22 +108,24 @@ def run_data(config, run_dir):
     if config.data: return Path(config.data)
     out = Path(run_dir) / "pairs.h5"
     if out.exists(): return out
+    generate = _generate()
     if config.recipe == "deepfish-13434":
-        _generate().make_deepfish_dataset(_generate().load_metaphase(config.metaphase[0]), _generate().load_metaphase(config.cy3), out,
+        generate.make_deepfish_dataset(generate.load_metaphase(config.metaphase[0]), generate.load_metaphase(config.cy3), out,
                                        overlap=config.overlap, source={"metaphase": config.metaphase, "cy3": config.cy3})
     elif config.metaphase:
-        _generate().make_overlap_dataset(run_chromosomes(config), out, n_pairs=config.n_pairs, seed=config.seed, overlap=config.overlap,
+        generate.make_overlap_dataset(run_chromosomes(config), out, n_pairs=config.n_pairs, seed=config.seed, overlap=config.overlap,
                                       source={"metaphase": config.metaphase, "cy3": config.cy3})
     else:
-        images, labels, ids = _generate().synthetic_pairs(config.synthetic, seed=config.seed)
+        images, labels, ids = generate.synthetic_pairs(config.synthetic, seed=config.seed)
         save_pairs(out, images, labels, ids=ids)
     return out
 
 def run_chromosomes(config):
     "The single chromosomes of the run's metaphases, each tagged with its metaphase's index in `config.metaphase`."
-    out, cy3 = [], _generate().load_metaphase(config.cy3) if config.cy3 else None  # cy3 goes with a single metaphase
+    generate = _generate()
+    out, cy3 = [], generate.load_metaphase(config.cy3) if config.cy3 else None  # cy3 goes with a single metaphase
     for k, path in enumerate(config.metaphase):
-        out += _generate().segment_chromosomes(_generate().load_metaphase(path), cy3, preprocessing=config.preprocessing, metaphase=k)
+        out += generate.segment_chromosomes(generate.load_metaphase(path), cy3, preprocessing=config.preprocessing, metaphase=k)
     return out
 
 def make_split(config, n, ids=None, metaphase_ids=None):
@@ -151,7 +153,9 @@ def save_split(path, split):
 def run_split(config, run_dir, pairs):
     "The split of the run in `run_dir` over `pairs` (a `PairFile`): read from split.npz, or made by `config.split` and saved there."
     path = Path(run_dir) / "split.npz"
-    if path.exists(): return read_split(path)
+    if path.exists():
+        try: return check_split(read_split(path), len(pairs), complete=False)
+        except ValueError as e: raise ValueError(f"{path} does not split the {len(pairs):,} pairs of {pairs.path} ({e}): delete it and resume") from None
     split = make_split(config, len(pairs), pairs.chromosome_ids, pairs.metaphase_ids)
     save_split(path, split)
     return split

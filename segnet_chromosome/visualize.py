@@ -5,7 +5,7 @@
 # %% auto 0
 __all__ = ['PALETTE', 'ERROR_COLOUR', 'LABEL_CMAP', 'LABEL_NORM', 'METRIC_NAMES', 'label_to_rgb', 'legend_handles', 'save_figure',
            'error_map', 'plot_pair', 'choose_indices', 'plot_grid', 'overlay', 'plot_overlay', 'plot_history',
-           'plot_confusion', 'separate', 'plot_separated']
+           'plot_confusion', 'chromosome_images', 'plot_separated']
 
 # %% ../nbs/10_visualize.ipynb
 import numpy as np
@@ -174,7 +174,7 @@ def plot_confusion(cm, path=None, title=None):
     return save_figure(fig, path)
 
 # %% ../nbs/10_visualize.ipynb
-def separate(image, labels):
+def chromosome_images(image, labels):
     "The grey image of chromosome A (labels 1 and 3) and of chromosome B (2 and 3), zero elsewhere."
     labels = check_labels(labels)
     image = np.asarray(image)
@@ -182,7 +182,7 @@ def separate(image, labels):
 
 def plot_separated(image, labels, path=None, title=None):
     "The image and the two chromosomes cut out of it by `labels`."
-    a, b = separate(image, labels)
+    a, b = chromosome_images(image, labels)
     fig, axs = plt.subplots(1, 3, figsize=(6.6, 2.5))
     for ax, im, name in zip(axs, (image, a, b), ("image", "chromosome A (+ overlap)", "chromosome B (+ overlap)")):
         _show_image(ax, im, name)

@@ -1,13 +1,12 @@
 "Data generation from the real metaphase in ../shared/data, through the command line as a user runs it."
-import json, subprocess
+import json
 import numpy as np, pytest
 from segnet_chromosome.data import load_pairs, open_pairs
 from segnet_chromosome.download import METAPHASE_FILES
 from segnet_chromosome.data import split_by_chromosome
 from segnet_chromosome.generate import load_metaphase, segment_chromosomes, overlap_pair, Chromosome
 
-def cli(*args):
-    return subprocess.run(["segnet-chromosome", *map(str, args)], capture_output=True, text=True)
+from conftest import run_cli as cli
 
 @pytest.fixture(scope="module")
 def generated(shared_data, tmp_path_factory):

@@ -8,8 +8,7 @@ from segnet_chromosome.train import train, load_run
 from segnet_chromosome.data import load_pairs
 from segnet_chromosome.evaluate import evaluate, predict_labels
 
-def cli(*args):
-    return subprocess.run(["segnet-chromosome", *map(str, args)], capture_output=True, text=True)
+from conftest import run_cli as cli
 
 TINY = ["--synthetic", 48, "--preset", "tiny", "--batch-size", 8, "--split", "random", "--val", 0.25, "--quiet"]
 
