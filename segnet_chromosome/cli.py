@@ -170,10 +170,8 @@ def _predict(args, out):
     model, _, geometry, batch_size = _model_for(args)
     images, truth = _read_inputs(args.input)
     if geometry == "pad":  # any size: the same network on a larger input when the images are larger than the training pairs
-        from segnet_chromosome.model import with_input_size, size_multiple_of
-        m = size_multiple_of(model)
-        size = [max(s, -(-n // m) * m) for s, n in zip(model.input_shape[1:3], images.shape[1:3])]
-        model = with_input_size(model, *size)
+        from segnet_chromosome.model import padded_size, with_input_size
+        model = with_input_size(model, *padded_size(model, *images.shape[1:3]))
     pred = predict_labels(model, images, geometry=geometry, batch_size=batch_size, tta=args.tta)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".partial-predict-", dir=out))  # everything is written here first: complete or absent

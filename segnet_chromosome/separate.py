@@ -18,7 +18,7 @@ import roifile, tifffile
 from PIL import Image, ImageDraw, ImageFont
 from .core import Preprocessing, atomic_path, read_json
 from .generate import NoChromosomesError, SlideObjects, cut_out, find_objects
-from .model import load_model_source, size_multiple_of, with_input_size
+from .model import load_model_source, padded_size, with_input_size
 from .evaluate import predict_probabilities
 
 # %% ../nbs/12_separate.ipynb
@@ -30,9 +30,7 @@ def _object_crop(grey, region, preprocessing):
 def _predict_crops(model, crops, tta=False, batch_size=32):
     "Class probabilities (h, w, 4) for each crop, each centred in one input size (a multiple of the model's 2^depth), as the training pairs were."
     if not crops: return []
-    m = size_multiple_of(model)
-    H = max(model.input_shape[1], max(c.shape[0] for c in crops)); W = max(model.input_shape[2], max(c.shape[1] for c in crops))
-    H, W = -(-H // m) * m, -(-W // m) * m
+    H, W = padded_size(model, max(c.shape[0] for c in crops), max(c.shape[1] for c in crops))
     net = with_input_size(model, H, W)
     x = np.zeros((len(crops), H, W), np.float32)
     corners = [((H - c.shape[0]) // 2, (W - c.shape[1]) // 2) for c in crops]
