@@ -430,6 +430,9 @@ def make_deepfish_dataset(dapi, cy3, out, overlap="add", overwrite=False, source
 class PairMaker:
     """Fresh pairs from a bank of `Chromosome`s; `make(n, rng)` returns images (n, H, W) uint8, labels (n, H, W) uint8, ids (n, 2).
 
+    uint8, as pair files store them (`load_pairs(path, dtype="uint8")` reads a file alike; its float32 default is what a
+    model is fed, and `core.as_float_images` converts either way).
+
     Most pairs overlap by at least `min_overlap` pixels; a share `touching` of them touch without overlapping (no label 3):
     B is pushed from an overlapping position along A's long axis (end to end) or across it (side by side) until the two
     masks no longer share a pixel, as chromosomes lie on a slide."""

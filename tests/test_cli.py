@@ -39,3 +39,27 @@ def test_info_bad_files(tmp_path, make, message):
     p = tmp_path / "bad.h5"; make(p)
     r = cli("info", p)
     assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr
+
+def test_general_flags_after_the_command_too(tmp_path):
+    "--version, -V and --verbose work before the command and after it (issue 25)."
+    for args in (["-V"], ["info", "-V"], ["--version"], ["separate", "--version"]):
+        r = cli(*args)
+        assert r.returncode == 0 and r.stdout.startswith("segnet-chromosome "), (args, r.stdout, r.stderr)
+    for args in (["--verbose", "info", tmp_path / "none.h5"], ["info", "--verbose", tmp_path / "none.h5"]):
+        r = cli(*args)
+        assert r.returncode == 2 and "No such data file" in r.stderr and "unrecognized" not in r.stderr, (args, r.stderr)
+    r = cli("info", "--verbosity", tmp_path / "none.h5")
+    assert r.returncode == 2 and "unrecognized arguments: --verbosity" in r.stderr
+
+def test_an_existing_output_is_refused_before_the_model_is_read(tmp_path):
+    "The model named is broken: the error is still about the output folder, so the folder was checked first."
+    (tmp_path / "out").mkdir(); (tmp_path / "out" / "mine.txt").write_text("a user's file")
+    (tmp_path / "broken.keras").write_bytes(b"not a model"); (tmp_path / "broken.json").write_text('{"preprocessing": {"zoom": 0.35, "grey_level": 160, "margin": 2}}')
+    (tmp_path / "slide.tif").write_bytes(b"")
+    r = cli("predict", tmp_path / "slide.tif", "--model", tmp_path / "broken.keras", "--out", tmp_path / "out")
+    assert r.returncode == 2 and "is not empty" in r.stderr and "--overwrite" in r.stderr, r.stderr
+    from segnet_chromosome.separate import separation_paths
+    for path in separation_paths(tmp_path / "out", "slide").values(): path.write_text("an earlier result")
+    r = cli("separate", tmp_path / "slide.tif", "--model", tmp_path / "broken.keras", "--out", tmp_path / "out")
+    assert r.returncode == 2 and "slide_instances.tif exists" in r.stderr and "--overwrite" in r.stderr, r.stderr
+    assert all(p.read_text() in ("a user's file", "an earlier result") for p in (tmp_path / "out").iterdir())
