@@ -13,9 +13,11 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--preset", default="small"); p.add_argument("--batch", type=int, default=32)
     p.add_argument("--steps", type=int, default=12); p.add_argument("--jit", choices=("auto", "on", "off"), default="auto")
+    p.add_argument("--policy", default="float32", help="Keras dtype policy: float32, mixed_bfloat16 (bfloat16 units: AMX, AVX512-BF16), mixed_float16")
     args = p.parse_args()
     import numpy as np, keras
     from segnet_chromosome.model import SegNet
+    keras.mixed_precision.set_dtype_policy(args.policy)
     model = SegNet((96, 96, 1), preset=args.preset, dropout=0.2)
     jit = {"on": True, "off": False}.get(args.jit, "auto")
     model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", jit_compile=jit)
@@ -25,7 +27,7 @@ def main():
     t = time.perf_counter()
     for _ in range(args.steps): model.train_on_batch(x, y)
     per_s = args.steps * args.batch / (time.perf_counter() - t)
-    print(f"{keras.backend.backend()} {args.preset} batch {args.batch} jit {args.jit} cores {os.cpu_count()}: {per_s:.1f} images/s")
+    print(f"{keras.backend.backend()} {args.preset} batch {args.batch} {args.policy} jit {args.jit} cores {os.cpu_count()}: {per_s:.1f} images/s")
 
 if __name__ == "__main__":
     main()
