@@ -194,7 +194,7 @@ ResumePoint = namedtuple("ResumePoint", "done history fitted from_backup")
 def resume_point(run_dir, state):
     "Where the run in `run_dir` starts, for the `state` `prepare_run_dir` gave: a `ResumePoint`; history.csv is cut back to its rows."
     run_dir = Path(run_dir)
-    if state == "continue": (run_dir / "fit.json").unlink(missing_ok=True); (run_dir / "run.json").unlink(missing_ok=True)
+    if state == "continue": (run_dir / "fit.json").unlink(missing_ok=True)
     logged, meta = read_history(run_dir / "history.csv"), run_dir / "backup" / "training_metadata.json"
     if state == "resume" and (run_dir / "fit.json").exists(): return ResumePoint(len(logged), logged, True, False)
     done = read_json(meta)["epoch"] if meta.exists() else len(logged) if state == "continue" else 0
