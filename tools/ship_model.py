@@ -42,11 +42,12 @@ def main():
     notebook.write_text(text)
     run = read_json(Path(args.run_dir) / "run.json") if (Path(args.run_dir) / "run.json").exists() else {}  # a run still going: its best so far
     images = [*(config.metaphase or []), *([config.cy3] if config.cy3 else [])]
+    held_out = [config.metaphase[i] for i in config.held_out or []] if config.split == "metaphase" else []
     card = dict(sha256=sha, model=model.name, parameters=model.count_params(), input_shape=list(model.input_shape[1:]),
                 preprocessing=dict(**config.preprocessing.__dict__, input_multiple=size_multiple_of(model)),
                 command=args.command, config=json.loads(config.to_json()),
-                training_slides=[dict(file=Path(f).name, sha256=sha256_of(f)) for f in images],
-                held_out=[Path(config.metaphase[i]).name for i in config.held_out or []],
+                training_slides=[dict(file=Path(f).name, sha256=sha256_of(f)) for f in images if f not in held_out],
+                held_out=[dict(file=Path(f).name, sha256=sha256_of(f)) for f in held_out],  # split 'metaphase': never trained on
                 run={k: run.get(k) for k in ("epochs_run", "best_epoch", "stopped_by", "wall_time_s", "device", "backend",
                                              "train_images_per_s", "n_train", "n_val", "n_test")},
                 scores=json.loads(Path(args.scores).read_text()) if args.scores else None,
