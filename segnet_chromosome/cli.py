@@ -235,7 +235,7 @@ def cmd_separate(args):
 def _separate(args, paths, out):
     from tqdm.auto import tqdm
     from segnet_chromosome.generate import load_metaphase
-    from segnet_chromosome.separate import separate_metaphase, write_separation
+    from segnet_chromosome.separate import separate_metaphase, separation_paths, write_separation
     model, preprocessing, geometry, _ = _model_for(args)
     if geometry != "pad": raise ValueError(f"{args.model} was trained with geometry {geometry!r}; separate needs a model trained with 'pad'")
     failed = []
@@ -251,7 +251,8 @@ def _separate(args, paths, out):
               f"{_plural(c['cluster'], 'cluster')} not separated, {_plural(c['nucleus'], 'nucleus', 'nuclei')}, {c['debris']} debris, "
               f"{c['border']} on the border")
     done = len(paths) - len(failed)
-    print(f"wrote {done} x 5 files (NAME_instances.tif, NAME_objects.csv, NAME_overlay.png, NAME_gallery.png, NAME_policy.json) to {out}"
+    names = ", ".join(p.name for p in separation_paths("", "NAME").values())
+    print(f"wrote {done} x {len(separation_paths(out, 'NAME'))} files ({names}) to {out}"
           + (f"; {len(failed)} of {len(paths)} slides failed: {', '.join(p.name for p in failed)}" if failed else ""))
     return 2 if failed else 0
 
@@ -387,7 +388,7 @@ def make_parser():
 
     s = sub.add_parser("separate", formatter_class=_Help, help="separate every chromosome of whole metaphase slides")
     s.add_argument("slides", nargs="+", help="raw metaphase images (DAPI channel, any bit depth) or folders of .tif files")
-    s.add_argument("--out", required=True, help="folder for each slide's NAME_instances.tif, NAME_objects.csv, NAME_overlay.png, NAME_gallery.png, NAME_policy.json")
+    s.add_argument("--out", required=True, help="folder for each slide's instance stack, label image, ROI set, tables, overlay, gallery and policy (NAME_*)")
     s.add_argument("--model", default="pretrained", help=MODEL_HELP)
     s.add_argument("--tta", action="store_true", help="test-time augmentation: average the 8 symmetries")
     s.add_argument("--pixel-size", type=_number(float, 0, low_open=True), help="micrometres a pixel of the slides: a scale bar on the overlay")
