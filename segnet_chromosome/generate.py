@@ -138,11 +138,15 @@ def find_objects(image, min_contrast=6.0):
     typ_r = float(np.median(radius[rest])) if rest.any() else 1.0
     thick = rest & (radius > 0.6 * typ_r)
     typ_a = float(np.median(area[thick])) if thick.any() else 1.0
-    side = min(H, W)  # a whole metaphase fits the image: no chromosome is wider than 1/40 of its side, or longer than 1/4
+    # a whole metaphase fits the image: no chromosome is wider than 1/40 of its side, or longer than 1/4. These bounds decide
+    # when an object has no peers to be compared with (it is the typical one itself); among many, it must also stand out of them.
+    side, alone = min(H, W), rest.sum() <= 1
+    typ_len = float(np.median([r.axis_major_length for r, k in zip(regions, rest) if k])) if rest.any() else 1.0
     for i, r in enumerate(regions):
         if kinds[i] is not None: continue
-        if radius[i] > side / 40: kinds[i] = "nucleus"  # a disk or blob far wider than a chromosome, even when it is the only object
-        elif r.axis_major_length > side / 4 and r.axis_minor_length < side / 20: kinds[i] = "debris"  # a bar, a scratch: longer than any chromosome
+        if radius[i] > side / 40 and (alone or radius[i] > 3 * typ_r): kinds[i] = "nucleus"  # a disk or blob far wider than a chromosome
+        elif (r.axis_major_length > side / 4 and r.axis_minor_length < side / 20
+              and (alone or r.axis_major_length > 4 * typ_len)): kinds[i] = "debris"  # a bar, a scratch: longer than any chromosome
         elif area[i] > 10 * typ_a: kinds[i] = "nucleus"  # a dim, textured nucleus that broke at half the threshold
         elif radius[i] < 0.5 * typ_r or area[i] < 0.15 * typ_a: kinds[i] = "debris"
         elif radius[i] > 1.6 * typ_r or area[i] > 4 * typ_a or pruned_skeleton_ends(r.image, 1.5 * typ_r) >= 3: kinds[i] = "cluster"

@@ -112,3 +112,6 @@ def test_a_nucleus_sized_disk_or_a_bar_is_never_a_single_chromosome():
     disk = noise + 2000 * ((yy - 500) ** 2 + (xx - 700) ** 2 < 400 ** 2)  # 502,655 pixels
     bar = noise.copy(); bar[500:520, 100:1400] += 2000
     assert find_objects(disk).kinds == ["nucleus"] and find_objects(bar).kinds == ["debris"]
+    crop = np.random.default_rng(1).normal(200, 10, (200, 200))  # a small crop: its chromosomes are wider than 1/40 of its side
+    for r0, c0 in [(30, 30), (120, 40), (60, 130)]: crop[r0:r0 + 18, c0:c0 + 55] += 1500
+    assert find_objects(crop).kinds == ["single"] * 3  # among peers, an object must also stand out of them to be a nucleus
