@@ -165,7 +165,7 @@ def cmd_predict(args):
 def _predict(args, out):
     from segnet_chromosome.data import save_pairs
     from segnet_chromosome.evaluate import predict_labels
-    from segnet_chromosome.visualize import label_to_rgb, plot_pair
+    from segnet_chromosome.visualize import label_to_rgb, pair_panel
     from skimage import io
     model, _, geometry, batch_size = _model_for(args)
     images, truth = _read_inputs(args.input)
@@ -180,8 +180,8 @@ def _predict(args, out):
         n_png = min(len(pred), args.max_png)
         for i in range(n_png):
             if args.png == "map": io.imsave(staging / f"labels_{i:05d}.png", label_to_rgb(pred[i]), check_contrast=False)
-            else: plot_pair(images[i], None if truth is None else truth[i], pred=pred[i], path=staging / f"labels_{i:05d}.png",
-                            title=f"{Path(args.input).name}, pair {i}")
+            else: pair_panel(images[i], None if truth is None else truth[i], pred[i],
+                             title=f"{Path(args.input).name}, pair {i}").save(staging / f"labels_{i:05d}.png", compress_level=1)
         for old in [*out.glob("labels_*.png"), out / "labels.h5"]: old.unlink(missing_ok=True)  # no stale maps of an earlier call
         for new in staging.iterdir(): new.replace(out / new.name)
     finally:

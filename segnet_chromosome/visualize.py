@@ -4,8 +4,8 @@
 
 # %% auto 0
 __all__ = ['PALETTE', 'ERROR_COLOUR', 'LABEL_CMAP', 'LABEL_NORM', 'METRIC_NAMES', 'label_to_rgb', 'legend_handles', 'save_figure',
-           'error_map', 'plot_pair', 'choose_indices', 'plot_grid', 'overlay', 'plot_overlay', 'plot_history',
-           'plot_confusion', 'chromosome_images', 'plot_separated']
+           'error_map', 'plot_pair', 'pair_panel', 'choose_indices', 'plot_grid', 'overlay', 'plot_overlay',
+           'plot_history', 'plot_confusion', 'chromosome_images', 'plot_separated']
 
 # %% ../nbs/10_visualize.ipynb
 import numpy as np
@@ -81,6 +81,36 @@ def plot_pair(image, truth=None, pred=None, path=None, title=None):
     if title: fig.suptitle(title, fontsize=10)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return save_figure(fig, path)
+
+# %% ../nbs/10_visualize.ipynb
+def pair_panel(image, truth=None, pred=None, *, title=None, zoom=3):
+    """What `plot_pair` shows (the image, its true labels, the prediction, the errors: what is given) as one PIL image,
+    each panel `zoom` times enlarged, with a title and a legend: drawn with Pillow in milliseconds, for the hundreds of
+    PNGs `predict` writes."""
+    from PIL import Image, ImageDraw, ImageFont
+    grey = np.round(255 * _grey(image)).astype(np.uint8)
+    panels = [("image", np.repeat(grey[..., None], 3, -1))] + [(n, label_to_rgb(v)) for n, v in (("truth", truth), ("prediction", pred)) if v is not None]
+    if truth is not None and pred is not None:
+        panels.append((f"errors ({int((np.asarray(truth) != np.asarray(pred)).sum())} px)", error_map(truth, pred)))
+    try: font = ImageFont.load_default(size=13)
+    except (TypeError, OSError): font = ImageFont.load_default()
+    h, w = grey.shape[0] * zoom, grey.shape[1] * zoom
+    top, bottom, gap = 22 if title else 4, 40, 6
+    canvas = Image.new("RGB", (len(panels) * (w + gap) + gap, top + 18 + h + bottom), "white")
+    draw = ImageDraw.Draw(canvas)
+    if title: draw.text((gap, 3), title, fill="black", font=font)
+    for k, (name, rgb) in enumerate(panels):
+        x = gap + k * (w + gap)
+        draw.text((x, top), name, fill="black", font=font)
+        canvas.paste(Image.fromarray(rgb).resize((w, h), Image.NEAREST), (x, top + 18))
+    colours = [*PALETTE, ERROR_COLOUR] if truth is not None and pred is not None else list(PALETTE)
+    names = [f"{k} {n}" for k, n in enumerate(CLASS_NAMES)] + ["error"]
+    x, y = gap, top + 18 + h + 8
+    for colour, name in zip(colours, names):
+        draw.rectangle([x, y + 2, x + 11, y + 13], fill=colour); draw.text((x + 15, y), name, fill="black", font=font)
+        x += 15 + int(draw.textlength(name, font=font)) + 14
+        if x > canvas.width - 80: x, y = gap, y + 16
+    return canvas
 
 # %% ../nbs/10_visualize.ipynb
 def choose_indices(n_images, n=8, indices=None, seed=0, order=None, scores=None):
