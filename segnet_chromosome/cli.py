@@ -247,7 +247,8 @@ def _separate(args, paths, out):
             continue
         write_separation(sep, out, path.stem, overwrite=True, pixel_size=args.pixel_size)
         c = sep.counts
-        print(f"{path.name}: {len(sep.instances)} chromosomes ({c['single']} single, {_plural(c['overlap'], 'overlap')} cut apart), "
+        print(f"{path.name}: {len(sep.instances)} chromosomes ({c['single']} single, {_plural(c['overlap'], 'overlap')} cut apart, "
+              f"{_plural(c['touching'], 'touching pair')} split), "
               f"{_plural(c['cluster'], 'cluster')} not separated, {_plural(c['nucleus'], 'nucleus', 'nuclei')}, {c['debris']} debris, "
               f"{c['border']} on the border")
     done = len(paths) - len(failed)
