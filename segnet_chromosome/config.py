@@ -166,13 +166,17 @@ def pretrained_card(name="real"):
     "The card of a shipped model (a dict): its training data and their licence, the command, its preprocessing and scores. No Keras."
     return read_json(shipped_path(name).with_suffix(".json"))
 
+def _card_preprocessing(card):
+    "The `Preprocessing` a model card (the JSON file `card`) records."
+    return Preprocessing.from_dict(read_json(card).get("preprocessing"), card)
+
 def model_source(spec="pretrained"):
     "The `ModelSource` named by `spec`: 'pretrained', 'pretrained:NAME', a run directory or a .keras file with its card or config.json beside it."
     spec = str(spec)
     if spec == "pretrained" or spec.startswith("pretrained:"):
         name = spec.partition(":")[2] or SHIPPED[0]
         path = shipped_path(name)
-        return ModelSource(path, Preprocessing.from_dict(pretrained_card(name)["preprocessing"], path.with_suffix(".json")), name)
+        return ModelSource(path, _card_preprocessing(path.with_suffix(".json")), name)
     path = Path(spec)
     if path.is_dir():
         if not (path / "config.json").is_file():
@@ -180,7 +184,7 @@ def model_source(spec="pretrained"):
         return ModelSource(path / "model.keras", TrainConfig.from_json(path / "config.json").preprocessing)
     if not path.is_file(): raise FileNotFoundError(f"No such model: {path} (give 'pretrained', 'pretrained:synthetic', a run directory or a .keras file)")
     if path.with_suffix(".json").is_file():
-        return ModelSource(path, Preprocessing.from_dict(read_json(path.with_suffix(".json")).get("preprocessing"), path.with_suffix(".json")))
+        return ModelSource(path, _card_preprocessing(path.with_suffix(".json")))
     if (path.parent / "config.json").is_file(): return ModelSource(path, TrainConfig.from_json(path.parent / "config.json").preprocessing)
     raise ValueError(f"{path} has no card ({path.with_suffix('.json').name}) and no run config.json beside it: how its inputs were "
                      "cut out is unknown; use its run directory")

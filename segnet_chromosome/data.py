@@ -42,7 +42,7 @@ def _own_dataset(f, key, path):
 
 def _find_pair_key(f, path):
     for key in PAIR_KEYS:
-        if key in f or f.get(key, getlink=True) is not None: return key
+        if f.get(key, getlink=True) is not None: return key  # a dangling link too: _own_dataset says what it is
     found = []
     f.visit(found.append)
     raise KeyError(f"{path} holds no overlapping-pair array: expected a dataset named {' or '.join(map(repr, PAIR_KEYS))}, "
@@ -125,7 +125,7 @@ class PairFile:
 
     def _ids(self, f, key):
         "The (N, 2) ids stored under `key`, or None; refused unless there is one row per pair."
-        if key not in f and f.get(key, getlink=True) is None: return None
+        if f.get(key, getlink=True) is None: return None
         ds = _own_dataset(f, key, self.path)
         if ds.ndim != 2 or ds.shape != (self.n, 2):
             raise ValueError(f"{self.path}:{key} has shape {ds.shape} for {self.n:,} pairs; it needs one row of two ids per pair "

@@ -15,11 +15,12 @@ import numpy as np
 from scipy import ndimage
 from skimage import measure, morphology, transform
 import roifile, tifffile
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from .core import Preprocessing, atomic_path, read_json
 from .generate import NoChromosomesError, SlideObjects, cut_out, find_objects
 from .model import load_model_source, padded_size, with_input_size
 from .evaluate import predict_probabilities
+from .visualize import pil_font
 
 # %% ../nbs/12_separate.ipynb
 def _object_crop(grey, region, preprocessing):
@@ -213,11 +214,6 @@ def separation_overlay(sep):
             rgb[box][sel] = 0.2 * grey[box][sel, None] + 0.8 * colours[k]
     return np.round(255 * rgb).astype(np.uint8)
 
-def _font(size):
-    "Pillow's own scalable font at `size` pixels (no font file needed), or its bitmap font where FreeType is missing."
-    try: return ImageFont.load_default(size=size)
-    except (TypeError, OSError): return ImageFont.load_default()
-
 def _place_labels(draw, boxes_wanted, font, bounds):
     "Top-left corners for each (text, centre) so that no two label boxes overlap: each moves outward on a spiral until free."
     placed, out = [], []
@@ -248,7 +244,7 @@ def overlay_image(sep, *, title=None, numbers=True, pixel_size=None):
     rgb = separation_overlay(sep)
     H, W = rgb.shape[:2]
     size = max(12, W // 110)
-    font = _font(size)
+    font = pil_font(size)
     img = Image.fromarray(rgb)
     draw = ImageDraw.Draw(img)
     if numbers and len(sep.instances):
@@ -273,11 +269,16 @@ def overlay_image(sep, *, title=None, numbers=True, pixel_size=None):
         draw.text((16 + size if colour else 8, y), text, fill="white", font=font)
     return img
 
+def _background(sep):
+    "The slide's background level: the median of the pixels outside every object (0 when there are none)."
+    outside = sep.objects.labels == 0
+    return float(np.median(np.asarray(sep.image)[outside])) if outside.any() else 0.0
+
 def _chromosome_grey(sep):
     "The slide on one grey scale for every slide: background 0, the median chromosome pixel 0.45 (an overlap, twice as bright, stays below 1)."
     image = np.asarray(sep.image, np.float32)
     inside = sep.instances.any(0)
-    background = np.median(image[sep.objects.labels == 0]) if (sep.objects.labels == 0).any() else 0.0
+    background = _background(sep)
     level = np.median(image[inside]) - background if inside.any() else 1.0
     return np.clip((image - background) / max(level, 1e-6) * 0.45, 0, 1)
 
@@ -288,7 +289,7 @@ def gallery_image(sep, *, title=None, columns=12, lengths=None):
     cut = [upright(grey, m) for m in sep.instances]
     order = sorted(range(len(cut)), key=lambda k: -(lengths[k] if lengths is not None else cut[k][1].shape[0]))
     tall, wide = max([c[1].shape[0] for c in cut] + [1]), max([c[1].shape[1] for c in cut] + [1])
-    font = _font(14)
+    font = pil_font(14)
     cell_h, cell_w, top = tall + 22, wide + 10, 30 if title else 4
     rows = max(1, -(-len(cut) // columns))
     canvas = np.full((top + rows * cell_h, columns * cell_w), 0.0, np.float32)
@@ -301,7 +302,7 @@ def gallery_image(sep, *, title=None, columns=12, lengths=None):
     img = Image.fromarray(np.round(255 * canvas).astype(np.uint8)).convert("RGB")
     draw = ImageDraw.Draw(img)
     for text, x, y in spots: draw.text((x, y), text, fill=(255, 220, 120), font=font, anchor="mt")
-    if title: draw.text((8, 6), title, fill="white", font=_font(18))
+    if title: draw.text((8, 6), title, fill="white", font=pil_font(18))
     return img
 
 def _save_png(img, path):
@@ -342,7 +343,7 @@ def chromosome_measurements(sep, *, pixel_size=None):
     """One dict per chromosome of `sep` (numbered as the instance stack): length along its centre line, mean width, area (pixels),
     integrated intensity above the slide's background; with `pixel_size` (micrometres a pixel) the lengths and area in µm too."""
     image = np.asarray(sep.image, np.float64)
-    background = float(np.median(image[sep.objects.labels == 0])) if (sep.objects.labels == 0).any() else 0.0
+    background = _background(sep)
     rows = []
     for k, m in enumerate(sep.instances, 1):
         box = _box(m); mm = m[box]

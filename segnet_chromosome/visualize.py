@@ -4,7 +4,7 @@
 
 # %% auto 0
 __all__ = ['PALETTE', 'ERROR_COLOUR', 'LABEL_CMAP', 'LABEL_NORM', 'METRIC_NAMES', 'label_to_rgb', 'legend_handles', 'save_figure',
-           'error_map', 'plot_pair', 'pair_panel', 'choose_indices', 'plot_grid', 'overlay', 'plot_overlay',
+           'error_map', 'plot_pair', 'pil_font', 'pair_panel', 'choose_indices', 'plot_grid', 'overlay', 'plot_overlay',
            'plot_history', 'plot_confusion', 'chromosome_images', 'plot_separated']
 
 # %% ../nbs/10_visualize.ipynb
@@ -83,17 +83,22 @@ def plot_pair(image, truth=None, pred=None, path=None, title=None):
     return save_figure(fig, path)
 
 # %% ../nbs/10_visualize.ipynb
+def pil_font(size):
+    "Pillow's own scalable font at `size` pixels (no font file needed), or its bitmap font where FreeType is missing."
+    from PIL import ImageFont
+    try: return ImageFont.load_default(size=size)
+    except (TypeError, OSError): return ImageFont.load_default()
+
 def pair_panel(image, truth=None, pred=None, *, title=None, zoom=3):
     """What `plot_pair` shows (the image, its true labels, the prediction, the errors: what is given) as one PIL image,
     each panel `zoom` times enlarged, with a title and a legend: drawn with Pillow in milliseconds, for the hundreds of
     PNGs `predict` writes."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
     grey = np.round(255 * _grey(image)).astype(np.uint8)
     panels = [("image", np.repeat(grey[..., None], 3, -1))] + [(n, label_to_rgb(v)) for n, v in (("truth", truth), ("prediction", pred)) if v is not None]
     if truth is not None and pred is not None:
         panels.append((f"errors ({int((np.asarray(truth) != np.asarray(pred)).sum())} px)", error_map(truth, pred)))
-    try: font = ImageFont.load_default(size=13)
-    except (TypeError, OSError): font = ImageFont.load_default()
+    font = pil_font(13)
     h, w = grey.shape[0] * zoom, grey.shape[1] * zoom
     top, bottom, gap = 22 if title else 4, 40, 6
     canvas = Image.new("RGB", (len(panels) * (w + gap) + gap, top + 18 + h + bottom), "white")

@@ -10,7 +10,7 @@ shared metaphases are GPL-3.0; LICENSE-weights-GPL-3.0 beside the weights holds 
 trained on synthetic pairs only. It writes the SHA-256 into nbs/06_model.ipynb, where `pretrained()` checks it.
 Run `nbdev_export` after.
 """
-import argparse, hashlib, json, re
+import argparse, json, re
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
@@ -20,8 +20,6 @@ GPL_NOTE = ("GPL-3.0: these weights were trained on images published under the G
             "The code of segnet-chromosome stays Apache-2.0.")
 APACHE_NOTE = "Apache-2.0, as the code: trained on synthetic pairs only; no GPL-3.0 image entered its training"
 
-def sha256_of(path): return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("run_dir"); p.add_argument("--name", required=True, choices=("real", "synthetic"))
@@ -30,7 +28,7 @@ def main():
     p.add_argument("--notes", help="a JSON list of sentences for the card (limits, how far training got)")
     args = p.parse_args()
     from segnet_chromosome.core import read_json
-    from segnet_chromosome.model import size_multiple_of
+    from segnet_chromosome.model import sha256_of, size_multiple_of
     from segnet_chromosome.train import load_run
     config, model, _, _ = load_run(args.run_dir)
     path = WEIGHTS / f"segnet_small_{args.name}.keras"
