@@ -32,10 +32,12 @@ def main():
     p.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
     args = p.parse_args()
     from segnet_chromosome.data import load_pairs
-    from segnet_chromosome.generate import load_metaphase, segment_chromosomes, make_overlap_dataset
+    from segnet_chromosome.slide import load_metaphase, segment_chromosomes
+    from segnet_chromosome.generate import make_overlap_dataset
     from segnet_chromosome.model import load_model_source
     from segnet_chromosome.evaluate import evaluate
-    from segnet_chromosome.separate import separate_metaphase, write_separation
+    from segnet_chromosome.separate import separate_metaphase
+    from segnet_chromosome.results import write_separation
     out = Path(args.out); out.mkdir(parents=True, exist_ok=False)  # never mixes with an earlier measurement
     model, prep = load_model_source(args.model)
     slides = [Path(s) for s in args.slides] if args.slides else [Path(args.data_dir) / s for s in SLIDES]

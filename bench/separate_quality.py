@@ -20,9 +20,11 @@ def main():
     p.add_argument("--json", help="also write the figures to this JSON file")
     p.add_argument("--dapi", default=str(Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "DAPI.tif"))
     args = p.parse_args()
-    from segnet_chromosome.generate import synthetic_metaphase, segment_chromosomes, load_metaphase
+    from segnet_chromosome.slide import segment_chromosomes, load_metaphase
+    from segnet_chromosome.synthetic import synthetic_metaphase
     from segnet_chromosome.core import Preprocessing
-    from segnet_chromosome.separate import separate_metaphase, write_separation
+    from segnet_chromosome.separate import separate_metaphase
+    from segnet_chromosome.results import write_separation
     from segnet_chromosome.model import load_model_source
     from segnet_chromosome.evaluate import match_instances
     model, preprocessing = load_model_source(args.model)

@@ -59,7 +59,8 @@ def main():
     p.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
     args = p.parse_args()
     from segnet_chromosome.core import Preprocessing
-    from segnet_chromosome.generate import CONFIGURATIONS, compose_metaphase, load_metaphase, nucleus_cutouts, segment_chromosomes
+    from segnet_chromosome.slide import load_metaphase, nucleus_cutouts, segment_chromosomes
+    from segnet_chromosome.synthetic import CONFIGURATIONS, compose_metaphase
     from segnet_chromosome.model import load_model_source
     from segnet_chromosome.separate import separate_metaphase
     from segnet_chromosome.evaluate import match_instances

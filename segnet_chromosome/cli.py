@@ -4,13 +4,13 @@
 
 # %% auto 0
 __all__ = ['TIFF_SUFFIXES', 'COUNT', 'NONNEG', 'PAIRS_MADE', 'MODEL_HELP', 'cmd_info', 'cmd_make_dataset', 'cmd_train',
-           'cmd_evaluate', 'cmd_predict', 'cmd_plot', 'cmd_separate', 'add_config_flags', 'make_parser', 'main']
+           'cmd_evaluate', 'cmd_predict', 'cmd_plot', 'cmd_separate', 'make_parser', 'main']
 
 # %% ../nbs/13_cli.ipynb
-import argparse, dataclasses, json, os, shutil, sys, tempfile, typing
+import argparse, dataclasses, json, os, shutil, sys, tempfile
 from pathlib import Path
 from .core import CLASS_NAMES, Preprocessing, as_float_images, claim
-from .config import MAX_PAIRS_MADE, TrainConfig, check_option, describe_range
+from .config import MAX_PAIRS_MADE, SeparationPolicy, TrainConfig, add_config_flags, number_type
 
 # %% ../nbs/13_cli.ipynb
 def cmd_info(args):
@@ -41,44 +41,31 @@ def cmd_make_dataset(args):
     with claim(out): return _make_dataset(args, out)  # one writer per file, said at once
 
 def _make_dataset(args, out):
-    from segnet_chromosome import generate
-    from segnet_chromosome.data import save_pairs
+    from segnet_chromosome.runs import make_pair_file
     if out.exists() and not args.overwrite:
         raise FileExistsError(f"{out} exists; choose another --out or pass --overwrite to replace it.")
-    if args.synthetic is not None:
-        if args.metaphase: raise ValueError("give either --synthetic N or --metaphase, not both")
-        images, labels, ids = generate.synthetic_pairs(args.synthetic, seed=args.seed)
-        save_pairs(out, images, labels, ids=ids, overwrite=args.overwrite,
-                   attrs={"generation": json.dumps(dict(synthetic=args.synthetic, seed=args.seed))})
-        print(f"wrote {len(images)} synthetic pairs to {out}")
-        return 0
-    if args.metaphase:
-        paths = _image_paths(args.metaphase)
-        if not paths: raise FileNotFoundError(f"no .tif image in {args.metaphase}")
-        cy3_path = Path(args.cy3) if args.cy3 else None
+    if args.synthetic is not None and args.metaphase: raise ValueError("give either --synthetic N or --metaphase, not both")
+    if args.synthetic is not None: config = TrainConfig(synthetic=args.synthetic, seed=args.seed)
     else:
-        from segnet_chromosome.download import fetch_metaphase
-        fetched = fetch_metaphase()
-        paths, cy3_path = [fetched["dapi"]], fetched["cy3"]
-    if cy3_path and len(paths) > 1: raise ValueError("--cy3 goes with a single --metaphase image")
-    slides = [generate.load_metaphase(p) for p in paths]  # refuses a missing or unreadable image before anything is done
-    cy3 = generate.load_metaphase(cy3_path) if cy3_path else None
-    from pooch import file_hash  # sha256
-    source = {"metaphases": [str(p) for p in paths], "sha256": [file_hash(str(p)) for p in paths]}
-    if cy3_path: source.update(cy3=str(cy3_path), cy3_sha256=file_hash(str(cy3_path)))
-    if args.recipe == "deepfish-13434":
-        if cy3 is None or len(paths) != 1: raise ValueError("--recipe deepfish-13434 needs one --metaphase (DAPI.tif) and its --cy3 (Cy3.tif)")
-        counts = generate.make_deepfish_dataset(slides[0], cy3, out, overlap=args.overlap, overwrite=args.overwrite, source=source)
-        print(f"wrote {counts['kept']} pairs of 12 chromosomes to {out} (DeepFISH recipe: {counts})")
-        return 0
-    chromosomes = []
-    for k, (path, slide) in enumerate(zip(paths, slides)):
-        found = generate.segment_chromosomes(slide, cy3, preprocessing=Preprocessing(zoom=args.zoom), metaphase=k)
-        print(f"{path}: {len(found)} single chromosomes (" + ", ".join(f"{v} {n}" for n, v in found.counts.items() if v) + ")")
-        chromosomes += found
-    stats = generate.make_overlap_dataset(chromosomes, out, n_pairs=args.n_pairs, seed=args.seed, min_overlap=args.min_overlap,
-                                          overwrite=args.overwrite, progress=not args.quiet, source=source, overlap=args.overlap)
-    print(f"wrote {stats['kept']} pairs to {out} ({stats['tried']} candidates tried)")
+        if args.metaphase:
+            paths = _image_paths(args.metaphase)
+            if not paths: raise FileNotFoundError(f"no .tif image in {args.metaphase}")
+            cy3 = args.cy3
+        else:
+            from segnet_chromosome.download import fetch_metaphase
+            fetched = fetch_metaphase()
+            paths, cy3 = [fetched["dapi"]], fetched["cy3"]
+        if cy3 and len(paths) > 1: raise ValueError("--cy3 goes with a single --metaphase image")
+        if args.recipe == "deepfish-13434" and (not cy3 or len(paths) != 1):
+            raise ValueError("--recipe deepfish-13434 needs one --metaphase (DAPI.tif) and its --cy3 (Cy3.tif)")
+        config = TrainConfig(metaphase=[str(p) for p in paths], cy3=str(cy3) if cy3 else None, recipe=args.recipe, overlap=args.overlap,
+                             n_pairs=args.n_pairs, min_overlap=args.min_overlap, zoom=args.zoom, seed=args.seed)
+    made = make_pair_file(config, out, overwrite=args.overwrite, progress=not args.quiet)
+    for path, counts in zip(config.metaphase or [], made["slides"]):
+        print(f"{path}: {counts['single']} single chromosomes (" + ", ".join(f"{v} {n}" for n, v in counts.items() if v) + ")")
+    what = ("synthetic pairs" if args.synthetic is not None else f"pairs of 12 chromosomes (DeepFISH recipe: {made['recipe']})" if "recipe" in made
+            else "pairs")
+    print(f"wrote {made['pairs']} {what} to {out}" + (f" ({made['tried']} candidates tried)" if "tried" in made else ""))
     return 0
 
 # %% ../nbs/13_cli.ipynb
@@ -100,6 +87,7 @@ def cmd_train(args):
     print(report_text(json.loads((run_dir / "report.json").read_text())))
     return 0
 
+# %% ../nbs/13_cli.ipynb
 def _free_path(path, overwrite=False):
     "`path` if it may be written, else a FileExistsError naming the fix."
     if Path(path).exists() and not overwrite:
@@ -126,9 +114,11 @@ def cmd_evaluate(args):
     print(f"wrote {paths[0]} and {paths[1]}")
     return 0
 
+# %% ../nbs/13_cli.ipynb
 def _read_inputs(path):
     "Grey images (N, H, W) float32 in [0, 1] and their labels (None for an image file) from an HDF5 pair file or one image file of any size."
-    from segnet_chromosome.data import open_pairs, read_image
+    from segnet_chromosome.core import read_image
+    from segnet_chromosome.data import open_pairs
     path = Path(path)
     if path.suffix.lower() in (".h5", ".hdf5"):
         return open_pairs(path).read(clean_labels=True)  # the labels are drawn beside the prediction
@@ -162,6 +152,7 @@ def cmd_predict(args):
             raise FileExistsError(f"{out} exists and is not empty; choose another --out or pass --overwrite.")
         return _predict(args, out)
 
+# %% ../nbs/13_cli.ipynb
 def _predict(args, out):
     from segnet_chromosome.data import save_pairs
     from segnet_chromosome.evaluate import predict_labels
@@ -212,10 +203,11 @@ def cmd_plot(args):
     print("wrote " + ", ".join(str(out / n) for n in names))
     return 0
 
+# %% ../nbs/13_cli.ipynb
 def cmd_separate(args):
     """Separate every chromosome of whole metaphase slides: instance stack, object table, overlay and gallery per slide in --out.
     A slide that cannot be read or holds no chromosomes is reported and skipped; the others are still separated (exit 2 then)."""
-    from segnet_chromosome.separate import separation_paths, complete_separation
+    from segnet_chromosome.results import separation_paths, complete_separation
     paths = _image_paths(args.slides)
     if not paths: raise FileNotFoundError(f"no TIFF image (.tif, .tiff) in {' '.join(args.slides)}")
     names = {}
@@ -232,24 +224,32 @@ def cmd_separate(args):
                                                                           "choose another --out or pass --overwrite.")
         return _separate(args, paths, out)
 
+def _policy(args):
+    "The `SeparationPolicy` of a `separate` call: --policy's file (else the defaults), with each threshold flag given on top."
+    policy = SeparationPolicy.from_json(args.policy) if args.policy else SeparationPolicy()
+    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(SeparationPolicy) if getattr(args, f.name) is not None}
+    return dataclasses.replace(policy, **given)
+
 def _separate(args, paths, out):
     from tqdm.auto import tqdm
-    from segnet_chromosome.generate import load_metaphase
-    from segnet_chromosome.separate import separate_metaphase, separation_paths, write_separation
+    from segnet_chromosome.slide import load_metaphase
+    from segnet_chromosome.separate import separate_metaphase
+    from segnet_chromosome.results import separation_paths, write_separation
     model, preprocessing, geometry, _ = _model_for(args)
     if geometry != "pad": raise ValueError(f"{args.model} was trained with geometry {geometry!r}; separate needs a model trained with 'pad'")
+    policy = _policy(args)
     failed = []
     for path in tqdm(paths, desc="slides", unit="slide", disable=args.quiet or len(paths) == 1):
         try:
-            sep = separate_metaphase(load_metaphase(path), model, preprocessing=preprocessing, tta=args.tta)
+            sep = separate_metaphase(load_metaphase(path), model, preprocessing=preprocessing, policy=policy, tta=args.tta)
         except (ValueError, TypeError, OSError) as e:
             print(f"segnet-chromosome separate: {path}: skipped: {_for_the_terminal(str(e))}", file=sys.stderr); failed.append(path)
             continue
         write_separation(sep, out, path.stem, overwrite=True, pixel_size=args.pixel_size)
         c = sep.counts
         print(f"{path.name}: {len(sep.instances)} chromosomes ({c['single']} single, {_plural(c['overlap'], 'overlap')} cut apart, "
-              f"{_plural(c['touching'], 'touching pair')} split), "
-              f"{_plural(c['cluster'], 'cluster')} not separated, {_plural(c['nucleus'], 'nucleus', 'nuclei')}, {c['debris']} debris, "
+              f"{_plural(c['touching'], 'touching pair')} split, {_plural(c['cluster_separated'], 'cluster')} peeled), "
+              f"{_plural(c['cluster'], 'cluster')} not wholly separated, {_plural(c['nucleus'], 'nucleus', 'nuclei')}, {c['debris']} debris, "
               f"{c['border']} on the border")
     done = len(paths) - len(failed)
     names = ", ".join(p.name for p in separation_paths("", "NAME").values())
@@ -261,24 +261,10 @@ def _plural(n, one, many=None):
     "'1 overlap', '2 overlaps', '1 nucleus', '3 nuclei'."
     return f"{n} {one if n == 1 else many or one + 's'}"
 
-
 # %% ../nbs/13_cli.ipynb
 class _Parser(argparse.ArgumentParser):
     "argparse with a one-line error (exit code 2) instead of the usage block."
     def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-def _number(kind, low=None, high=None, low_open=False, high_open=True):
-    "An argparse type: `kind` (int or float) within [low, high), with the allowed range in the error."
-    def convert(text):
-        try: v = kind(text)
-        except ValueError: raise argparse.ArgumentTypeError(f"expected {'a whole number' if kind is int else 'a number'}, got {text!r}") from None
-        if (low is not None and (v <= low if low_open else v < low)) or (high is not None and (v >= high if high_open else v > high)):
-            lo = "" if low is None else f"{'above' if low_open else 'at least'} {low}"
-            hi = "" if high is None else f"{'below' if high_open else 'at most'} {high}"
-            raise argparse.ArgumentTypeError(f"must be {' and '.join(x for x in (lo, hi) if x)}, got {text}")
-        return v
-    convert.__name__ = kind.__name__
-    return convert
 
 class _Help(argparse.ArgumentDefaultsHelpFormatter):
     "Help that shows every default (`train`'s flags say theirs, from `TrainConfig`)."
@@ -286,40 +272,12 @@ class _Help(argparse.ArgumentDefaultsHelpFormatter):
         if action.default in (None, False) or "default:" in (action.help or ""): return action.help  # nothing to say, or said
         return super()._get_help_string(action)
 
-def _field_value(f, kind):
-    "An argparse type for one value of config field `f`: `kind` (int, float, str) checked against the field's choices and range."
-    def convert(text):
-        try: v = kind(text)
-        except ValueError: raise argparse.ArgumentTypeError(f"expected {'a whole number' if kind is int else 'a number'}, got {text!r}") from None
-        try: check_option(f"--{f.name.replace('_', '-')}", v, f.metadata)
-        except ValueError as e: raise argparse.ArgumentTypeError(str(e).split(" must ", 1)[-1].replace("be ", "must be ", 1)) from None
-        return v
-    convert.__name__ = kind.__name__
-    return convert
-
-def add_config_flags(parser, config_class=TrainConfig):
-    """One flag per field of `config_class`, grouped as the fields are: `--name` (or `--name/--no-name` for a bool) with the
-    field's type, choices, range and help; its default is None ("not given"), and the help shows the config's default."""
-    groups = {}
-    for f in dataclasses.fields(config_class):
-        meta = f.metadata
-        group = groups.get(meta["group"]) or groups.setdefault(meta["group"], parser.add_argument_group(meta["group"]))
-        names = [f"--{f.name.replace('_', '-')}"] + ([meta["flag"]] if meta.get("flag") else [])
-        extra = f"; {describe_range(meta)}" if describe_range(meta) else ""
-        kw = dict(dest=f.name, default=None, help=f"{meta['help']}{extra} (default: {f.default!r} from TrainConfig)")
-        if f.type is bool: kw["action"] = argparse.BooleanOptionalAction
-        elif typing.get_origin(f.type) is list: kw.update(nargs="+", type=_field_value(f, typing.get_args(f.type)[0]))
-        elif meta.get("choices"): kw["choices"] = meta["choices"]
-        else: kw["type"] = _field_value(f, f.type)
-        group.add_argument(*names, **kw)
-    return parser
-
 def _choices(name):
     "The values `TrainConfig.<name>` takes: the one list make-dataset's flags offer too."
     return next(f for f in dataclasses.fields(TrainConfig) if f.name == name).metadata["choices"]
 
-COUNT, NONNEG = _number(int, 1), _number(int, 0)
-PAIRS_MADE = _number(int, 1, MAX_PAIRS_MADE, high_open=False)  # pairs are made in memory
+COUNT, NONNEG = number_type(int, 1), number_type(int, 0)
+PAIRS_MADE = number_type(int, 1, MAX_PAIRS_MADE, high_open=False)  # pairs are made in memory
 MODEL_HELP = ("'pretrained' (the model shipped with the package, trained on real metaphases; GPL-3.0 weights), "
               "'pretrained:synthetic' (trained on procedural chromosomes only), a run directory, or a .keras file with its card; "
               "the slides are cut out as the model's card or config says")
@@ -353,7 +311,7 @@ def make_parser():
     s.add_argument("--out", required=True, help="HDF5 file to write")
     s.add_argument("--n-pairs", type=PAIRS_MADE, default=10_000, help="pairs to generate from the metaphase")
     s.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same file, byte for byte")
-    s.add_argument("--zoom", type=_number(float, 0, 4, low_open=True, high_open=False), default=Preprocessing.zoom, help="down-scaling of the metaphase (the public low-resolution set: 0.35)")
+    s.add_argument("--zoom", type=number_type(float, 0, 4, low_open=True, high_open=False), default=Preprocessing.zoom, help="down-scaling of the metaphase (the public low-resolution set: 0.35)")
     s.add_argument("--min-overlap", type=COUNT, default=20, help="smallest overlap kept, in pixels")
     s.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -362,7 +320,7 @@ def make_parser():
     s = sub.add_parser("train", formatter_class=_Help, help="train a SegNet (offline on synthetic pairs when no data is given)")
     s.add_argument("--config", help="a config.json to start from (flags given override it)")
     s.add_argument("--run-dir", default="runs/run", help="where the run goes")
-    add_config_flags(s)
+    add_config_flags(s, TrainConfig)
     s.add_argument("--resume", action="store_true", help="go on with the run in --run-dir, from its config.json: finish it if it was cut off, "
                    "continue it if it hit its epoch cap and --epochs is raised, else return it as it is")
     s.add_argument("--overwrite", action="store_true", help="replace the run in --run-dir")
@@ -392,9 +350,11 @@ def make_parser():
     s.add_argument("--out", required=True, help="folder for each slide's instance stack, label image, ROI set, tables, overlay, gallery and policy (NAME_*)")
     s.add_argument("--model", default="pretrained", help=MODEL_HELP)
     s.add_argument("--tta", action="store_true", help="test-time augmentation: average the 8 symmetries")
-    s.add_argument("--pixel-size", type=_number(float, 0, low_open=True), help="micrometres a pixel of the slides: a scale bar on the overlay")
+    s.add_argument("--pixel-size", type=number_type(float, 0, low_open=True), help="micrometres a pixel of the slides: a scale bar on the overlay")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--overwrite", action="store_true", help="replace the files of an earlier call"); s.set_defaults(func=cmd_separate)
+    s.add_argument("--policy", help="a NAME_policy.json an earlier call wrote: its thresholds (a flag below overrides one of them)")
+    add_config_flags(s, SeparationPolicy)
 
     s = sub.add_parser("plot", formatter_class=_Help, help="write a run's figures as PNG (curves, confusion matrix, worst/best pairs)")
     s.add_argument("run_dir"); s.add_argument("--out", help="folder for the figures (default: RUN_DIR/figures)")
@@ -402,6 +362,7 @@ def make_parser():
     s.set_defaults(func=cmd_plot)
     return p
 
+# %% ../nbs/13_cli.ipynb
 _FLAGS = {"overwrite=True": "--overwrite", "resume=True": "--resume", "load_pairs(..., clean_labels=True)": "--clean-labels",
           "clean_labels=True": "--clean-labels", "n_pairs": "--n-pairs", "min_overlap": "--min-overlap"}
 

@@ -4,10 +4,11 @@
 
 # %% auto 0
 __all__ = ['PRESETS', 'UPSAMPLING_LAYOUT', 'MAX_PAIRS_MADE', 'RENAMED', 'WEIGHTS', 'SHIPPED', 'option', 'describe_range',
-           'check_option', 'TrainConfig', 'ModelSource', 'shipped_path', 'pretrained_card', 'model_source']
+           'check_option', 'TrainConfig', 'SeparationPolicy', 'number_type', 'field_type', 'add_config_flags',
+           'ModelSource', 'shipped_path', 'pretrained_card', 'model_source']
 
 # %% ../nbs/05_config.ipynb
-import dataclasses, importlib.resources, json
+import argparse, dataclasses, importlib.resources, json, typing
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
 from .core import Preprocessing, read_json, write_atomic
@@ -21,11 +22,12 @@ PRESETS = {
 UPSAMPLING_LAYOUT = dict(widths=(64, 128, 256), convs=(2, 2, 3))  # the first three VGG16 blocks
 
 # %% ../nbs/05_config.ipynb
-def option(default, help, choices=None, at_least=None, above=None, below=None, at_most=None, group="training", flag=None):
+def option(default, help, *, choices=None, at_least=None, above=None, below=None, at_most=None, group="training", flag=None):
     "A `TrainConfig` field: its default, its help, the values it takes, its group in `--help`, and an extra flag name."
     return field(default=default, metadata=dict(help=help, choices=choices, at_least=at_least, above=above, below=below, at_most=at_most,
                                                 group=group, flag=flag))
 
+# %% ../nbs/05_config.ipynb
 def describe_range(meta):
     "The range of an option in words, e.g. 'at least 0 and below 1' ('' when it has none)."
     parts = [f"at least {meta['at_least']}" if meta.get("at_least") is not None else "",
@@ -34,6 +36,7 @@ def describe_range(meta):
              f"at most {meta['at_most']}" if meta.get("at_most") is not None else ""]
     return " and ".join(p for p in parts if p)
 
+# %% ../nbs/05_config.ipynb
 def check_option(name, value, meta):
     "Raise a ValueError naming the field unless `value` is one of its choices and within its range (None passes: 'not given')."
     if value is None: return value
@@ -61,9 +64,14 @@ class TrainConfig:
     overlap: str = option("add", "overlap intensities: the sum (fluorescence), the brighter chromosome, or each in half the pairs",
                           choices=("add", "opaque", "both"), group="data")
     n_pairs: int = option(10_000, "pairs to generate from the metaphase (recipe 'all')", at_least=1, at_most=MAX_PAIRS_MADE, group="data")
+    min_overlap: int = option(20, "smallest overlap of a generated pair, in pixels (recipe 'all' and fresh pairs)", at_least=1, group="data")
     online: bool = option(False, "fresh pairs of the training chromosomes every epoch (needs metaphase)", group="data")
     touching: float = option(0.2, "share of the fresh pairs (online) that touch without overlapping, end to end or side by side",
                              at_least=0, at_most=1, group="data")
+    clusters: float = option(0.0, "share of the fresh pairs (online) that are clusters of three or four: label 1 the smallest chromosome, "
+                             "2 the others (what separate peels clusters with); validation then holds them too", at_least=0, at_most=1, group="data")
+    singles: float = option(0.0, "share of the fresh pairs (online) that are one chromosome alone, all label 1: so that the model leaves "
+                            "a single whole; validation then holds them too", at_least=0, at_most=1, group="data")
     zoom: float = option(Preprocessing.zoom, "scale of the chromosomes cut from a metaphase (0.35: the public set's low resolution)", above=0, at_most=4, group="data")
     grey_level: float = option(Preprocessing.grey_level, "grey level of the single chromosomes' 99th percentile", above=0, at_most=255, group="data")
     margin: int = option(Preprocessing.margin, "pixels of background around each chromosome cut out", at_least=0, group="data")
@@ -147,6 +155,93 @@ class TrainConfig:
         return cls(**d)
 
 # %% ../nbs/05_config.ipynb
+@dataclass(frozen=True)
+class SeparationPolicy:
+    """Every threshold `separate_metaphase` decides with, each documented, flagged on `separate`'s command line and written
+    beside its outputs (NAME_policy.json; `from_json` repeats a separation). Areas, lengths and widths are in units of the
+    slide's median single chromosome: a policy holds for any magnification."""
+    suspect_area: float = option(1.8, "a 'single' over this many times the median single's area is asked about", above=0, group="policy: which objects the model is asked about")
+    suspect_length: float = option(1.5, "a 'single' whose long axis is over this many times the median single's (two end to end) is asked about",
+                                   above=0, group="policy: which objects the model is asked about")
+    suspect_brightness: float = option(1.5, "a 'single' whose 99th-percentile grey is over this many times the typical single's (an overlap) is asked about",
+                                       above=0, group="policy: which objects the model is asked about")
+    min_part: float = option(0.15, "each of two chromosomes holds at least this share of the object", at_least=0, below=0.5, group="policy: when an answer is two chromosomes")
+    min_whole: float = option(0.9, "each chromosome is one piece: its largest 8-connected part holds this share of it", at_least=0, at_most=1,
+                              group="policy: when an answer is two chromosomes")
+    min_part_area: float = option(0.3, "each chromosome's area is at least this many times the median single's", at_least=0, group="policy: when an answer is two chromosomes")
+    min_overlap: float = option(0.03, "two chromosomes crossing overlap on at least this share of the object", at_least=0, at_most=1,
+                                group="policy: when an answer is two chromosomes")
+    max_contact: float = option(0.6, "two chromosomes that touch without overlapping meet along at most this many median widths (a neck)",
+                                at_least=0, group="policy: when an answer is two chromosomes")
+    max_rounds: int = option(4, "a part too large for one chromosome goes back to the model this many times at most (a cluster peeled)",
+                             at_least=1, at_most=20, group="policy: clusters")
+    max_chromosome_area: float = option(2.5, "a part the model leaves whole is one chromosome up to this many times the median single's area; "
+                                        "larger, the cluster's unresolved rest", above=0, group="policy: clusters")
+    attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light",
+                                      above=0, group="policy: chromosomes on nuclei")
+    attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")
+    attached_elongation: float = option(1.8, "a ridge on a nucleus is this many times longer than wide", at_least=1, group="policy: chromosomes on nuclei")
+    attached_outside: float = option(0.15, "a ridge on a nucleus sticks out of its round body by this share of its area (its own bright spots do not)",
+                                     at_least=0, at_most=1, group="policy: chromosomes on nuclei")
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self): check_option(f"SeparationPolicy.{f.name}", getattr(self, f.name), f.metadata)
+
+    def to_json(self): return json.dumps(asdict(self), indent=2)
+
+    @classmethod
+    def from_json(cls, path):
+        "The policy written beside a separation: the same thresholds, to repeat it."
+        d = read_json(path)
+        unknown = set(d) - {f.name for f in dataclasses.fields(cls)}
+        if unknown: raise ValueError(f"{path}: unknown SeparationPolicy fields {sorted(unknown)}; was it written by a newer version?")
+        return cls(**d)
+
+# %% ../nbs/05_config.ipynb
+def number_type(kind, low=None, high=None, low_open=False, high_open=True):
+    "An argparse type: `kind` (int or float) within [low, high) (`low_open`, `high_open`: which ends are excluded), with the allowed range in the error."
+    def convert(text):
+        try: v = kind(text)
+        except ValueError: raise argparse.ArgumentTypeError(f"expected {'a whole number' if kind is int else 'a number'}, got {text!r}") from None
+        if (low is not None and (v <= low if low_open else v < low)) or (high is not None and (v >= high if high_open else v > high)):
+            lo = "" if low is None else f"{'above' if low_open else 'at least'} {low}"
+            hi = "" if high is None else f"{'below' if high_open else 'at most'} {high}"
+            raise argparse.ArgumentTypeError(f"must be {' and '.join(x for x in (lo, hi) if x)}, got {text}")
+        return v
+    convert.__name__ = kind.__name__
+    return convert
+
+# %% ../nbs/05_config.ipynb
+def field_type(f, kind):
+    "An argparse type for one value of config field `f`: `kind` (int, float, str) checked against the field's choices and range."
+    def convert(text):
+        try: v = kind(text)
+        except ValueError: raise argparse.ArgumentTypeError(f"expected {'a whole number' if kind is int else 'a number'}, got {text!r}") from None
+        try: check_option(f"--{f.name.replace('_', '-')}", v, f.metadata)
+        except ValueError as e: raise argparse.ArgumentTypeError(str(e).split(" must ", 1)[-1].replace("be ", "must be ", 1)) from None
+        return v
+    convert.__name__ = kind.__name__
+    return convert
+
+# %% ../nbs/05_config.ipynb
+def add_config_flags(parser, config_class):
+    """One flag per field of `config_class`, grouped as the fields are: `--name` (or `--name/--no-name` for a bool) with the
+    field's type, choices, range and help; its default is None ("not given"), and the help shows the config's default."""
+    groups = {}
+    for f in dataclasses.fields(config_class):
+        meta = f.metadata
+        group = groups.get(meta["group"]) or groups.setdefault(meta["group"], parser.add_argument_group(meta["group"]))
+        names = [f"--{f.name.replace('_', '-')}"] + ([meta["flag"]] if meta.get("flag") else [])
+        extra = f"; {describe_range(meta)}" if describe_range(meta) else ""
+        kw = dict(dest=f.name, default=None, help=f"{meta['help']}{extra} (default: {f.default!r} from {config_class.__name__})")
+        if f.type is bool: kw["action"] = argparse.BooleanOptionalAction
+        elif typing.get_origin(f.type) is list: kw.update(nargs="+", type=field_type(f, typing.get_args(f.type)[0]))
+        elif meta.get("choices"): kw["choices"] = meta["choices"]
+        else: kw["type"] = field_type(f, f.type)
+        group.add_argument(*names, **kw)
+    return parser
+
+# %% ../nbs/05_config.ipynb
 WEIGHTS = Path(str(importlib.resources.files("segnet_chromosome"))) / "weights"  # inside the installed package
 SHIPPED = ("real", "synthetic")  # pretrained(): the first
 
@@ -157,15 +252,18 @@ class ModelSource:
     preprocessing: Preprocessing
     shipped: str = None
 
+# %% ../nbs/05_config.ipynb
 def shipped_path(name="real"):
     "The weight file of the shipped model `name` (one of `SHIPPED`)."
     if name not in SHIPPED: raise ValueError(f"no shipped model {name!r}; the package ships {', '.join(SHIPPED)}")
     return WEIGHTS / f"segnet_small_{name}.keras"
 
+# %% ../nbs/05_config.ipynb
 def pretrained_card(name="real"):
     "The card of a shipped model (a dict): its training data and their licence, the command, its preprocessing and scores. No Keras."
     return read_json(shipped_path(name).with_suffix(".json"))
 
+# %% ../nbs/05_config.ipynb
 def _card_preprocessing(card):
     "The `Preprocessing` a model card (the JSON file `card`) records."
     return Preprocessing.from_dict(read_json(card).get("preprocessing"), card)

@@ -4,20 +4,20 @@
 
 # %% auto 0
 __all__ = ['RAW_KEY', 'CLEANED_KEY', 'PAIR_KEYS', 'IDS_KEY', 'METAPHASE_IDS_KEY', 'MAX_SIDE', 'MAX_PAIRS', 'MAX_INFLATION',
-           'MAX_INFLATED_BYTES', 'MAX_PIXELS', 'Split', 'PairFile', 'open_pairs', 'clean_label_map', 'load_pairs',
-           'PairWriter', 'save_pairs', 'describe_pairs', 'read_image', 'pad_to_multiple', 'crop_to', 'dihedral',
-           'undo_dihedral', 'resize_labels', 'resize_pairs', 'split_last_n', 'split_last_fraction', 'split_random',
-           'check_split', 'split_by_chromosome', 'split_by_metaphase']
+           'MAX_INFLATED_BYTES', 'Split', 'PairFile', 'open_pairs', 'load_pairs', 'PairWriter', 'save_pairs',
+           'describe_pairs', 'pad_to_multiple', 'crop_to', 'dihedral', 'undo_dihedral', 'resize_labels', 'resize_pairs',
+           'split_last_n', 'split_last_fraction', 'split_random', 'check_split', 'split_by_chromosome',
+           'split_by_metaphase']
 
 # %% ../nbs/01_data.ipynb
-import io, os
+import io
 from collections import namedtuple
 from pathlib import Path
 import warnings
 import h5py
 import numpy as np
-from scipy import ndimage
-from .core import N_CLASSES, check_labels, check_images, check_same_size, claim, write_atomic, as_uint8_images, as_float_images
+from .core import (as_float_images, as_uint8_images, check_images, check_labels, check_memory, check_same_size, claim,
+                                    clean_label_map, write_atomic)
 
 # %% ../nbs/01_data.ipynb
 RAW_KEY = "dataset_1"
@@ -71,14 +71,6 @@ def _check_declared(ds, path):
         raise ValueError(f"{path} declares {declared / 2**30:.1f} GiB of pixels in {on_disk / 2**20:.1f} MiB, {declared / max(on_disk, 1):,.0f} times "
                          f"smaller: images of chromosomes compress about 20 times, a file of nothing but background under "
                          f"{MAX_INFLATION}. Is it forged or broken? Minutes would go into unpacking it.")
-
-def _check_memory(nbytes, what):
-    "Refuse, before any is spent, to read `what` into `nbytes` of memory when the machine has not that much free."
-    try: free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError): return  # not a system that says
-    if nbytes > 0.8 * free:
-        raise ValueError(f"reading {what} needs {nbytes / 2**30:.1f} GiB of memory and {free / 2**30:.1f} GiB are free; "
-                         "read them in parts (indices=) or on a larger machine")
 
 def _chunk_pairs(height, width, itemsize=1, budget=64 * 2**20):
     "How many pairs of this size fit `budget` bytes (image and labels): reads go in chunks bounded in bytes."
@@ -142,7 +134,7 @@ class PairFile:
         if idx.size and (idx.min() < -self.n or idx.max() >= self.n):
             raise IndexError(f"indices must lie in 0..{self.n - 1} for {self.path} ({self.n} pairs)")
         idx = idx % max(self.n, 1)
-        _check_memory(len(idx) * self.height * self.width * (np.dtype(dtype).itemsize + 1), f"{len(idx):,} pairs of {self.path}")
+        check_memory(len(idx) * self.height * self.width * (np.dtype(dtype).itemsize + 1), f"{len(idx):,} pairs of {self.path}")
         order = np.argsort(idx, kind="stable")
         chunk = chunk or _chunk_pairs(self.height, self.width, np.dtype(self.dtype).itemsize)
         images = np.empty((len(idx), self.height, self.width), dtype=dtype)
@@ -168,21 +160,10 @@ class PairFile:
                           "to the label of their nearest valid pixel.", stacklevel=2)
         return images, labels
 
+# %% ../nbs/01_data.ipynb
 def open_pairs(path):
     "Open the HDF5 file of overlapping pairs at `path` without reading its pixels."
     return PairFile(path)
-
-# %% ../nbs/01_data.ipynb
-def clean_label_map(labels):
-    "Give every pixel outside 0..3 the label of its nearest valid pixel; return (labels uint8, pixels changed)."
-    labels = np.asarray(labels)
-    bad = (labels < 0) | (labels >= N_CLASSES) | (labels != np.round(labels))
-    out = np.where(bad, 0, labels).astype(np.uint8)
-    for i in np.flatnonzero(bad.reshape(len(bad), -1).any(1)):
-        if bad[i].all(): continue  # nothing valid to copy from: background
-        idx = ndimage.distance_transform_edt(bad[i], return_distances=False, return_indices=True)
-        out[i] = out[i][tuple(idx)]
-    return out, int(bad.sum())
 
 # %% ../nbs/01_data.ipynb
 def load_pairs(path, indices=None, dtype="float32", clean_labels=False):
@@ -247,6 +228,7 @@ class PairWriter:
         if typ is None: self.close()
         else: self.f.close(); self._claim.__exit__(None, None, None)  # nothing was written to disk
 
+# %% ../nbs/01_data.ipynb
 def save_pairs(path, images, labels, ids=None, overwrite=False, attrs=None):
     "Write images (N, H, W) and labels (N, H, W) to `path` in the raw public layout; returns the path."
     images = check_images(images)
@@ -280,41 +262,6 @@ def describe_pairs(path, chunk=None, clean_labels=False):
                 **(dict(cleaned_pixels=cleaned) if clean_labels else {}))
 
 # %% ../nbs/01_data.ipynb
-MAX_PIXELS = 50_000_000  # a 1024x1536 slide has 1.6 M; 50 M decode to 200 MB as float32, several copies while it is processed
-
-def _declared_size(path):
-    "(pixels, dtype) an image file's header declares, read without decoding it; (None, None) when the header says nothing."
-    try:
-        if path.suffix.lower() in (".tif", ".tiff"):
-            import tifffile
-            with tifffile.TiffFile(path) as t: return int(np.prod(t.series[0].shape)), np.dtype(t.series[0].dtype)
-        from PIL import Image
-        with Image.open(path) as im: return im.width * im.height * len(im.getbands()), None
-    except Exception: return None, None  # not readable as such: imread says what it is below
-
-def read_image(path, *, max_pixels=MAX_PIXELS):
-    """The pixels of the image file `path` as an array (2-D for a grey image); a clear error for anything that is no image.
-
-    An image declaring more than `max_pixels` values (`MAX_PIXELS`) is refused before it is decoded: raise it for a
-    larger slide, knowing it needs about 20 bytes a pixel while it is separated."""
-    from skimage import io
-    path = Path(path)
-    if path.is_dir(): raise IsADirectoryError(f"{path} is a folder, not an image file")
-    if not path.exists(): raise FileNotFoundError(f"No such image file: {path}")
-    pixels, dtype = _declared_size(path)
-    if pixels is not None and pixels > max_pixels:
-        raise ValueError(f"{path} declares {pixels:,} pixel values, more than the limit of {max_pixels:,} (read_image(max_pixels=)); "
-                         "a metaphase slide has a few million: is it one image of one channel?")
-    if dtype is not None and not (np.issubdtype(dtype, np.integer) or np.issubdtype(dtype, np.floating)):
-        raise ValueError(f"{path} holds {dtype} values, not grey levels: save the image as integers or real numbers")
-    try: im = io.imread(path)
-    except Exception:
-        raise ValueError(f"{path} could not be read as an image: expected a TIFF, PNG or JPEG file of grey pixels") from None
-    if not (np.issubdtype(im.dtype, np.integer) or np.issubdtype(im.dtype, np.floating)): raise ValueError(f"{path} holds {im.dtype} values, not pixels")
-    if np.issubdtype(im.dtype, np.floating) and not np.isfinite(im).all(): raise ValueError(f"{path} holds NaN or infinite pixels")
-    return im
-
-# %% ../nbs/01_data.ipynb
 def pad_to_multiple(images, labels=None, multiple=32):
     "Zero-pad (N, H, W[, C]) arrays at the bottom and right so H and W are multiples of `multiple`."
     def pad(x):
@@ -326,6 +273,7 @@ def pad_to_multiple(images, labels=None, multiple=32):
     check_same_size(np.asarray(images), np.asarray(labels))
     return pad(images), pad(labels)
 
+# %% ../nbs/01_data.ipynb
 def crop_to(x, shape):
     "Undo `pad_to_multiple`: keep the top-left `shape` (H, W) of (N, H', W'[, C]) arrays."
     h, w = shape[:2]
@@ -339,6 +287,7 @@ def dihedral(x, k, axes=(-2, -1)):
     x = np.rot90(x, k % 4, axes=axes)
     return np.flip(x, axes[0]) if k >= 4 else x
 
+# %% ../nbs/01_data.ipynb
 def undo_dihedral(x, k, axes=(-2, -1)):
     "The inverse of `dihedral(x, k, axes)`."
     x = np.flip(x, axes[0]) if k >= 4 else x
@@ -353,6 +302,7 @@ def resize_labels(labels, shape):
     cols = np.minimum(((np.arange(shape[1]) + 0.5) * w / shape[1]).astype(int), w - 1)
     return labels[:, rows][:, :, cols]
 
+# %% ../nbs/01_data.ipynb
 def resize_pairs(images, labels=None, size=88):
     "Resize images (N, H, W) linearly and labels by nearest neighbour to `size` (int or (H, W)), as the original notebook did."
     from skimage.transform import resize
@@ -384,17 +334,20 @@ def split_last_n(n, n_test=20, val=0.05):
     if not 0 <= n_test < n: raise ValueError(f"n_test must be below the number of pairs ({n}), got {n_test}")
     return _tail_split(np.arange(n), n_test, val)
 
+# %% ../nbs/01_data.ipynb
 def split_last_fraction(n, test=0.2, val=0.05):
     "The published U-Net protocol: the last `test` fraction for test, the last `val` fraction of the rest for validation."
     _check_fractions(n, test, val)
     return _tail_split(np.arange(n), int(round(n * test)), val)
 
+# %% ../nbs/01_data.ipynb
 def split_random(n, test=0.2, val=0.05, seed=0):
     "A seeded random split into train, validation and test (each sorted)."
     _check_fractions(n, test, val)
     s = _tail_split(np.random.default_rng(seed).permutation(n), int(round(n * test)), val)
     return Split(*(np.sort(a) for a in s))
 
+# %% ../nbs/01_data.ipynb
 def check_split(split, n, complete=True):
     """`split` if its parts are disjoint indices of `n` pairs that cover 0..n-1 (`complete`; a split by chromosome or
     metaphase leaves the pairs that mix held-out and training chromosomes out, so `complete=False` there); else a ValueError."""
@@ -436,6 +389,7 @@ def split_by_chromosome(ids, test=0.2, val=0.05, seed=0, held_out=None):
     val_idx = np.sort(rng.choice(train_idx, int(round(len(train_idx) * val)), replace=False))
     return Split(np.setdiff1d(train_idx, val_idx), val_idx, test_idx)
 
+# %% ../nbs/01_data.ipynb
 def split_by_metaphase(metaphase_ids, test=0.25, val=0.05, seed=0, held_out=None):
     "Split pairs so that no metaphase of the test set appears in training: `split_by_chromosome` on the metaphase ids (N, 2) of each pair."
     return split_by_chromosome(metaphase_ids, test=test, val=val, seed=seed, held_out=held_out)

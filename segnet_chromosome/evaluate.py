@@ -25,6 +25,7 @@ def confusion_matrix(truth, pred, n_classes=N_CLASSES):
     "Counts (n_classes, n_classes) of pixels with true class i (row) predicted as j (column)."
     return _confusion(*_check_pair_of_maps(truth, pred), n_classes)
 
+# %% ../nbs/07_evaluate.ipynb
 def _confusion(truth, pred, n_classes=N_CLASSES):
     return np.bincount(truth.ravel().astype(np.int64) * n_classes + pred.ravel(), minlength=n_classes ** 2).reshape(n_classes, n_classes)
 
@@ -46,11 +47,13 @@ def per_image_iou_dice(truth, pred):
     with np.errstate(invalid="ignore", divide="ignore"):
         return tp / (tp + fp + fn), 2 * tp / (2 * tp + fp + fn)
 
+# %% ../nbs/07_evaluate.ipynb
 def swap_chromosomes(labels):
     "Exchange labels 1 and 2 (chromosome A and B); background and overlap stay."
     labels = np.asarray(labels)
     return np.where(labels == 1, 2, np.where(labels == 2, 1, labels)).astype(labels.dtype)
 
+# %% ../nbs/07_evaluate.ipynb
 def swap_aware(truth, pred):
     "Per image, the prediction or its A/B swap, whichever matches the truth's chromosomes better; and which were swapped."
     plain, _ = per_image_iou_dice(truth, pred)
@@ -60,6 +63,7 @@ def swap_aware(truth, pred):
     use = score(swapped) > score(plain)
     return np.where(use[:, None, None], swapped_pred, pred), use
 
+# %% ../nbs/07_evaluate.ipynb
 def image_scores(truth, pred):
     "Per image, the mean IoU over the classes 1..3 present in truth or prediction (1.0 for an empty pair): what figures sort by."
     iou, _ = per_image_iou_dice(*_check_pair_of_maps(truth, pred))
@@ -104,6 +108,7 @@ def align_chromosomes(probs, reference):
     probs[swap] = probs[swap][..., [0, 2, 1, 3]]
     return probs
 
+# %% ../nbs/07_evaluate.ipynb
 def predict_probabilities(model, x, tta=False):
     "Class probabilities (N, H, W, 4) of `model` for a batch `x` (N, H, W) float32 at its input size; `tta` averages the symmetries."
     predict = lambda batch: np.asarray(model.predict_on_batch(batch[..., None].astype(np.float32)), np.float32)
@@ -116,6 +121,7 @@ def predict_probabilities(model, x, tta=False):
         total += align_chromosomes(undo_dihedral(predict(np.ascontiguousarray(dihedral(x, k))), k, (1, 2)), p0)
     return total / len(ks)
 
+# %% ../nbs/07_evaluate.ipynb
 def predict_labels(model, images, geometry="pad", batch_size=32, tta=False):
     """Label maps (N, H, W) uint8 for grey `images` (N, H, W) in [0, 1] or uint8, at the images' own size.
 
@@ -123,6 +129,7 @@ def predict_labels(model, images, geometry="pad", batch_size=32, tta=False):
     back, A and B aligned with the plain prediction's), at 8 times the cost."""
     return _predict(model, as_float_images(images), geometry, batch_size, tta)
 
+# %% ../nbs/07_evaluate.ipynb
 def _predict(model, images, geometry, batch_size, tta):
     h, w = images.shape[1:3]
     H, W = model.input_shape[1:3]
@@ -153,6 +160,7 @@ def instance_iou(true, pred):
     union = t.sum(1)[:, None] + p.sum(1)[None] - inter
     return np.where(union > 0, inter / np.maximum(union, 1), 0.0)
 
+# %% ../nbs/07_evaluate.ipynb
 def match_instances(true, pred, threshold=0.5):
     """Match true (K, H, W) and predicted (L, H, W) instance masks one to one; returns a dict with `iou` (K,) of each true
     chromosome with its partner (0 when it has none), `recovered` (the fraction with IoU >= `threshold`), `mean_iou`
@@ -193,6 +201,7 @@ def report_markdown(report, title="Test set"):
         lines.append(f"| {name} | " + " | ".join(f"{v:,}" for v in row) + " |")
     return "\n".join(lines) + "\n"
 
+# %% ../nbs/07_evaluate.ipynb
 def report_text(report, title="Test set"):
     "The report for a terminal: the headline and an aligned table of IoU and Dice per class, in percent."
     header = ("class", "IoU", "Dice", "IoU/image", "Dice/image", "IoU swap-aware")
@@ -203,6 +212,7 @@ def report_text(report, title="Test set"):
     return "\n".join([f"{title}: {report['n_images']} images of {report['image_shape'][0]}x{report['image_shape'][1]}", _headline(report), "",
                       fmt(header), *map(fmt, rows)]) + "\n"
 
+# %% ../nbs/07_evaluate.ipynb
 def write_report(report, run_dir, name="report"):
     "Write `name`.json and `name`.md into `run_dir`; returns the two paths."
     run_dir = Path(run_dir)

@@ -27,6 +27,7 @@ class ArraySource:
     def pairs(self, idx): return self.images[idx], self.labels[idx]
     def predictions(self, idx): return None if self.pred is None else self.pred[idx]
 
+# %% ../nbs/11_inspector.ipynb
 class FileSource:
     "Pairs read on demand from an HDF5 file; predictions made on demand by `model` (cached), if one is given."
     def __init__(self, path, model=None, geometry="pad", clean_labels=False):

@@ -72,6 +72,7 @@ def conv_bn_relu(x, filters, name):
     x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
     return layers.Activation("relu", name=f"{name}_relu")(x)
 
+# %% ../nbs/06_model.ipynb
 def decoder_convs(x, widths, convs, b):
     "The convolutions of decoder block `b` (1-based): `convs[b-1]` of them, the last narrowing to the width of block b-1."
     n = convs[b - 1]
@@ -79,7 +80,8 @@ def decoder_convs(x, widths, convs, b):
         x = conv_bn_relu(x, widths[max(b - 2, 0)] if k == n - 1 else widths[b - 1], f"dec{b}_{k + 1}")
     return x
 
-def SegNet(input_shape=(96, 96, 1), n_classes=4, preset="vgg16", dropout=0.5, widths=None, convs=None, name=None):
+# %% ../nbs/06_model.ipynb
+def SegNet(input_shape=(96, 96, 1), n_classes=4, *, preset="vgg16", dropout=0.5, widths=None, convs=None, name=None):
     """A SegNet: VGG-style encoder, decoder that unpools with the encoder's max-pooling switches, dropout after every block.
 
     Input (H, W, C) with H and W divisible by 2^depth; output (H, W, n_classes) softmax probabilities (float32)."""
@@ -136,11 +138,13 @@ def size_multiple_of(model):
     "2^depth of a model: each side of its input must be a multiple of it (one factor 2 per pooling layer)."
     return 2 ** sum(isinstance(l, (MaxPoolingWithArgmax2D, layers.MaxPooling2D)) for l in model.layers)
 
+# %% ../nbs/06_model.ipynb
 def padded_size(model, height, width):
     "The input size (H, W) that holds `height` x `width` pixels and the model's own input: each side rounded up to a multiple of 2^depth."
     m = size_multiple_of(model)
     return tuple(max(int(s or 0), -(-int(n) // m) * m) for s, n in zip(model.input_shape[1:3], (height, width)))
 
+# %% ../nbs/06_model.ipynb
 def with_input_size(model, height, width):
     "The same network with the same weights, for inputs of `height` x `width` pixels (multiples of `size_multiple_of(model)`)."
     if tuple(model.input_shape[1:3]) == (height, width): return model
@@ -160,6 +164,7 @@ def sha256_of(path):
     "The SHA-256 of the file at `path`, as hex."
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
+# %% ../nbs/06_model.ipynb
 def pretrained(name="real", path=None):
     "The shipped model `name` (or the copy of it at `path`), loaded once its SHA-256 matches `SHIPPED_SHA256[name]`; works offline."
     path = Path(path) if path is not None else shipped_path(name)
@@ -170,6 +175,7 @@ def pretrained(name="real", path=None):
                          "or was replaced. Reinstall segnet-chromosome, or load your own model with load_model().")
     return load_model(path, compile=False)
 
+# %% ../nbs/06_model.ipynb
 def load_model_source(spec="pretrained"):
     "(model, preprocessing) of what `spec` names (see `config.model_source`); a shipped model's SHA-256 is checked."
     source = model_source(spec)
@@ -189,6 +195,7 @@ class WeightedCrossentropy(keras.losses.Loss):
         return ce * ops.take(ops.convert_to_tensor(self.class_weights, dtype=ce.dtype), y_true)
     def get_config(self): return {**super().get_config(), "class_weights": self.class_weights}
 
+# %% ../nbs/06_model.ipynb
 @keras.saving.register_keras_serializable(package="segnet_chromosome")
 class DiceCrossentropy(keras.losses.Loss):
     "Cross-entropy plus (1 - mean soft Dice over classes), per image."
@@ -205,6 +212,7 @@ class DiceCrossentropy(keras.losses.Loss):
         return ce + 1 - ops.mean(dice, axis=-1)
     def get_config(self): return {**super().get_config(), "smooth": self.smooth}
 
+# %% ../nbs/06_model.ipynb
 @keras.saving.register_keras_serializable(package="segnet_chromosome")
 class SwapInvariantCrossentropy(keras.losses.Loss):
     "Per image, the smaller mean cross-entropy of the two labellings: A as A and B as B, or the two exchanged."
@@ -217,6 +225,7 @@ class SwapInvariantCrossentropy(keras.losses.Loss):
         other = ops.mean(keras.losses.sparse_categorical_crossentropy(swapped, y_pred), axis=(1, 2))
         return ops.minimum(plain, other)
 
+# %% ../nbs/06_model.ipynb
 def median_frequency_weights(labels, n_classes=4):
     "Class weights median(freq) / freq(c) from integer label maps; 0 for a class that never occurs."
     freq = np.bincount(np.asarray(labels).ravel(), minlength=n_classes)[:n_classes].astype(np.float64)
@@ -224,6 +233,7 @@ def median_frequency_weights(labels, n_classes=4):
     med = np.median(freq[freq > 0])
     return np.where(freq > 0, med / np.where(freq > 0, freq, 1), 0.0)
 
+# %% ../nbs/06_model.ipynb
 LOSSES = {"crossentropy": lambda labels: keras.losses.SparseCategoricalCrossentropy(name="crossentropy"),
           "weighted_crossentropy": lambda labels: WeightedCrossentropy(median_frequency_weights(labels)),
           "dice_crossentropy": lambda labels: DiceCrossentropy(),

@@ -21,7 +21,7 @@ class PairSequence(keras.utils.PyDataset):
     for non-square images) to each image and its labels. `workers > 1` prefetches batches in threads.
     `start_epoch` skips the orders and augmentations of that many epochs, so that a run resumed after
     `start_epoch` epochs sees the batches an uninterrupted run would have seen."""
-    def __init__(self, images, labels, batch_size=32, shuffle=False, augment=False, seed=0,
+    def __init__(self, images, labels, batch_size=32, *, shuffle=False, augment=False, seed=0,
                  workers=2, max_queue_size=8, drop_remainder=False, start_epoch=0):
         super().__init__(workers=workers, use_multiprocessing=False, max_queue_size=max_queue_size)
         images = np.asarray(images)
@@ -63,7 +63,7 @@ class PairSequence(keras.utils.PyDataset):
 # %% ../nbs/04_pipeline.ipynb
 class OnlinePairSequence(keras.utils.PyDataset):
     "Batches (x (B, H, W, 1) float32 in [0, 1], y (B, H, W) int32) of new pairs from `maker` (a `PairMaker`), deterministic per (seed, epoch, batch)."
-    def __init__(self, maker, pairs_per_epoch, batch_size=32, shape=None, seed=0, start_epoch=0, workers=2, max_queue_size=8):
+    def __init__(self, maker, pairs_per_epoch, batch_size=32, *, shape=None, seed=0, start_epoch=0, workers=2, max_queue_size=8):
         super().__init__(workers=workers, use_multiprocessing=False, max_queue_size=max_queue_size)
         if pairs_per_epoch < 1 or batch_size < 1: raise ValueError("pairs_per_epoch and batch_size must be at least 1")
         if start_epoch < 0: raise ValueError(f"start_epoch must be 0 or more, got {start_epoch}")

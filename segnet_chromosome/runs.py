@@ -4,11 +4,11 @@
 
 # %% auto 0
 __all__ = ['ResumePoint', 'read_history', 'write_history', 'higher_is_better', 'best_epoch_index', 'RunDirectoryError',
-           'prepare_run_dir', 'run_data', 'run_chromosomes', 'make_split', 'save_split', 'run_split', 'read_split',
-           'check_inputs', 'resume_point']
+           'prepare_run_dir', 'make_pair_file', 'run_data', 'run_chromosomes', 'make_split', 'save_split', 'run_split',
+           'read_split', 'check_inputs', 'resume_point']
 
 # %% ../nbs/08_runs.ipynb
-import csv, io, shutil
+import csv, io, json, shutil
 from collections import namedtuple
 from dataclasses import asdict
 from pathlib import Path
@@ -32,6 +32,7 @@ def read_history(path):
                                  "fix or delete that line (a run resumes from its backup, not from this file)") from None
     return rows
 
+# %% ../nbs/08_runs.ipynb
 def write_history(path, rows):
     "Write history rows (dicts) to the CSV file `path` whole, every column that any row has, in order of appearance."
     text = io.StringIO()
@@ -40,19 +41,21 @@ def write_history(path, rows):
         w = csv.DictWriter(text, fieldnames=names); w.writeheader(); w.writerows(rows)
     write_atomic(path, text.getvalue())
 
+# %% ../nbs/08_runs.ipynb
 def higher_is_better(monitor):
     "Whether a larger `monitor` is better: accuracy, AUC and IoU (as in Keras' 'auto' mode); losses are smaller-is-better."
     return any(monitor.endswith(s) for s in ("acc", "accuracy", "auc", "iou"))
 
+# %% ../nbs/08_runs.ipynb
 def best_epoch_index(values, monitor):
     "Index of the best value of `monitor` (higher is better for accuracy, AUC and IoU, as in Keras' 'auto' mode; else lower)."
     values = np.asarray(values, np.float64)
     return int(np.nanargmax(values) if higher_is_better(monitor) else np.nanargmin(values))
 
-
 # %% ../nbs/08_runs.ipynb
 class RunDirectoryError(ValueError): pass
 
+# %% ../nbs/08_runs.ipynb
 def _finished(d): return (d / "run.json").exists() and read_json(d / "run.json").get("finished", False)
 
 def _started(d):
@@ -103,31 +106,56 @@ def prepare_run_dir(run_dir, config, resume=False, overwrite=False):
     return run_dir, "new"
 
 # %% ../nbs/08_runs.ipynb
+def make_pair_file(config, out, *, overwrite=False, progress=True):
+    """Write the pairs `config` asks for to the HDF5 file `out`: the public set's recipe (`recipe`), pairs of the single
+    chromosomes of `metaphase` (`n_pairs`, `min_overlap`, `overlap`, the preprocessing), else `synthetic` procedural pairs.
+    The one way a pair file is made: `train` (into its run directory) and `make-dataset` both call it. The file records
+    its recipe and its slides with their SHA-256. Returns dict(path, pairs, slides: each slide's object counts)."""
+    # scikit-image and the segmentation are loaded when pairs are made, not to read a run
+    from pooch import file_hash
+    from segnet_chromosome.slide import load_metaphase
+    from segnet_chromosome.generate import make_deepfish_dataset, make_overlap_dataset
+    from segnet_chromosome.synthetic import synthetic_pairs
+    if not config.metaphase:
+        images, labels, ids = synthetic_pairs(config.synthetic, seed=config.seed)
+        save_pairs(out, images, labels, ids=ids, overwrite=overwrite,
+                   attrs={"generation": json.dumps(dict(synthetic=config.synthetic, seed=config.seed))})
+        return dict(path=str(out), pairs=len(images), slides=[])
+    def source():  # once the slides were read: a missing or unreadable one is refused by the reading, with its own message
+        s = {"metaphases": config.metaphase, "sha256": [file_hash(p) for p in config.metaphase]}
+        return {**s, "cy3": config.cy3, "cy3_sha256": file_hash(config.cy3)} if config.cy3 else s
+    if config.recipe == "deepfish-13434":
+        dapi, cy3 = load_metaphase(config.metaphase[0]), load_metaphase(config.cy3)
+        counts = make_deepfish_dataset(dapi, cy3, out, overlap=config.overlap, overwrite=overwrite, source=source())
+        return dict(path=str(out), pairs=counts["kept"], slides=[], recipe=counts)
+    slides = []
+    chromosomes = run_chromosomes(config, slides)
+    stats = make_overlap_dataset(chromosomes, out, n_pairs=config.n_pairs, seed=config.seed, min_overlap=config.min_overlap,
+                                 overlap=config.overlap, overwrite=overwrite, progress=progress, source=source())
+    return dict(path=str(out), pairs=stats["kept"], tried=stats["tried"], slides=slides)
+
+# %% ../nbs/08_runs.ipynb
 def run_data(config, run_dir):
-    "Path of the pair file of a run: `config.data`, or pairs generated into the run directory (once)."
+    "Path of the pair file of a run: `config.data`, or pairs made into the run directory (once, by `make_pair_file`)."
     if config.data: return Path(config.data)
     out = Path(run_dir) / "pairs.h5"
-    if out.exists(): return out
-    generate = _generate()
-    if config.recipe == "deepfish-13434":
-        generate.make_deepfish_dataset(generate.load_metaphase(config.metaphase[0]), generate.load_metaphase(config.cy3), out,
-                                       overlap=config.overlap, source={"metaphase": config.metaphase, "cy3": config.cy3})
-    elif config.metaphase:
-        generate.make_overlap_dataset(run_chromosomes(config), out, n_pairs=config.n_pairs, seed=config.seed, overlap=config.overlap,
-                                      source={"metaphase": config.metaphase, "cy3": config.cy3})
-    else:
-        images, labels, ids = generate.synthetic_pairs(config.synthetic, seed=config.seed)
-        save_pairs(out, images, labels, ids=ids)
+    if not out.exists(): make_pair_file(config, out)
     return out
 
-def run_chromosomes(config):
-    "The single chromosomes of the run's metaphases, each tagged with its metaphase's index in `config.metaphase`."
-    generate = _generate()
-    out, cy3 = [], generate.load_metaphase(config.cy3) if config.cy3 else None  # cy3 goes with a single metaphase
-    for k, path in enumerate(config.metaphase):
-        out += generate.segment_chromosomes(generate.load_metaphase(path), cy3, preprocessing=config.preprocessing, metaphase=k)
+# %% ../nbs/08_runs.ipynb
+def run_chromosomes(config, counts=None):
+    """The single chromosomes of the run's metaphases, each tagged with its metaphase's index in `config.metaphase`; the object
+    counts of each slide (single, cluster, nucleus...) are appended to the list `counts` when one is given."""
+    from segnet_chromosome.slide import load_metaphase, segment_chromosomes
+    slides = [load_metaphase(p) for p in config.metaphase]  # a missing or unreadable image refused before anything is done
+    out, cy3 = [], load_metaphase(config.cy3) if config.cy3 else None  # cy3 goes with a single metaphase
+    for k, slide in enumerate(slides):
+        found = segment_chromosomes(slide, cy3, preprocessing=config.preprocessing, metaphase=k)
+        if counts is not None: counts.append(found.counts)
+        out += found
     return out
 
+# %% ../nbs/08_runs.ipynb
 def make_split(config, n, ids=None, metaphase_ids=None):
     "The train / validation / test indices for `n` pairs, by `config.split`."
     if config.split == "last_n": return split_last_n(n, val=config.val)
@@ -142,14 +170,12 @@ def make_split(config, n, ids=None, metaphase_ids=None):
     if metaphase_ids is not None: ids = metaphase_ids.astype(np.int64) * 100_000 + ids  # a chromosome is (metaphase, id)
     return split_by_chromosome(ids, test=config.test, val=config.val, seed=config.seed)
 
-def _generate():
-    from segnet_chromosome import generate  # scikit-image and the segmentation: loaded when pairs are made, not to read a run
-    return generate
-
+# %% ../nbs/08_runs.ipynb
 def save_split(path, split):
     "Write a `Split` to `path` (.npz) whole."
     with atomic_path(path) as tmp: np.savez(tmp, **split._asdict())
 
+# %% ../nbs/08_runs.ipynb
 def run_split(config, run_dir, pairs):
     "The split of the run in `run_dir` over `pairs` (a `PairFile`): read from split.npz, or made by `config.split` and saved there."
     path = Path(run_dir) / "split.npz"
@@ -160,6 +186,7 @@ def run_split(config, run_dir, pairs):
     save_split(path, split)
     return split
 
+# %% ../nbs/08_runs.ipynb
 def read_split(path):
     "The `Split` saved by `train` as split.npz."
     try:
@@ -169,6 +196,7 @@ def read_split(path):
         raise ValueError(f"{path} is not a readable split ({e.__class__.__name__}); the file is corrupt. The split follows from "
                          "config.json: delete split.npz and resume, and train makes it again.") from None
 
+# %% ../nbs/08_runs.ipynb
 def check_inputs(config):
     """Raise unless the files `config` names exist, and the weights it starts from (`init_from`) were trained on inputs cut out as
     its own are: called before a run directory is created, so a typo leaves nothing behind."""
@@ -186,7 +214,6 @@ def check_inputs(config):
         if prep != config.preprocessing:
             raise ValueError(f"init_from {config.init_from!r} was trained on inputs cut out as {prep}, this run cuts them as "
                              f"{config.preprocessing}; set zoom, grey_level and margin to match, or start from random weights")
-
 
 # %% ../nbs/08_runs.ipynb
 ResumePoint = namedtuple("ResumePoint", "done history fitted from_backup")

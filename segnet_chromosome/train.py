@@ -30,16 +30,19 @@ def size_multiple(config):
     widths = PRESETS[config.preset]["widths"] if config.model == "segnet" else UPSAMPLING_LAYOUT["widths"]
     return 2 ** len(widths)
 
+# %% ../nbs/09_train.ipynb
 def to_model_size(config, images, labels):
     "Bring (N, H, W) pairs to the model's input size: pad to a multiple of 2^depth, or resize."
     if config.geometry == "pad": return pad_to_multiple(images, labels, multiple=size_multiple(config))
     return resize_pairs(images, labels, size=config.resize_to)
 
+# %% ../nbs/09_train.ipynb
 def build_model(config, input_shape):
     "The model named by `config`."
     if config.model == "upsampling_segnet": return UpSamplingSegNet(input_shape, dropout=config.dropout)
     return SegNet(input_shape, preset=config.preset, dropout=config.dropout)
 
+# %% ../nbs/09_train.ipynb
 def load_initial_weights(model, config):
     """Put the weights of `config.init_from` into `model` (fine-tuning): refused unless that model predicts as many classes and
     has the same layers (`runs.check_inputs` has checked, before the run began, that its inputs were cut out as this run's)."""
@@ -66,6 +69,7 @@ def accelerator():
         return dict(backend=backend, gpus=len(gpus), device=gpus[0].name if gpus else "CPU")
     return dict(backend=backend, gpus=0, device="CPU")
 
+# %% ../nbs/09_train.ipynb
 def training_devices(config, acc=None):
     "How many devices train the model of `config` (data-parallel when more than one)."
     acc = acc or accelerator()
@@ -79,6 +83,7 @@ def training_devices(config, acc=None):
         return max(len(tf.config.list_logical_devices("GPU")), 1)
     return 1
 
+# %% ../nbs/09_train.ipynb
 def distribution_scope(n_devices, backend):
     "A context in which a model built and compiled is trained data-parallel on `n_devices` (a null context for one)."
     if n_devices <= 1: return contextlib.nullcontext()
@@ -98,6 +103,7 @@ class HistoryLogger(keras.callbacks.Callback):
         self.rows.append({"epoch": epoch, **{k: float(v) for k, v in (logs or {}).items()}})
         write_history(self.path, self.rows)
 
+# %% ../nbs/09_train.ipynb
 class AtomicCheckpoint(keras.callbacks.Callback):
     "Saves the model to `path` whenever `monitor` improves on `best`, through a temporary file: a full disk never breaks the best model."
     def __init__(self, path, monitor, best=None): super().__init__(); self.path, self.monitor, self.best = Path(path), monitor, best
@@ -108,11 +114,13 @@ class AtomicCheckpoint(keras.callbacks.Callback):
             with atomic_path(self.path) as tmp: self.model.save(tmp)
             self.best = float(value)
 
+# %% ../nbs/09_train.ipynb
 class FitFinished(keras.callbacks.Callback):
     "Writes `fit.json` when `fit` ends (before the backup is removed): a run killed after that is evaluated on resuming, not trained again."
     def __init__(self, path): super().__init__(); self.path = Path(path)
     def on_train_end(self, logs=None): write_atomic(self.path, json.dumps(dict(fit_finished=True)))
 
+# %% ../nbs/09_train.ipynb
 class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
     "EarlyStopping that starts from the best value and patience already spent before a restart."
     def __init__(self, history=(), **kw):
@@ -135,6 +143,7 @@ class EpochTimer(keras.callbacks.Callback):
         logs["epoch_time_s"] = time.perf_counter() - self.start
         logs["train_images_per_s"] = self.n_train / logs["epoch_time_s"]
 
+# %% ../nbs/09_train.ipynb
 class TimeBudget(keras.callbacks.Callback):
     "Stops training after the epoch that ends past `minutes` of this call, keeping the model as it then is in `last_path` for `--resume`."
     def __init__(self, minutes, last_path):
@@ -147,10 +156,12 @@ class TimeBudget(keras.callbacks.Callback):
         print(f"time budget of {self.seconds / 60:g} minutes spent after epoch {epoch + 1}; writing the report "
               "(train again with resume=True, or --resume, to go on)", flush=True)
 
+# %% ../nbs/09_train.ipynb
 def chromosome_iou():
     "Mean IoU of chromosome A, chromosome B and overlap (background left out), from the argmax of the predictions: logged every epoch."
     return keras.metrics.IoU(num_classes=4, target_class_ids=[1, 2, 3], sparse_y_true=True, sparse_y_pred=False, name="chromosome_iou")
 
+# %% ../nbs/09_train.ipynb
 def make_optimizer(config, steps_per_epoch):
     "Adam with the learning-rate schedule of `config` (\"cosine\": linear warm-up, then cosine decay to 1% over the run)."
     if config.lr_schedule != "cosine": return keras.optimizers.Adam(config.learning_rate)
@@ -159,7 +170,8 @@ def make_optimizer(config, steps_per_epoch):
                                                       warmup_target=config.learning_rate, warmup_steps=warmup)
     return keras.optimizers.Adam(schedule)
 
-def _say_what_runs(config, data_path, n_pairs, split, model, shape, acc, policy, jit, n_devices):
+# %% ../nbs/09_train.ipynb
+def _say_what_runs(config, data_path, n_pairs, split, model, shape, *, acc, policy, jit, n_devices):
     "Three lines before the first epoch: the data and split, the model and recipe, the device."
     print(f"data: {data_path} ({n_pairs:,} pairs{'; fresh pairs of the training chromosomes every epoch' if config.online else ''}); "
           f"split {config.split!r}: {len(split.train):,} train / {len(split.val):,} validation / {len(split.test):,} test")
@@ -176,7 +188,8 @@ def dtype_policy(name):
     try: yield
     finally: keras.mixed_precision.set_dtype_policy(old)
 
-def make_batches(config, pairs, split, x, y, start_epoch=0, n_devices=1):
+# %% ../nbs/09_train.ipynb
+def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
     """(training, validation) batches of a run: the training pairs shuffled and augmented, or fresh pairs of the training
     chromosomes every epoch (`config.online`); with several devices only whole batches (each must split evenly)."""
     whole = n_devices > 1
@@ -188,15 +201,21 @@ def make_batches(config, pairs, split, x, y, start_epoch=0, n_devices=1):
         if len(bank) != len(keep): raise ValueError(f"{pairs.path} names {len(keep)} training chromosomes, but the metaphases give {len(bank)} of them: "
                                                     "was it made from other metaphases? Leave `data` empty to make the file from `metaphase`.")
         per_epoch = len(split.train) // config.batch_size * config.batch_size if whole else len(split.train)
-        maker = PairMaker(bank, size=(pairs.height, pairs.width), overlap=config.overlap, touching=config.touching)
+        maker = PairMaker(bank, size=(pairs.height, pairs.width), min_overlap=config.min_overlap, overlap=config.overlap, touching=config.touching,
+                          clusters=config.clusters, singles=config.singles)
         train = OnlinePairSequence(maker, per_epoch, config.batch_size,
                                    shape=x.shape[1:3], seed=config.seed, start_epoch=start_epoch, workers=config.workers)
     else:
         train = PairSequence(x[split.train], y[split.train], config.batch_size, shuffle=True, augment=config.augment,
                              seed=config.seed, workers=config.workers, start_epoch=start_epoch, drop_remainder=whole)
-    val = PairSequence(x[split.val], y[split.val], config.batch_size, workers=config.workers, drop_remainder=whole) if len(split.val) else None
+    vx, vy = x[split.val], y[split.val]
+    if config.online and (config.clusters or config.singles) and len(split.val):  # the file holds pairs only: validate on fixed fresh ones
+        images, labels, _ = maker.make(len(split.val), np.random.default_rng([config.seed, 2**31]))
+        vx, vy = to_model_size(config, images, labels)
+    val = PairSequence(vx, vy, config.batch_size, workers=config.workers, drop_remainder=whole) if len(split.val) else None
     return train, val
 
+# %% ../nbs/09_train.ipynb
 def make_callbacks(config, run_dir, history=(), n_train=0):
     """The callbacks that keep a run, in the order they must see an epoch: its time, the learning-rate schedule, the history
     row, the best model, EarlyStopping, the mark of a finished fit, and last the backup (an epoch is backed up once it is logged)."""
@@ -211,11 +230,12 @@ def make_callbacks(config, run_dir, history=(), n_train=0):
             FitFinished(run_dir / "fit.json"),  # before the backup goes: a finished fit is on disk at every moment
             keras.callbacks.BackupAndRestore(str(run_dir / "backup"))]
 
+# %% ../nbs/09_train.ipynb
 def _verbose(verbose):
     if verbose != "auto": return verbose
     return 1 if sys.stdout.isatty() else 2
 
-def _summary(config, run_dir, data_path, split, history, report, state, wall_time_s, policy, jit, n_devices, parameters, acc, budget=None):
+def _summary(config, run_dir, data_path, split, history, report, *, state, wall_time_s, policy, jit, n_devices, parameters, acc, budget=None):
     "What run.json says about a run."
     monitored = [r.get(config.monitor, np.nan) for r in history]
     speeds = [r["train_images_per_s"] for r in history[1:] if "train_images_per_s" in r]  # the first epoch compiles
@@ -284,8 +304,9 @@ def _fit_and_report(config, run_dir, state, callbacks, verbose):
                 model.load_weights(last if last.exists() else run_dir / "model.keras")  # weights and optimizer state
             elif state == "new" and config.init_from:
                 load_initial_weights(model, config)
-            train_batches, val_batches = make_batches(config, pairs, split, x, y, start.done, n_devices)
-            if verbose != 0: _say_what_runs(config, data_path, len(pairs), split, model, x.shape, acc, policy, jit, n_devices)
+            train_batches, val_batches = make_batches(config, pairs, split, x, y, start_epoch=start.done, n_devices=n_devices)
+            if verbose != 0: _say_what_runs(config, data_path, len(pairs), split, model, x.shape, acc=acc, policy=policy, jit=jit,
+                                           n_devices=n_devices)
             budget = [TimeBudget(config.time_budget, run_dir / "last.keras")] if config.time_budget else []
             model.fit(train_batches, validation_data=val_batches, epochs=config.epochs, initial_epoch=start.done, shuffle=False,
                       callbacks=[*callbacks, *make_callbacks(config, run_dir, start.history, len(split.train)), *budget],
@@ -296,12 +317,11 @@ def _fit_and_report(config, run_dir, state, callbacks, verbose):
     best = load_model(run_dir / "model.keras", compile=False)
     report = evaluate(best, images[split.test], labels[split.test], geometry=config.geometry, batch_size=config.batch_size)
     write_report(report, run_dir)
-    summary = _summary(config, run_dir, data_path, split, read_history(run_dir / "history.csv"), report, state,
-                       earlier + time.time() - started, policy, jit, n_devices, best.count_params(), acc,
-                       budget[0] if not start.fitted and budget else None)
+    summary = _summary(config, run_dir, data_path, split, read_history(run_dir / "history.csv"), report, state=state,
+                       wall_time_s=earlier + time.time() - started, policy=policy, jit=jit, n_devices=n_devices,
+                       parameters=best.count_params(), acc=acc, budget=budget[0] if not start.fitted and budget else None)
     write_atomic(run_dir / "run.json", json.dumps(summary, indent=2))
     return summary
-
 
 # %% ../nbs/09_train.ipynb
 def load_run(run_dir):

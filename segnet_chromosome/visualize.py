@@ -44,6 +44,7 @@ def save_figure(fig, path, dpi=100):
         finally: plt.close(fig)
     return fig
 
+# %% ../nbs/10_visualize.ipynb
 def _show_labels(ax, labels, title=None):
     ax.imshow(labels, cmap=LABEL_CMAP, norm=LABEL_NORM, interpolation="nearest")
     ax.set_axis_off()
@@ -66,6 +67,7 @@ def error_map(truth, pred):
     out[truth != pred] = (np.array(matplotlib.colors.to_rgb(ERROR_COLOUR)) * 255).round()
     return out
 
+# %% ../nbs/10_visualize.ipynb
 def plot_pair(image, truth=None, pred=None, path=None, title=None):
     "One pair in a row: the image, its true labels, the predicted labels, and the errors (what is given)."
     panels = [("image", image)] + [(n, v) for n, v in (("truth", truth), ("prediction", pred)) if v is not None]
@@ -89,6 +91,7 @@ def pil_font(size):
     try: return ImageFont.load_default(size=size)
     except (TypeError, OSError): return ImageFont.load_default()
 
+# %% ../nbs/10_visualize.ipynb
 def pair_panel(image, truth=None, pred=None, *, title=None, zoom=3):
     """What `plot_pair` shows (the image, its true labels, the prediction, the errors: what is given) as one PIL image,
     each panel `zoom` times enlarged, with a title and a legend: drawn with Pillow in milliseconds, for the hundreds of
@@ -128,7 +131,8 @@ def choose_indices(n_images, n=8, indices=None, seed=0, order=None, scores=None)
     if order is not None: raise ValueError(f"order must be None, 'worst' or 'best', got {order!r}")
     return np.sort(np.random.default_rng(seed).choice(n_images, min(n, n_images), replace=False))
 
-def plot_grid(images, labels, pred=None, n=8, indices=None, seed=0, order=None, path=None, title=None, pair_numbers=None):
+# %% ../nbs/10_visualize.ipynb
+def plot_grid(images, labels, pred=None, *, n=8, indices=None, seed=0, order=None, path=None, title=None, pair_numbers=None):
     """A grid: one column per pair; rows image, truth, and (with `pred`) prediction and errors, titled with the pair and its IoU in %.
 
     `pair_numbers` (N,): the number of each pair in its file (a test split's indices), shown instead of the position."""
@@ -157,6 +161,7 @@ def overlay(image, labels, alpha=0.5):
     fg = (np.asarray(labels) > 0)[..., None]
     return np.round(255 * np.where(fg, (1 - alpha) * rgb + alpha * col, rgb)).astype(np.uint8)
 
+# %% ../nbs/10_visualize.ipynb
 def plot_overlay(image, labels, alpha=0.5, path=None, title=None):
     "The label map over the grey image at opacity `alpha`."
     fig, ax = plt.subplots(figsize=(3, 3))
@@ -215,6 +220,7 @@ def chromosome_images(image, labels):
     image = np.asarray(image)
     return np.where(np.isin(labels, (1, 3)), image, 0), np.where(np.isin(labels, (2, 3)), image, 0)
 
+# %% ../nbs/10_visualize.ipynb
 def plot_separated(image, labels, path=None, title=None):
     "The image and the two chromosomes cut out of it by `labels`."
     a, b = chromosome_images(image, labels)

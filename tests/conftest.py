@@ -14,6 +14,15 @@ def shared_data():
         pytest.skip(f"the real metaphase is not at {SHARED_DATA}")
     return SHARED_DATA
 
+# a training run of a few seconds: the one spelling every test of training uses (`tiny_config`, `TINY_FLAGS`)
+TINY = dict(synthetic=48, preset="tiny", batch_size=8, split="random", val=0.25, workers=1)
+TINY_FLAGS = [x for k, v in TINY.items() for x in (f"--{k.replace('_', '-')}", v)] + ["--quiet"]
+
+def tiny_config(**changes):
+    "The `TrainConfig` of a training run of a few seconds (synthetic pairs, the tiny preset), with `changes`."
+    from segnet_chromosome.config import TrainConfig
+    return TrainConfig(**{**TINY, **changes})
+
 def run_cli(*args, env=None):
     "`segnet-chromosome ARGS` in a fresh interpreter (this checkout's package), as a user runs it: the CompletedProcess, text captured."
     return subprocess.run([sys.executable, "-c", "import sys; from segnet_chromosome.cli import main; sys.exit(main())", *map(str, args)],

@@ -10,7 +10,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
 
 NOTEBOOK = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": [
-    "from segnet_chromosome.generate import synthetic_pairs\n",
+    "from segnet_chromosome.synthetic import synthetic_pairs\n",
     "from segnet_chromosome.inspector import MaskInspector, ArraySource\n",
     "images, labels, _ = synthetic_pairs(10, seed=0)\n",
     "insp = MaskInspector(ArraySource(images, labels))\n",

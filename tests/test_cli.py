@@ -12,8 +12,15 @@ def pairs(tmp_path):
     return images, labels
 
 def test_console_script_is_installed():
+    "The installed `segnet-chromosome` is this checkout's: its version and its commands are the package's."
+    from segnet_chromosome import __version__
+    r = subprocess.run(["segnet-chromosome", "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.split() == ["segnet-chromosome", __version__], r.stdout + r.stderr
+    from segnet_chromosome.cli import make_parser
+    commands = list(make_parser()._subparsers._group_actions[0].choices)
+    assert commands == ["info", "make-dataset", "train", "evaluate", "predict", "separate", "plot"]
     r = subprocess.run(["segnet-chromosome", "--help"], capture_output=True, text=True)
-    assert r.returncode == 0 and "info" in r.stdout
+    assert r.returncode == 0 and all(f"\n    {c} " in r.stdout or f"\n    {c}\n" in r.stdout for c in commands), r.stdout
 
 @pytest.mark.parametrize("key", [RAW_KEY, CLEANED_KEY])
 def test_info_both_layouts(tmp_path, pairs, key):
@@ -58,7 +65,7 @@ def test_an_existing_output_is_refused_before_the_model_is_read(tmp_path):
     (tmp_path / "slide.tif").write_bytes(b"")
     r = cli("predict", tmp_path / "slide.tif", "--model", tmp_path / "broken.keras", "--out", tmp_path / "out")
     assert r.returncode == 2 and "is not empty" in r.stderr and "--overwrite" in r.stderr, r.stderr
-    from segnet_chromosome.separate import separation_paths
+    from segnet_chromosome.results import separation_paths
     for path in separation_paths(tmp_path / "out", "slide").values(): path.write_text("an earlier result")
     r = cli("separate", tmp_path / "slide.tif", "--model", tmp_path / "broken.keras", "--out", tmp_path / "out")
     assert r.returncode == 2 and "slide_instances.tif exists" in r.stderr and "--overwrite" in r.stderr, r.stderr

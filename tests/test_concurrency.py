@@ -3,10 +3,9 @@ that blocks the next run; temporary files cannot be planted; a folder of slides 
 import signal, subprocess, sys, time
 from pathlib import Path
 import pytest, tifffile
-from conftest import run_cli
-from segnet_chromosome.generate import synthetic_metaphase
+from conftest import TINY_FLAGS as TINY, run_cli
+from segnet_chromosome.synthetic import synthetic_metaphase
 
-TINY = ["--synthetic", 48, "--preset", "tiny", "--batch-size", 8, "--split", "random", "--val", 0.25, "--workers", 1, "--quiet"]
 
 def start_cli(*args):
     return subprocess.Popen([sys.executable, "-c", "import sys; from segnet_chromosome.cli import main; sys.exit(main())", *map(str, args)],
@@ -79,7 +78,7 @@ def test_a_folder_of_slides_survives_a_bad_one_and_a_killed_call(slides, tmp_pat
     r = run_cli("separate", slides, "--out", out, "--model", "pretrained:synthetic")
     assert r.returncode == 2, r.stderr                            # some slides failed: the status says so
     assert "c.tif: skipped" in r.stderr and "1 of 3 slides failed" in r.stdout, (r.stdout, r.stderr)
-    from segnet_chromosome.separate import separation_paths
+    from segnet_chromosome.results import separation_paths
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for s in "ab" for p in separation_paths(out, s).values())
     # what a kill in the middle of writing leaves: an incomplete set and a staging folder; the rerun is not blocked
     (out / "a_overlay.png").unlink(); (out / ".partial-a-x1y2").mkdir()
@@ -98,7 +97,7 @@ def test_two_slides_of_one_name_are_refused_before_anything_is_written(slides, t
     assert r.returncode == 2 and "have one name" in r.stderr and not (tmp_path / "out").exists()
 
 def test_what_a_killed_predict_leaves_blocks_nothing(tmp_path):
-    from segnet_chromosome.generate import synthetic_pairs
+    from segnet_chromosome.synthetic import synthetic_pairs
     from segnet_chromosome.data import save_pairs
     images, labels, _ = synthetic_pairs(3, seed=0)
     save_pairs(tmp_path / "pairs.h5", images, labels)

@@ -52,11 +52,10 @@ def work(tmp_path_factory):
     from skimage import io
     io.imsave(d / "flat.tif", np.full((256, 256), 300, np.uint16), check_contrast=False)
     io.imsave(d / "noise.tif", rng.normal(300, 20, (256, 256)).astype(np.uint16), check_contrast=False)
-    from segnet_chromosome.config import TrainConfig
     from segnet_chromosome.train import train
-    train(TrainConfig(synthetic=24, preset="tiny", epochs=1, batch_size=8, split="random", val=0.25, workers=1), d / "run", verbose=0)
-    train(TrainConfig(synthetic=24, preset="tiny", epochs=1, batch_size=8, split="random", val=0.25, workers=1, geometry="resize",
-                      resize_to=64), d / "run-resize", verbose=0)
+    from conftest import tiny_config
+    train(tiny_config(synthetic=24, epochs=1), d / "run", verbose=0)
+    train(tiny_config(synthetic=24, epochs=1, geometry="resize", resize_to=64), d / "run-resize", verbose=0)
     assert main(["evaluate", str(d / "run")]) == 0
     for name, broken in [("run-badmodel", "model.keras"), ("run-badsplit", "split.npz")]:
         shutil.copytree(d / "run", d / name)

@@ -4,7 +4,8 @@ import numpy as np, pytest
 from segnet_chromosome.data import load_pairs, open_pairs
 from segnet_chromosome.download import METAPHASE_FILES
 from segnet_chromosome.data import split_by_chromosome
-from segnet_chromosome.generate import load_metaphase, segment_chromosomes, overlap_pair, Chromosome
+from segnet_chromosome.slide import load_metaphase, segment_chromosomes, Chromosome
+from segnet_chromosome.generate import overlap_pair
 
 from conftest import run_cli as cli
 
@@ -106,7 +107,7 @@ def test_a_slide_with_no_chromosomes_is_refused(tmp_path):
 
 def test_a_nucleus_sized_disk_or_a_bar_is_never_a_single_chromosome():
     "The only object of an image is its own 'typical' object: absolute bounds (from the image's side) still say what it is not."
-    from segnet_chromosome.generate import find_objects
+    from segnet_chromosome.slide import find_objects
     yy, xx = np.mgrid[:1024, :1536]
     noise = np.random.default_rng(0).normal(200, 10, (1024, 1536))
     disk = noise + 2000 * ((yy - 500) ** 2 + (xx - 700) ** 2 < 400 ** 2)  # 502,655 pixels

@@ -6,9 +6,38 @@ from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "segnet_chromosome"
+DESIGN = ROOT.parent / "shared" / "DESIGN.md"
 # the order data flows in: each module may import only those before it
-ORDER = ["core", "data", "download", "generate", "pipeline", "config", "model", "evaluate", "runs", "train", "visualize",
-         "inspector", "separate", "cli"]
+ORDER = ["core", "data", "download", "slide", "generate", "synthetic", "pipeline", "config", "model", "evaluate", "runs", "train",
+         "visualize", "inspector", "separate", "results", "cli"]
+# where the code departs from DESIGN.md's import table, and why
+DEPARTURES = {
+    "config": {"core": "a run records core's Preprocessing, and its files are written whole by core's writers"},
+    "slide": {"data": "a slide is read by data.read_image, the one reader with the pixel-count and decompression-bomb checks"},
+    "runs": {"slide": "a run makes its pair file (runs.make_pair_file, the one way pairs are made), importing the makers lazily: "
+                      "reading a run loads none of them", "generate": "the same", "synthetic": "the same"},
+    "inspector": {"train": "an inspector opened on a run directory loads the run's model (train.load_run), lazily"},
+    "results": {"separate": "what separate owns in DESIGN.md, split in two to keep each module under 400 lines: results writes out "
+                            "what separate found, and imports what separate may import"},
+}
+MAX_LINES, MAX_POSITIONAL = 400, 6
+
+def design_table():
+    "{module: the modules DESIGN.md's table lets it import}, each row's list with the rows it names followed ('everything above', 'all')."
+    rows = {}
+    for line in DESIGN.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`"):
+            rows[cells[0].split("`")[1]] = [n.strip(" `") for n in cells[2].split(",")]
+    def allowed(module, seen=()):
+        names = rows.get(module, [])
+        if "all" in names: return set(ORDER) - {module}
+        if "everything above" in names: return set(ORDER[:ORDER.index(module)])
+        out = {n for n in names if n in ORDER}
+        for n in list(out):
+            if n not in seen: out |= allowed(n, seen + (module,))
+        return out
+    return {m: allowed(m) for m in rows}
 
 def package_imports(module):
     "(imported module, imported names) of every import of a sibling module in `module`, lazy ones included."
@@ -29,6 +58,32 @@ def test_every_module_is_in_the_order():
 def test_imports_point_one_way(module):
     later = [m for m, _ in package_imports(module) if m in ORDER and ORDER.index(m) >= ORDER.index(module)]
     assert later == [], f"{module} imports {later}, which come after it in {ORDER}"
+
+@pytest.mark.skipif(not DESIGN.exists(), reason="../shared/DESIGN.md is not beside this clone")
+@pytest.mark.parametrize("module", ORDER)
+def test_imports_follow_the_design_table(module):
+    "Each module imports only what DESIGN.md's table gives it (and the modules those may import), or a departure said above."
+    table = design_table()
+    allowed = table.get(module, set()) | table.get("separate" if module == "results" else module, set()) | set(DEPARTURES.get(module, {}))
+    for m in list(allowed): allowed |= table.get(m, set()) | set(DEPARTURES.get(m, {}))
+    extra = sorted({m for m, _ in package_imports(module) if m in ORDER} - allowed)
+    assert extra == [], f"{module} imports {extra}, which DESIGN.md's table does not give it ({sorted(allowed)})"
+
+@pytest.mark.parametrize("module", ORDER)
+def test_modules_stay_short(module):
+    n = len((PACKAGE / f"{module}.py").read_text().splitlines())
+    assert n <= MAX_LINES, f"{module}.py has {n} lines; split it by job (at most {MAX_LINES})"
+
+@pytest.mark.parametrize("module", ORDER)
+def test_options_are_keyword_only(module):
+    "No function takes more than six positional parameters: the rest are keyword-only, as in scikit-image."
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
+    def positional(f):
+        names = [a.arg for a in f.args.posonlyargs + f.args.args]
+        return len(names) - (names[:1] in (["self"], ["cls"]))
+    long = [f"{node.name} ({positional(node)})" for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and positional(node) > MAX_POSITIONAL]
+    assert long == [], f"{module}: {long} take more than {MAX_POSITIONAL} positional parameters; make the options keyword-only"
 
 @pytest.mark.parametrize("module", ORDER)
 def test_only_public_names_cross_modules(module):

@@ -28,7 +28,7 @@ def test_tiny_segnet_overfits_16_synthetic_pairs():
     Background is 96% of the pixels, so pixel accuracy alone would pass for a model that predicts only
     background; the chromosome pixels (labels 1-3) must be right too (>90%)."""
     import keras
-    from segnet_chromosome.generate import synthetic_pairs
+    from segnet_chromosome.synthetic import synthetic_pairs
     from segnet_chromosome.data import pad_to_multiple
     from segnet_chromosome.model import SegNet
     images, labels, _ = synthetic_pairs(16, seed=0)

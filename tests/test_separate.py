@@ -2,13 +2,13 @@
 import csv, os, subprocess, sys
 import numpy as np, pytest, tifffile
 from conftest import run_cli as cli
-from segnet_chromosome.generate import synthetic_metaphase
+from segnet_chromosome.synthetic import synthetic_metaphase
 from segnet_chromosome.evaluate import match_instances
 
 OFFLINE = {**os.environ, "NO_PROXY": "", "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}  # any download would fail
 
 def test_pretrained_loads_and_predicts_offline():
-    code = ("import numpy as np; from segnet_chromosome import pretrained; from segnet_chromosome.generate import synthetic_pairs; "
+    code = ("import numpy as np; from segnet_chromosome import pretrained; from segnet_chromosome.synthetic import synthetic_pairs; "
             "from segnet_chromosome.evaluate import evaluate; images, labels, _ = synthetic_pairs(32, seed=123); "
             "r = evaluate(pretrained(), images, labels); print(round(r['swap_aware']['mean_iou_no_background'], 3))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=OFFLINE)
@@ -47,7 +47,7 @@ def test_separate_a_synthetic_slide(tmp_path):
     for pair in slide.pairs: assert m["iou"][list(pair)].min() > 0.7, (pair, m["iou"][list(pair)])  # each pair: two instances
     rows = list(csv.DictReader(open(tmp_path / "out" / "slide_objects.csv")))
     assert [r["kind"] for r in rows].count("nucleus") == 2 and [r["kind"] for r in rows].count("overlap") == 4
-    from segnet_chromosome.generate import find_objects
+    from segnet_chromosome.slide import find_objects
     objects = find_objects(slide.image).labels
     chromosome_pixels = np.isin(objects, [int(r["object"]) for r in rows if r["kind"] in ("single", "overlap", "touching")])
     assert int((chromosome_pixels & ~instances.any(0)).sum()) == 0        # the instances cover the chromosomes' pixels
@@ -66,7 +66,7 @@ def test_separate_says_when_there_is_no_metaphase(tmp_path):
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 def test_predict_uses_the_shipped_model_without_a_run(tmp_path):
-    from segnet_chromosome.generate import synthetic_pairs
+    from segnet_chromosome.synthetic import synthetic_pairs
     from segnet_chromosome.data import save_pairs
     images, labels, _ = synthetic_pairs(4, seed=1)
     save_pairs(tmp_path / "pairs.h5", images, labels)
@@ -87,5 +87,31 @@ def test_separate_real_metaphases_with_overlaps(shared_data, tmp_path):
         rows = list(csv.DictReader(open(tmp_path / f"metaphase{k}-dapi_objects.csv")))
         kinds = [r["kind"] for r in rows]
         assert kinds.count("single") + kinds.count("overlap") + kinds.count("touching") >= 20, kinds
-        assert all(r["chromosomes"] for r in rows if r["kind"] in ("single", "overlap", "touching"))
-        assert not any(r["chromosomes"] for r in rows if r["kind"] in ("nucleus", "debris", "border", "cluster"))
+        assert all(r["chromosomes"] for r in rows if r["kind"] in ("single", "overlap", "touching", "cluster_separated"))
+        assert not any(r["chromosomes"] for r in rows if r["kind"] in ("debris", "border"))
+        on_nuclei = sum(len(r["chromosomes"].split()) for r in rows if r["kind"] == "nucleus")
+        assert on_nuclei <= 3, on_nuclei                                                   # cut off a nucleus: a few, never its texture
+        if k == 9: assert on_nuclei >= 2, on_nuclei                                       # those lying against metaphase 9's nuclei
+        assert all(int(r["unresolved_area"]) > 0 for r in rows if r["kind"] == "cluster")   # a cluster keeps a rest no chromosome claims
+        assert all(int(r["unresolved_area"]) == 0 for r in rows if r["kind"] != "cluster")
+        numbers = [int(n) for r in rows for n in r["chromosomes"].split()]
+        assert numbers == list(range(1, len(numbers) + 1))                                 # each chromosome listed once, in order
+
+def test_a_policy_file_repeats_a_separation(tmp_path):
+    "Thresholds given as flags are written beside the outputs; --policy with that file repeats the separation exactly."
+    tifffile.imwrite(tmp_path / "slide.tif", synthetic_metaphase(seed=2).image)
+    r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "first", "--quiet", "--min-overlap", "0.08", "--max-rounds", "2",
+            "--attached-contrast", "0.6")
+    assert r.returncode == 0, r.stderr[-3000:]
+    import json
+    policy = json.loads((tmp_path / "first" / "slide_policy.json").read_text())
+    assert (policy["min_overlap"], policy["max_rounds"], policy["attached_contrast"], policy["suspect_area"]) == (0.08, 2, 0.6, 1.8)
+    r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "again", "--quiet", "--policy", tmp_path / "first" / "slide_policy.json")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (tmp_path / "again" / "slide_policy.json").read_text() == (tmp_path / "first" / "slide_policy.json").read_text()
+    np.testing.assert_array_equal(tifffile.imread(tmp_path / "again" / "slide_labels.tif"), tifffile.imread(tmp_path / "first" / "slide_labels.tif"))
+    (tmp_path / "bad.json").write_text('{"min_overlap": 0.05, "max_round": 3}')
+    r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "third", "--policy", tmp_path / "bad.json")
+    assert r.returncode == 2 and "unknown SeparationPolicy fields ['max_round']" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "third", "--max-rounds", "0")
+    assert r.returncode == 2 and "--max-rounds: must be at least 1" in r.stderr, r.stderr

@@ -5,11 +5,12 @@ import numpy as np, pytest, keras
 from scipy import ndimage
 from segnet_chromosome.core import Preprocessing
 from segnet_chromosome.config import TrainConfig, model_source, pretrained_card, shipped_path
-from segnet_chromosome.generate import PairMaker, synthetic_chromosome, synthetic_metaphase
+from segnet_chromosome.generate import PairMaker
+from segnet_chromosome.synthetic import synthetic_chromosome, synthetic_metaphase
 from segnet_chromosome.runs import read_history
 from segnet_chromosome.train import train
+from conftest import TINY
 
-TINY = dict(synthetic=48, preset="tiny", batch_size=8, split="random", val=0.25, workers=1)
 
 def _bank(n=12):
     rng = np.random.default_rng(0)
@@ -76,11 +77,14 @@ def test_the_preprocessing_is_read_from_the_models_card(tmp_path, monkeypatch):
         seen.append([c.shape for c in crops]); return real_predict(model, crops, tta, batch_size)
     monkeypatch.setattr(separate, "_predict_crops", spy)
     card = pretrained_card("synthetic")
+    first_round = []
     for zoom in (0.35, 0.7):
         shutil.copy(shipped_path("synthetic"), tmp_path / f"z{zoom}.keras")
         (tmp_path / f"z{zoom}.json").write_text(json.dumps({**card, "preprocessing": {**card["preprocessing"], "zoom": zoom}}))
         assert model_source(tmp_path / f"z{zoom}.keras").preprocessing == Preprocessing(zoom, 160, 2)
+        seen.clear()
         separate.separate_metaphase(synthetic_metaphase(seed=4).image, tmp_path / f"z{zoom}.keras")
-    small, large = (np.array([s[0] for s in shapes], float) - 4 for shapes in seen)  # the object without its 2-pixel margins
+        first_round.append(seen[0])  # the whole objects (later rounds show the model parts of them)
+    small, large = (np.array([s[0] for s in shapes], float) - 4 for shapes in first_round)  # the object without its 2-pixel margins
     assert len(small) == len(large) > 0
     np.testing.assert_allclose(large / small, 2.0, atol=0.1)

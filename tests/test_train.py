@@ -8,9 +8,8 @@ from segnet_chromosome.train import train, load_run
 from segnet_chromosome.data import load_pairs
 from segnet_chromosome.evaluate import evaluate, predict_labels
 
-from conftest import run_cli as cli
+from conftest import TINY_FLAGS as TINY, run_cli as cli, tiny_config
 
-TINY = ["--synthetic", 48, "--preset", "tiny", "--batch-size", 8, "--split", "random", "--val", 0.25, "--quiet"]
 
 def test_train_evaluate_predict_plot_through_the_cli(tmp_path):
     run = tmp_path / "run"
@@ -60,7 +59,7 @@ class CountEpochs(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None): self.epochs.append(epoch)
 
 def test_crashed_run_resumes_without_redoing_epochs(tmp_path):
-    cfg = TrainConfig(synthetic=48, preset="tiny", epochs=3, batch_size=8, split="random", val=0.25, patience=10, workers=1)
+    cfg = tiny_config(epochs=3, patience=10)
     with pytest.raises(KeyboardInterrupt):
         train(cfg, tmp_path / "run", callbacks=[Crash()], verbose=0)
     assert (tmp_path / "run" / "backup").exists() and len(read_history(tmp_path / "run" / "history.csv")) == 1
@@ -72,7 +71,7 @@ def test_crashed_run_resumes_without_redoing_epochs(tmp_path):
     assert not (tmp_path / "run" / "backup").exists()
 
 def test_other_config_in_unfinished_run_is_refused(tmp_path):
-    cfg = TrainConfig(synthetic=48, preset="tiny", epochs=3, batch_size=8, split="random", val=0.25, workers=1)
+    cfg = tiny_config(epochs=3)
     with pytest.raises(KeyboardInterrupt):
         train(cfg, tmp_path / "run", callbacks=[Crash()], verbose=0)
     with pytest.raises(ValueError, match="unfinished run with another config"):
@@ -87,8 +86,7 @@ class ScriptedValLoss(keras.callbacks.Callback):
         self.weights.append([np.array(w) for w in self.model.get_weights()])
 
 def test_early_stopping_stops_and_restores_the_best_weights(tmp_path):
-    cfg = TrainConfig(synthetic=48, preset="tiny", epochs=8, patience=2, batch_size=8, split="random", val=0.25,
-                      learning_rate=1e-2, workers=1)
+    cfg = tiny_config(epochs=8, patience=2, learning_rate=1e-2)
     scripted = ScriptedValLoss()
     summary = train(cfg, tmp_path / "run", callbacks=[scripted], verbose=0)
     assert summary["epochs_run"] == 4 and summary["stopped_early"] and summary["best_epoch"] == 2
@@ -167,12 +165,11 @@ def test_online_training_on_metaphase_chromosomes_through_the_cli(shared_data, t
     assert r.returncode == 0, r.stderr[-3000:]
     assert (run / "evaluation-test-tta.json").exists() and "test-time augmentation" in r.stdout
 
-FAST = dict(synthetic=48, preset="tiny", epochs=2, batch_size=8, split="random", val=0.25, workers=1)
 
 def test_killed_after_fitting_resumes_to_the_report_not_to_epoch_0(tmp_path, monkeypatch):
     "A kill during the final evaluation: --resume writes the report and keeps history and model as they were."
     import segnet_chromosome.train as T
-    cfg, run = TrainConfig(**FAST), tmp_path / "run"
+    cfg, run = tiny_config(epochs=2), tmp_path / "run"
     def killed(*args, **kw): raise KeyboardInterrupt  # the process dies while scoring the test split
     monkeypatch.setattr(T, "evaluate", killed)
     with pytest.raises(KeyboardInterrupt): train(cfg, run, verbose=0)
@@ -202,16 +199,16 @@ def test_a_run_that_failed_before_its_first_epoch_is_reused(tmp_path):
     "A config.json left by a run that never trained does not block the corrected config."
     from segnet_chromosome.runs import prepare_run_dir
     run = tmp_path / "run"; run.mkdir()
-    TrainConfig(**FAST, seed=1).to_json(run / "config.json")
-    d, state = prepare_run_dir(run, TrainConfig(**FAST))
-    assert (d, state) == (run, "new") and TrainConfig.from_json(run / "config.json") == TrainConfig(**FAST)
+    tiny_config(epochs=2, seed=1).to_json(run / "config.json")
+    d, state = prepare_run_dir(run, tiny_config(epochs=2))
+    assert (d, state) == (run, "new") and TrainConfig.from_json(run / "config.json") == tiny_config(epochs=2)
 
 def test_predict_an_image_of_any_size_without_the_runs_pair_file(tmp_path):
     "A grey PNG larger than the training pairs: labels at its own size, a PNG with the image and a legend; pairs.h5 not needed."
     from skimage import io
-    from segnet_chromosome.generate import synthetic_pairs
+    from segnet_chromosome.synthetic import synthetic_pairs
     run = tmp_path / "run"
-    train(TrainConfig(**{**FAST, "epochs": 1}), run, verbose=0)
+    train(tiny_config(epochs=1), run, verbose=0)
     (run / "pairs.h5").unlink()                       # a run copied without its data still predicts
     images, _, _ = synthetic_pairs(2, seed=3)
     big = np.zeros((150, 200), np.uint8); big[:94, :93] = images[0]; big[50:144, 100:193] = images[1]

@@ -9,7 +9,7 @@ IPYWIDGETS7 = Path(__file__).resolve().parent.parent / ".ipywidgets7"
 
 BUILD = """
 import ipywidgets, numpy as np
-from segnet_chromosome.generate import synthetic_pairs
+from segnet_chromosome.synthetic import synthetic_pairs
 from segnet_chromosome.inspector import MaskInspector
 images, labels, _ = synthetic_pairs(5, seed=0)
 pred = labels.copy(); pred[3] = np.where(labels[3] == 1, 0, labels[3])

@@ -1,7 +1,7 @@
 """Run the module notebooks whose every output is made from synthetic data, and keep their outputs in the files.
 
 A reader on GitHub then sees the figures, parameter counts and report tables the prose explains. Notebooks that
-read the real metaphases (`03_generate`, `separate_real_slides`, the Colab tutorial) are left without outputs: what they would show is
+read the real metaphases (`03_slide`, `03b_generate`, `separate_real_slides`, the Colab tutorial) are left without outputs: what they would show is
 derived from GPL-3.0 images, which this repository does not ship. Run after a change, then `nbdev_clean`:
 
     python tools/fill_outputs.py [NOTEBOOK ...]
@@ -12,7 +12,7 @@ from execnb.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
 
 root = Path(__file__).resolve().parent.parent
-SYNTHETIC_ONLY = ["00_core", "01_data", "04_pipeline", "05_config", "06_model", "07_evaluate", "08_runs", "09_train",
+SYNTHETIC_ONLY = ["00_core", "01_data", "03c_synthetic", "04_pipeline", "05_config", "06_model", "07_evaluate", "08_runs", "09_train",
                   "10_visualize", "11_inspector", "12_separate", "13_cli"]
 MAX_OUTPUT_BYTES = 250_000  # per notebook: small figures and tables, never megabyte images
 

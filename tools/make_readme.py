@@ -28,7 +28,7 @@ def draw_picture(path=root / "nbs" / "images" / "overlapping_pair.png", seed=3):
     "A synthetic overlapping pair and its label map, in the package's four colours."
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from segnet_chromosome.generate import synthetic_pairs
+    from segnet_chromosome.synthetic import synthetic_pairs
     from segnet_chromosome.visualize import LABEL_CMAP, LABEL_NORM, legend_handles
     images, labels, _ = synthetic_pairs(1, seed=seed)
     rows, cols = labels[0].any(1).nonzero()[0], labels[0].any(0).nonzero()[0]

@@ -2,7 +2,9 @@
 
 Prints one line per notebook (with its seconds), pytest's own report with its 15 slowest tests, and ends with one line `N passed, N failed`
 (plus `, N skipped` when pytest skipped any) counting both. Exits 1 when anything failed.
-Usage: python tools/run_tests.py [NOTEBOOK ...] [-- PYTEST ARGS]
+Cells flagged `#| slow` (the eleven real slides, the public recipe's whole replica) run too; `--quick` skips them
+(nbdev's `tst_flags`), for a fast pass while editing.
+Usage: python tools/run_tests.py [--quick] [NOTEBOOK ...] [-- PYTEST ARGS]
 """
 import os, subprocess, sys, tempfile, time
 import xml.etree.ElementTree as ET
@@ -13,11 +15,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chat
 os.environ.setdefault("MPLBACKEND", "Agg")
 TEST_TIMEOUT_S = 300  # pytest-timeout: a test that hangs fails after this, instead of holding CI to its limit
 
-def run_notebooks(notebooks):
+def run_notebooks(notebooks, quick=False):
     passed = failed = 0
     for nb in notebooks:
         t = time.time()
-        r = subprocess.run(["nbdev_test", "--path", str(nb)], cwd=root, capture_output=True, text=True)
+        flags = [] if quick else ["--flags", "slow"]
+        r = subprocess.run(["nbdev_test", "--path", str(nb), *flags], cwd=root, capture_output=True, text=True)
         ok = r.returncode == 0
         print(f"{'PASSED' if ok else 'FAILED'} {nb.relative_to(root)} ({time.time() - t:.1f} s)", flush=True)
         if not ok: print(r.stdout[-6000:], r.stderr[-6000:], sep="\n", flush=True)
@@ -38,11 +41,13 @@ def run_pytest(args):
 
 if __name__ == "__main__":
     argv = sys.argv[1:]
+    quick = "--quick" in argv[:argv.index("--") if "--" in argv else len(argv)]
+    if quick: argv.remove("--quick")
     pytest_args = argv[argv.index("--") + 1:] if "--" in argv else []
     names = argv[:argv.index("--")] if "--" in argv else argv
     notebooks = [Path(n).resolve() for n in names] or sorted((root / "nbs").glob("*.ipynb"))
     t = time.time()
-    nb_pass, nb_fail = run_notebooks(notebooks)
+    nb_pass, nb_fail = run_notebooks(notebooks, quick)
     py_pass, py_fail, py_skip = run_pytest(pytest_args) if not names or pytest_args else (0, 0, 0)
     passed, failed = nb_pass + py_pass, nb_fail + py_fail
     print(f"notebooks: {nb_pass} passed, {nb_fail} failed; pytest: {py_pass} passed, {py_fail} failed, "
