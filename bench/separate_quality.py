@@ -1,6 +1,6 @@
 """How well and how fast `separate_metaphase` separates whole slides with known truth.
 
-Builds `--n` synthetic slides (`generate.synthetic_metaphase`, 1024x1536, 20 single chromosomes and 4 overlapping
+Builds `--n` synthetic slides (`synthetic.synthetic_metaphase`, 1024x1536, 20 single chromosomes and 4 overlapping
 pairs among 2 nuclei each) and scores the separation per chromosome (`evaluate.match_instances`: one to one, IoU):
 the fraction of chromosomes recovered (IoU >= 0.5), the mean IoU over all chromosomes, and the same for the
 chromosomes of the pairs alone; and the time per slide, split into finding the objects, the model, the rest of the

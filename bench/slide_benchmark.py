@@ -1,6 +1,6 @@
 """Whole slides with truth, made of real chromosomes: how well `separate` does in each configuration a real slide has.
 
-Test slides are composed (`generate.compose_metaphase`) from the single chromosomes and the nuclei of `--from` slides
+Test slides are composed (`synthetic.compose_metaphase`) from the single chromosomes and the nuclei of `--from` slides
 (default: metaphases 10, 11 and 13 of ../shared/data/jpp21, which the shipped model never saw in training): isolated
 chromosomes, crossing pairs, pairs touching end to end and side by side, chromosomes lying on a nucleus, clusters of
 three and of four, faint haze and debris. `separate_metaphase` runs on each, and its instances are matched one to one
@@ -9,7 +9,7 @@ found with IoU >= 0.5), the mean IoU of those found, precision and F1 (overall; 
 configuration), the count error per slide, and COCO AP50 and AP (IoU 0.5:0.95, pycocotools; each instance scored by
 the model's confidence in its object, 1 for a single the model was not asked about). `--json` keeps the figures.
 
-    python bench/slide_benchmark.py [--n 10] [--model pretrained] [--from SLIDE ...] [--json figures.json]
+    python bench/slide_benchmark.py [--n 10] [--model pretrained] [--from SLIDE ...] [--policy POLICY.json] [--json figures.json]
 """
 import argparse, json, os, time
 from pathlib import Path
@@ -57,11 +57,13 @@ def main():
     p.add_argument("--model", default="pretrained"); p.add_argument("--json", help="also write the figures to this JSON file")
     p.add_argument("--from", dest="sources", nargs="+", help="slides whose chromosomes and nuclei make the test slides")
     p.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
+    p.add_argument("--policy", help="a SeparationPolicy JSON file (NAME_policy.json): its thresholds instead of the defaults")
     args = p.parse_args()
     from segnet_chromosome.core import Preprocessing
     from segnet_chromosome.slide import load_metaphase, nucleus_cutouts, segment_chromosomes
     from segnet_chromosome.synthetic import CONFIGURATIONS, compose_metaphase
     from segnet_chromosome.model import load_model_source
+    from segnet_chromosome.config import SeparationPolicy
     from segnet_chromosome.separate import separate_metaphase
     from segnet_chromosome.evaluate import match_instances
     sources = [Path(s) for s in args.sources] if args.sources else [Path(args.data_dir) / s for s in HELD_OUT]
@@ -71,13 +73,14 @@ def main():
         chromosomes += list(segment_chromosomes(slide, preprocessing=Preprocessing(zoom=1)))
         nuclei += nucleus_cutouts(slide)
     model, prep = load_model_source(args.model)
+    policy = SeparationPolicy.from_json(args.policy) if args.policy else SeparationPolicy()
     per_kind = {k: [] for k in CONFIGURATIONS}
     matched = found = true_total = 0
     count_errors, truths, predictions, scores, seconds = [], [], [], [], []
     for seed in range(args.n):
         composed = compose_metaphase(chromosomes, nuclei, seed=seed)
         t = time.perf_counter()
-        sep = separate_metaphase(composed.image, model, preprocessing=prep)
+        sep = separate_metaphase(composed.image, model, preprocessing=prep, policy=policy)
         seconds.append(time.perf_counter() - t)
         m = match_instances(composed.instances, sep.instances)
         for iou, kind in zip(m["iou"], composed.configurations): per_kind[kind].append(iou)

@@ -122,6 +122,9 @@ class TrainConfig:
         if self.online and not self.metaphase: raise ValueError("online=True makes pairs from chromosomes: give `metaphase`")
         if self.online and self.recipe != "all": raise ValueError("online=True draws pairs like recipe 'all'; the public recipe is a fixed file")
         if self.online and self.geometry != "pad": raise ValueError("online=True needs geometry='pad'")
+        if (self.clusters or self.singles) and not self.online:
+            raise ValueError("clusters and singles are shares of the fresh pairs: give online=True (--online) and metaphase")
+        if self.clusters + self.singles > 1: raise ValueError(f"clusters + singles is a share of the pairs, at most 1; got {self.clusters + self.singles}")
         if self.recipe == "deepfish-13434" and (not self.metaphase or len(self.metaphase) != 1 or not self.cy3):
             raise ValueError("recipe 'deepfish-13434' needs metaphase=DAPI.tif and cy3=Cy3.tif (the public set's metaphase)")
         if self.cy3 and self.metaphase and len(self.metaphase) != 1: raise ValueError("cy3 goes with a single metaphase")
@@ -171,12 +174,19 @@ class SeparationPolicy:
     min_part_area: float = option(0.3, "each chromosome's area is at least this many times the median single's", at_least=0, group="policy: when an answer is two chromosomes")
     min_overlap: float = option(0.03, "two chromosomes crossing overlap on at least this share of the object", at_least=0, at_most=1,
                                 group="policy: when an answer is two chromosomes")
+    min_overlap_brightness: float = option(1.05, "where two chromosomes cross, the light adds: the overlap's median grey is at least this "
+                                           "many times the rest of the object's (a single cut in two has no brighter middle; two tips "
+                                           "lying over each other reach 1.1)",
+                                           at_least=0, group="policy: when an answer is two chromosomes")
     max_contact: float = option(0.6, "two chromosomes that touch without overlapping meet along at most this many median widths (a neck)",
                                 at_least=0, group="policy: when an answer is two chromosomes")
+    peel_area: float = option(2.2, "a part of a split larger than this many times the median single's area holds more than one chromosome: "
+                              "it goes back to the model (the longest chromosomes reach twice the median)", above=0, group="policy: clusters")
     max_rounds: int = option(4, "a part too large for one chromosome goes back to the model this many times at most (a cluster peeled)",
                              at_least=1, at_most=20, group="policy: clusters")
-    max_chromosome_area: float = option(2.5, "a part the model leaves whole is one chromosome up to this many times the median single's area; "
-                                        "larger, the cluster's unresolved rest", above=0, group="policy: clusters")
+    max_chromosome_area: float = option(4.0, "a part the model leaves whole is one chromosome up to this many times the median single's area "
+                                        "(the longest chromosomes reach three); larger, the cluster's unresolved rest",
+                                        above=0, group="policy: clusters")
     attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light",
                                       above=0, group="policy: chromosomes on nuclei")
     attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")

@@ -41,9 +41,10 @@ def _largest_share(mask):
     lab, n = ndimage.label(mask, np.ones((3, 3)))
     return 1.0 if n == 0 else np.bincount(lab.ravel())[1:].max() / mask.sum()
 
-def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typical_area=None, typical_width=None):
+def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typical_area=None, typical_width=None, grey=None):
     """Two chromosome masks (A, B: overlap in both) for one object from the model's probabilities at its scale, or None when the
-    model does not find two whole chromosomes in it; and the confidence (mean top probability over the object's pixels)."""
+    model does not find two whole chromosomes in it; and the confidence (mean top probability over the object's pixels).
+    With `grey` (the object's grey values, as `mask`), an overlap must be brighter than the rest of the object: fluorescence adds."""
     h, w = mask.shape
     p = probs[margin:probs.shape[0] - margin, margin:probs.shape[1] - margin]
     p = transform.resize(p, (h, w, 4), order=1, preserve_range=True) if p.shape[:2] != (h, w) else p
@@ -57,7 +58,9 @@ def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typica
     area, typical_area = mask.sum(), typical_area or 0
     if (min(a.sum(), b.sum()) < max(policy.min_part * area, policy.min_part_area * typical_area)
         or min(_largest_share(a), _largest_share(b)) < policy.min_whole): return None, confidence  # not two whole chromosomes
-    if (a & b).sum() >= policy.min_overlap * area: return (a, b), confidence                        # lying across each other
+    if (a & b).sum() >= policy.min_overlap * area:                                                   # lying across each other ...
+        if grey is None or np.median(grey[a & b]) >= policy.min_overlap_brightness * np.median(grey[mask & ~(a & b)]): return (a, b), confidence
+        return None, confidence                                                                      # ... not where no light adds
     contact = (ndimage.binary_dilation(a, np.ones((3, 3), bool)) & b).sum()                         # B's pixels next to A's
     if (a & b).sum() == 0 and typical_width and contact <= policy.max_contact * typical_width:
         return (a, b), confidence                                                                    # touching at a neck
@@ -70,10 +73,10 @@ def bounding_box(mask):
     return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 # %% ../nbs/12_separate.ipynb
-def _chromosome_sized(mask, policy, typical_area, typical_length):
-    "Whether `mask` may be one chromosome of this slide: at most `suspect_area` times the median single's area and `suspect_length` times its length."
-    if mask.sum() > policy.suspect_area * typical_area: return False
-    return measure.regionprops(mask.astype(np.uint8))[0].axis_major_length <= policy.suspect_length * typical_length
+def _chromosome_sized(mask, policy, typical_area):
+    """Whether a part of a split may be one chromosome of this slide: at most `peel_area` times the median single's area.
+    (Not its length: a long part is most often one long chromosome, which a model asked again tends to cut in two.)"""
+    return mask.sum() <= policy.peel_area * typical_area
 
 def _alone(grey, other, part):
     "The grey of `part` by itself: zero outside it, and where `other` lay on it, `other`'s median level taken off (never below a third of `part`'s own)."
@@ -97,18 +100,18 @@ def resolve_objects(model, grey, objects, *, preprocessing, policy=SeparationPol
         crops = [_object_crop(g, m, preprocessing) for _, _, m, g, _ in work]
         probs, next_work = _predict_crops(model, crops, tta), []
         for (i, (r0, c0), m, g, depth), p in zip(work, probs):
-            parts, conf = split_object(p, m, zoom=preprocessing.zoom, margin=preprocessing.margin, policy=policy,
+            parts, conf = split_object(p, m, zoom=preprocessing.zoom, margin=preprocessing.margin, policy=policy, grey=g,
                                        typical_area=typical_area, typical_width=typical_width)
             chromosomes, rest, first = found[i]
             place = lambda part: np.pad(part, ((r0, rest.shape[0] - r0 - part.shape[0]), (c0, rest.shape[1] - c0 - part.shape[1])))
             if depth == 0: first = conf
             if parts is None:
-                if depth > 0:  # a piece the model leaves whole: one chromosome, unless too large for one
+                if depth > 0:  # a piece the model leaves whole (it was taught single chromosomes): one, unless too large for one
                     if m.sum() <= policy.max_chromosome_area * typical_area: chromosomes.append(place(m))
                     else: rest |= place(m)
             else:
                 for part, other in ((parts[0], parts[1]), (parts[1], parts[0])):
-                    if _chromosome_sized(part, policy, typical_area, typical_length): chromosomes.append(place(part))
+                    if _chromosome_sized(part, policy, typical_area): chromosomes.append(place(part))
                     elif depth + 1 >= policy.max_rounds: rest |= place(part)
                     else:
                         box = bounding_box(part)

@@ -96,10 +96,12 @@ def _foreground(image):
     bg = transform.resize(bg, im.shape, order=1, preserve_range=True)
     return filters.gaussian(im - bg, 1, preserve_range=True).astype(np.float32)
 
-def find_objects(image, min_contrast=6.0):
+def find_objects(image, min_contrast=6.0, *, faint=0.4):
     """Find and classify every object of a grey slide `image` (H, W), any bit depth; returns `SlideObjects`.
 
-    Raises `NoChromosomesError` when nothing stands `min_contrast` noise deviations above the background."""
+    Raises `NoChromosomesError` when nothing stands `min_contrast` noise deviations above the background. An object whose
+    median grey is under `faint` times the single chromosomes' is haze, not a chromosome: debris (on the twelve shared
+    slides the faintest chromosome has 0.6 of it)."""
     image = np.asarray(image)
     if image.ndim != 2: raise ValueError(f"a slide must be one grey image (H, W), got shape {image.shape}")
     if min(image.shape) < 64: raise ValueError(f"a slide of {image.shape[0]}x{image.shape[1]} pixels is too small; expected a whole metaphase image")
@@ -150,6 +152,10 @@ def find_objects(image, min_contrast=6.0):
         elif radius[i] < 0.5 * typ_r or area[i] < 0.15 * typ_a: kinds[i] = "debris"
         elif radius[i] > 1.6 * typ_r or area[i] > 4 * typ_a or pruned_skeleton_ends(r.image, 1.5 * typ_r) >= 3: kinds[i] = "cluster"
         else: kinds[i] = "single"
+    level = {i: np.median(grey[r.slice][r.image]) for i, r in enumerate(regions) if kinds[i] in ("single", "cluster")}
+    singles = [v for i, v in level.items() if kinds[i] == "single"]
+    for i, v in level.items():
+        if singles and v < faint * np.median(singles): kinds[i] = "debris"  # haze: too faint for a chromosome
     return SlideObjects(labels, kinds, grey, typ_r, typ_a)
 
 # %% ../nbs/03_slide.ipynb
