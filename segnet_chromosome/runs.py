@@ -114,7 +114,7 @@ def make_pair_file(config, out, *, overwrite=False, progress=True):
     # scikit-image and the segmentation are loaded when pairs are made, not to read a run
     from pooch import file_hash
     from segnet_chromosome.slide import load_metaphase
-    from segnet_chromosome.generate import make_deepfish_dataset, make_overlap_dataset
+    from segnet_chromosome.generate import PairRecipe, make_deepfish_dataset, make_overlap_dataset
     from segnet_chromosome.synthetic import synthetic_pairs
     if not config.metaphase:
         images, labels, ids = synthetic_pairs(config.synthetic, seed=config.seed)
@@ -130,8 +130,9 @@ def make_pair_file(config, out, *, overwrite=False, progress=True):
         return dict(path=str(out), pairs=counts["kept"], slides=[], recipe=counts)
     slides = []
     chromosomes = run_chromosomes(config, slides)
-    stats = make_overlap_dataset(chromosomes, out, n_pairs=config.n_pairs, seed=config.seed, min_overlap=config.min_overlap,
-                                 overlap=config.overlap, overwrite=overwrite, progress=progress, source=source())
+    recipe = PairRecipe(min_overlap=config.min_overlap, overlap=config.overlap)
+    stats = make_overlap_dataset(chromosomes, out, recipe, n_pairs=config.n_pairs, seed=config.seed, overwrite=overwrite, progress=progress,
+                                 source=source())
     return dict(path=str(out), pairs=stats["kept"], tried=stats["tried"], slides=slides)
 
 # %% ../nbs/08_runs.ipynb
