@@ -45,7 +45,7 @@ def main():
     t = time.perf_counter()
     for c in range(len(chromosomes)):
         for a in range(maker.n_angles):
-            for s in range(len(maker.scales)): maker.view(c, a, s)
+            for s in range(len(maker.recipe.scales)): maker.view(c, a, s)
     print(f"caching every view ({len(maker._views)}) took {time.perf_counter() - t:.1f} s")
     print(f"online, warm cache: {rate(args.online_seconds):.0f} pairs/s on one core (batches of 256, jitter on)")
 

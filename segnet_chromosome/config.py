@@ -225,8 +225,7 @@ def number_type(kind, low=None, high=None, low_open=False, high_open=True):
 def field_type(f, kind):
     "An argparse type for one value of config field `f`: `kind` (int, float, str) checked against the field's choices and range."
     def convert(text):
-        try: v = kind(text)
-        except ValueError: raise argparse.ArgumentTypeError(f"expected {'a whole number' if kind is int else 'a number'}, got {text!r}") from None
+        v = number_type(kind)(text)  # the value, or the same message for what is no number
         try: check_option(f"--{f.name.replace('_', '-')}", v, f.metadata)
         except ValueError as e: raise argparse.ArgumentTypeError(str(e).split(" must ", 1)[-1].replace("be ", "must be ", 1)) from None
         return v

@@ -14,7 +14,7 @@ import numpy as np
 from scipy import ndimage
 from skimage import filters, measure, morphology, segmentation, transform
 from .data import PairWriter, save_pairs
-from .slide import Chromosome
+from .slide import Chromosome, bounding_box
 
 # %% ../nbs/03b_generate.ipynb
 def rotate_chromosome(c, angle, *, scale=1.0):
@@ -32,8 +32,7 @@ def rotate_chromosome(c, angle, *, scale=1.0):
         im = transform.rotate(im, angle, resize=True, order=1, preserve_range=True)
         m = transform.rotate(m, angle, resize=True, order=1, preserve_range=True)
     m = m > 0.5
-    rows, cols = np.flatnonzero(m.any(1)), np.flatnonzero(m.any(0))
-    box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+    box = bounding_box(m)
     return (im[box] * m[box]).astype(np.float32), m[box]
 
 # %% ../nbs/03b_generate.ipynb
@@ -191,8 +190,7 @@ def _spline_rotate(c, angle):
     "Rotate grey and mask as scipy.ndimage.rotate does by default (cubic spline, reshape); mask thresholded at 1/2; cropped to the mask."
     im = np.clip(ndimage.rotate(c.image.astype(np.float32), angle), 0, 255)
     m = ndimage.rotate(c.mask.astype(np.float32), angle) > 0.5
-    rows, cols = np.flatnonzero(m.any(1)), np.flatnonzero(m.any(0))
-    box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+    box = bounding_box(m)
     return im[box] * m[box], m[box]
 
 def _merge(a, b, overlap):
@@ -284,19 +282,21 @@ class PairMaker:
     def __init__(self, chromosomes, recipe=PairRecipe(scales=FRESH_SCALES), *, n_angles=72, jitter=True, touching=0.2, clusters=0.0, singles=0.0):
         self.chromosomes = list(chromosomes)
         if len(self.chromosomes) < 2: raise ValueError(f"need at least two chromosomes, got {len(self.chromosomes)}")
-        self.recipe, self.size, self.n_angles, self.scales = recipe, tuple(recipe.size), n_angles, tuple(recipe.scales)
+        self.recipe, self.n_angles = recipe, n_angles
         if not 0 <= touching <= 1: raise ValueError(f"touching is a share of the pairs, from 0 to 1; got {touching}")
         if not (0 <= clusters <= 1 and 0 <= singles <= 1 and clusters + singles <= 1):
             raise ValueError(f"clusters and singles are shares of the pairs, from 0 to 1 together; got {clusters} and {singles}")
-        self.min_overlap, self.overlap, self.jitter, self.touching = recipe.min_overlap, recipe.overlap, jitter, touching
+        self.jitter, self.touching = jitter, touching
         self.clusters, self.singles = clusters, singles
         self._views = {}
+
+    size = property(lambda self: tuple(self.recipe.size), doc="(H, W) of the pairs made: the recipe's canvas.")
 
     def view(self, c, angle, scale):
         "Chromosome `c` (index) at angle index `angle` and scale index `scale`: grey float32, mask bool, mask pixel coordinates."
         key = (c, angle, scale)
         if key not in self._views:
-            g, m = rotate_chromosome(self.chromosomes[c], 360 * angle / self.n_angles, scale=self.scales[scale])
+            g, m = rotate_chromosome(self.chromosomes[c], 360 * angle / self.n_angles, scale=self.recipe.scales[scale])
             self._views[key] = (g, m, np.argwhere(m))
         return self._views[key]
 
@@ -306,7 +306,7 @@ class PairMaker:
         for _ in range(100):
             n_c = len(self.chromosomes)
             i = rng.integers(n_c); j = (i + 1 + rng.integers(n_c - 1)) % n_c
-            s = rng.integers(len(self.scales))
+            s = rng.integers(len(self.recipe.scales))
             (ga, ma, pa), (gb, mb, pb) = self.view(i, rng.integers(self.n_angles), s), self.view(j, rng.integers(self.n_angles), s)
             if rng.random() < 0.5: gb, mb, pb = gb[:, ::-1], mb[:, ::-1], None
             if pb is None: pb = np.argwhere(mb)
@@ -318,12 +318,12 @@ class PairMaker:
                 h, w = max(ma.shape[0], dy + mb.shape[0]) - top, max(ma.shape[1], dx + mb.shape[1]) - left
                 if h > H or w > W: continue
                 shared = shared_pixels(ma, mb, dy, dx)
-                if (shared > 0) if touch else (shared < self.min_overlap): continue
+                if (shared > 0) if touch else (shared < self.recipe.min_overlap): continue
                 y, x = rng.integers(H - h + 1) - top, rng.integers(W - w + 1) - left  # A's corner on the canvas
                 if ma.sum() > mb.sum(): (ga, ma, y, x, i), (gb, mb, dy, dx, j) = (gb, mb, y + dy, x + dx, j), (ga, ma, -dy, -dx, i)
                 a, b = (slice(y, y + ma.shape[0]), slice(x, x + ma.shape[1])), (slice(y + dy, y + dy + mb.shape[0]), slice(x + dx, x + dx + mb.shape[1]))
                 canvas[a] += ga; labels[a] += ma
-                if self.overlap == "opaque" or (self.overlap == "both" and rng.random() < 0.5): canvas[b] = np.maximum(canvas[b], gb)
+                if self.recipe.overlap == "opaque" or (self.recipe.overlap == "both" and rng.random() < 0.5): canvas[b] = np.maximum(canvas[b], gb)
                 else: canvas[b] += gb
                 labels[b] += 2 * mb.astype(np.uint8)
                 return self.chromosomes[i].id, self.chromosomes[j].id
@@ -334,7 +334,7 @@ class PairMaker:
         H, W = self.size
         n_c = len(self.chromosomes)
         for _ in range(100):
-            picked, s = rng.choice(n_c, n, replace=False), rng.integers(len(self.scales))
+            picked, s = rng.choice(n_c, n, replace=False), rng.integers(len(self.recipe.scales))
             views = [self.view(i, rng.integers(self.n_angles), s)[:2] for i in picked]
             corners = [(0, 0)]
             for k in range(1, n):  # a random pixel of the new one onto a random pixel of one already there
@@ -351,8 +351,8 @@ class PairMaker:
             areas = full.sum((1, 2))
             a = int(np.argmin(areas))
             rest = full[np.arange(n) != a].any(0)
-            if (full[a] & rest).sum() < self.min_overlap or any((full[k] & full[np.arange(n) != k].any(0)).sum() < self.min_overlap for k in range(n)): continue
-            opaque = self.overlap == "opaque" or (self.overlap == "both" and rng.random() < 0.5)
+            if (full[a] & rest).sum() < self.recipe.min_overlap or any((full[k] & full[np.arange(n) != k].any(0)).sum() < self.recipe.min_overlap for k in range(n)): continue
+            opaque = self.recipe.overlap == "opaque" or (self.recipe.overlap == "both" and rng.random() < 0.5)
             for (g, m), (dy, dx) in zip(views, corners):
                 box = (slice(y + dy, y + dy + m.shape[0]), slice(x + dx, x + dx + m.shape[1]))
                 canvas[box] = np.maximum(canvas[box], g) if opaque else canvas[box] + g
@@ -364,7 +364,7 @@ class PairMaker:
         "Draw one chromosome alone into `canvas` and `labels` (all label 1); returns its id twice."
         H, W = self.size
         i = rng.integers(len(self.chromosomes))
-        g, m, _ = self.view(i, rng.integers(self.n_angles), rng.integers(len(self.scales)))
+        g, m, _ = self.view(i, rng.integers(self.n_angles), rng.integers(len(self.recipe.scales)))
         if m.shape[0] > H or m.shape[1] > W: raise ValueError(f"a chromosome of {m.shape} does not fit a {H}x{W} canvas")
         y, x = rng.integers(H - m.shape[0] + 1), rng.integers(W - m.shape[1] + 1)
         canvas[y:y + m.shape[0], x:x + m.shape[1]] += g; labels[y:y + m.shape[0], x:x + m.shape[1]] += m

@@ -16,7 +16,7 @@ from skimage import measure, morphology, transform
 import roifile, tifffile
 from PIL import Image, ImageDraw
 from .core import atomic_path
-from .separate import bounding_box
+from .slide import bounding_box
 from .visualize import pil_font
 
 # %% ../nbs/12b_results.ipynb

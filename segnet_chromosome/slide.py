@@ -4,7 +4,7 @@
 
 # %% auto 0
 __all__ = ['OBJECT_KINDS', 'Chromosome', 'load_metaphase', 'NoChromosomesError', 'SlideObjects', 'pruned_skeleton_ends',
-           'find_objects', 'ChromosomeList', 'cut_out', 'segment_chromosomes', 'nucleus_cutouts']
+           'find_objects', 'ChromosomeList', 'bounding_box', 'cut_out', 'segment_chromosomes', 'nucleus_cutouts']
 
 # %% ../nbs/03_slide.ipynb
 from dataclasses import dataclass
@@ -162,6 +162,12 @@ def find_objects(image, min_contrast=6.0, *, faint=0.4):
 class ChromosomeList(list):
     "A list of `Chromosome`s that also says what else the slide held (`counts` per kind of object)."
     counts: dict = {}
+
+# %% ../nbs/03_slide.ipynb
+def bounding_box(mask):
+    "The bounding box (a pair of slices) of a non-empty mask."
+    rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 # %% ../nbs/03_slide.ipynb
 def cut_out(grey, mask, *, zoom, margin):
