@@ -10,7 +10,7 @@ __all__ = ['TIFF_SUFFIXES', 'COUNT', 'NONNEG', 'PAIRS_MADE', 'MODEL_HELP', 'cmd_
 import argparse, dataclasses, json, os, shutil, sys, tempfile
 from pathlib import Path
 from .core import CLASS_NAMES, Preprocessing, as_float_images, claim
-from .config import MAX_PAIRS_MADE, SeparationPolicy, TrainConfig, add_config_flags, number_type
+from .config import MAX_PAIRS_MADE, SeparationPolicy, TrainConfig, add_config_flags, flags_given, number_type
 
 # %% ../nbs/13_cli.ipynb
 def cmd_info(args):
@@ -75,7 +75,7 @@ def cmd_train(args):
     saved = Path(args.run_dir) / "config.json"
     base = args.config or (saved if args.resume and saved.exists() else None)  # --resume goes on with the run's own config
     cfg = TrainConfig.from_json(base) if base else TrainConfig()
-    given = {f.name: v for f in dataclasses.fields(TrainConfig) if (v := getattr(args, f.name)) is not None}  # flags given (0 and --no-X count)
+    given = flags_given(args, TrainConfig)
     if sum(k in given for k in ("data", "metaphase", "synthetic")) > 1:
         raise ValueError("give at most one of --data, --metaphase and --synthetic")
     if "synthetic" in given: given.update(data=None, metaphase=None)  # over a --config that names data
@@ -227,8 +227,7 @@ def cmd_separate(args):
 def _policy(args):
     "The `SeparationPolicy` of a `separate` call: --policy's file (else the defaults), with each threshold flag given on top."
     policy = SeparationPolicy.from_json(args.policy) if args.policy else SeparationPolicy()
-    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(SeparationPolicy) if getattr(args, f.name) is not None}
-    return dataclasses.replace(policy, **given)
+    return dataclasses.replace(policy, **flags_given(args, SeparationPolicy))
 
 def _separate(args, paths, out):
     from tqdm.auto import tqdm

@@ -5,7 +5,7 @@
 # %% auto 0
 __all__ = ['PRESETS', 'UPSAMPLING_LAYOUT', 'MAX_PAIRS_MADE', 'RENAMED', 'WEIGHTS', 'SHIPPED', 'option', 'describe_range',
            'check_option', 'TrainConfig', 'SeparationPolicy', 'number_type', 'field_type', 'add_config_flags',
-           'ModelSource', 'shipped_path', 'pretrained_card', 'model_source']
+           'flags_given', 'ModelSource', 'shipped_path', 'pretrained_card', 'model_source']
 
 # %% ../nbs/05_config.ipynb
 import argparse, dataclasses, importlib.resources, json, typing
@@ -249,6 +249,10 @@ def add_config_flags(parser, config_class):
         else: kw["type"] = field_type(f, f.type)
         group.add_argument(*names, **kw)
     return parser
+
+def flags_given(args, config_class):
+    "{field: value} of the flags `add_config_flags` made for `config_class` that were given in `args` (0 and --no-X count)."
+    return {f.name: v for f in dataclasses.fields(config_class) if (v := getattr(args, f.name)) is not None}
 
 # %% ../nbs/05_config.ipynb
 WEIGHTS = Path(str(importlib.resources.files("segnet_chromosome"))) / "weights"  # inside the installed package
