@@ -71,13 +71,15 @@ def _ship_plan():
     return {"ship_real": ship, **{f"speed_small_b{b}": {**speed, "batch_size": b} for b in (32, 128, 256)}}
 
 def _peel_plan():
-    """A model that peels clusters and leaves singles whole (issue 24): the ship recipe with clusters of three or four (30%) and
-    single chromosomes (15%) among the fresh pairs, from the shipped model, with a gentler schedule, for at most 8 minutes
-    (a 70-minute CPU run of it was worse than the shipped model: it needs the GPU's budget). Then score it:
+    """A model that peels clusters and leaves singles whole (issue 24): the ship recipe with clusters of three or four (25%),
+    labelled by which chromosomes cover each pixel and scored by `PeelCrossentropy` (any one chromosome against the rest),
+    and single chromosomes (10%) among the fresh pairs, from the shipped model, with a gentler schedule, for at most 8
+    minutes (the CPU run of the same recipe: runs/anyone, README). Then score it:
     python bench/quality.py --plan peel --out runs/peel-gpu --parallel 1 --budget 560 --tta
     python bench/heldout_scores.py --model runs/peel-gpu/peel --out runs/heldout-peel
     python bench/slide_benchmark.py --n 10 --model runs/peel-gpu/peel"""
-    return {"peel": {**_ship_plan()["ship_real"], "init_from": "pretrained", "clusters": 0.3, "singles": 0.15, "learning_rate": 3e-4,
+    return {"peel": {**_ship_plan()["ship_real"], "init_from": "pretrained", "clusters": 0.25, "singles": 0.1, "learning_rate": 1e-4,
+                     "loss": "peel_crossentropy",
                      "lr_schedule": "cosine", "patience": 12, "time_budget": 8}}
 
 PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan, "speed": _speed_plan, "ship": _ship_plan, "peel": _peel_plan}

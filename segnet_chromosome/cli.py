@@ -71,7 +71,6 @@ def _make_dataset(args, out):
 # %% ../nbs/13_cli.ipynb
 def cmd_train(args):
     "Train a model as configured by --config and the flags; print where the run went and its test report."
-    from segnet_chromosome.train import train
     saved = Path(args.run_dir) / "config.json"
     base = args.config or (saved if args.resume and saved.exists() else None)  # --resume goes on with the run's own config
     cfg = TrainConfig.from_json(base) if base else TrainConfig()
@@ -79,7 +78,8 @@ def cmd_train(args):
     if sum(k in given for k in ("data", "metaphase", "synthetic")) > 1:
         raise ValueError("give at most one of --data, --metaphase and --synthetic")
     if "synthetic" in given: given.update(data=None, metaphase=None)  # over a --config that names data
-    cfg = TrainConfig(**{**cfg.__dict__, **given})
+    cfg = TrainConfig(**{**cfg.__dict__, **given})  # checked before Keras loads: a bad config is one line, with no start-up log
+    from segnet_chromosome.train import train
     summary = train(cfg, args.run_dir, resume=args.resume, overwrite=args.overwrite, verbose=2 if args.quiet else "auto")
     run_dir = Path(summary["run_dir"])
     print(f"run: {run_dir} ({summary['epochs_run']} epochs, best {summary['best_epoch']}, {summary['wall_time_s']} s on {summary['device']})")

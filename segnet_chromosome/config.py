@@ -68,8 +68,9 @@ class TrainConfig:
     online: bool = option(False, "fresh pairs of the training chromosomes every epoch (needs metaphase)", group="data")
     touching: float = option(0.2, "share of the fresh pairs (online) that touch without overlapping, end to end or side by side",
                              at_least=0, at_most=1, group="data")
-    clusters: float = option(0.0, "share of the fresh pairs (online) that are clusters of three or four: label 1 the smallest chromosome, "
-                             "2 the others (what separate peels clusters with); validation then holds them too", at_least=0, at_most=1, group="data")
+    clusters: float = option(0.0, "share of the fresh pairs (online) that are clusters of three or four, labelled by which "
+                             "chromosomes cover each pixel (loss peel_crossentropy: any one chromosome as A, the others as B, what "
+                             "separate peels clusters with); validation then holds them too", at_least=0, at_most=1, group="data")
     singles: float = option(0.0, "share of the fresh pairs (online) that are one chromosome alone, all label 1: so that the model leaves "
                             "a single whole; validation then holds them too", at_least=0, at_most=1, group="data")
     zoom: float = option(Preprocessing.zoom, "scale of the chromosomes cut from a metaphase (0.35: the public set's low resolution)", above=0, at_most=4, group="data")
@@ -99,7 +100,7 @@ class TrainConfig:
     monitor: str = option("val_loss", "the logged value EarlyStopping, the checkpoint and the plateau schedule watch")
     patience: int = option(5, "epochs without a better monitored value before EarlyStopping stops", at_least=0)
     min_delta: float = option(0.0, "smallest change of the monitored value that counts as better", at_least=0)
-    loss: str = option("crossentropy", "training loss", choices=("crossentropy", "weighted_crossentropy", "dice_crossentropy", "swap_crossentropy"))
+    loss: str = option("crossentropy", "training loss", choices=("crossentropy", "weighted_crossentropy", "dice_crossentropy", "swap_crossentropy", "peel_crossentropy"))
     lr_schedule: str = option("constant", "learning rate: constant, halved when the monitored value stalls, or warm-up then cosine decay",
                               choices=("constant", "plateau", "cosine"))
     warmup_epochs: int = option(2, "linear warm-up of the cosine schedule, in epochs", at_least=0)
@@ -125,6 +126,9 @@ class TrainConfig:
         if (self.clusters or self.singles) and not self.online:
             raise ValueError("clusters and singles are shares of the fresh pairs: give online=True (--online) and metaphase")
         if self.clusters + self.singles > 1: raise ValueError(f"clusters + singles is a share of the pairs, at most 1; got {self.clusters + self.singles}")
+        if self.clusters and self.loss != "peel_crossentropy":
+            raise ValueError(f"clusters are labelled by which chromosomes cover each pixel, which only loss 'peel_crossentropy' reads; "
+                             f"give --loss peel_crossentropy (got {self.loss!r})")
         if self.recipe == "deepfish-13434" and (not self.metaphase or len(self.metaphase) != 1 or not self.cy3):
             raise ValueError("recipe 'deepfish-13434' needs metaphase=DAPI.tif and cy3=Cy3.tif (the public set's metaphase)")
         if self.cy3 and self.metaphase and len(self.metaphase) != 1: raise ValueError("cy3 goes with a single metaphase")
@@ -193,6 +197,8 @@ class SeparationPolicy:
     attached_elongation: float = option(1.8, "a ridge on a nucleus is this many times longer than wide", at_least=1, group="policy: chromosomes on nuclei")
     attached_outside: float = option(0.15, "a ridge on a nucleus sticks out of its round body by this share of its area (its own bright spots do not)",
                                      at_least=0, at_most=1, group="policy: chromosomes on nuclei")
+    attached_outside_area: float = option(0.2, "a chromosome sticking out of a nucleus' round body shows at least this many times the median "
+                                          "single's area outside it (then it is followed into the body)", at_least=0, group="policy: chromosomes on nuclei")
 
     def __post_init__(self):
         for f in dataclasses.fields(self): check_option(f"SeparationPolicy.{f.name}", getattr(self, f.name), f.metadata)

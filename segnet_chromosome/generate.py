@@ -274,9 +274,10 @@ class PairMaker:
     B is pushed from an overlapping position along A's long axis (end to end) or across it (side by side) until the two
     masks no longer share a pixel, as chromosomes lie on a slide.
 
-    A share `clusters` of them (`touching` is a share of the rest) are clusters of three or four chromosomes, each laid onto one already there; label 1 is
-    then one whole chromosome (the smallest as seen), label 2 all the others, label 3 where the two overlap: what
-    `separate` needs to peel a cluster one chromosome at a time (a pair is the cluster of two). A share `singles` are one
+    A share `clusters` of them (`touching` is a share of the rest) are clusters of three or four chromosomes, each laid onto one already there; their labels
+    say which chromosomes cover each pixel, a bit each (1, 2, 4, 8; a pair's labels 0..3 are such bits), and
+    `model.PeelCrossentropy` scores the model's "one whole chromosome as A, the others as B" against whichever chromosome
+    it picked: what `separate` needs to peel a cluster one chromosome at a time (a pair is the cluster of two). A share `singles` are one
     chromosome alone, all label 1: the answer the model must give for an object that is one chromosome, so that asking
     it about a single does not cut the single in two."""
     def __init__(self, chromosomes, recipe=PairRecipe(scales=FRESH_SCALES), *, n_angles=72, jitter=True, touching=0.2, clusters=0.0, singles=0.0):
@@ -330,7 +331,7 @@ class PairMaker:
         raise ValueError(f"no overlapping pair fits a {H}x{W} canvas after 500 tries; use a larger size or smaller min_overlap")
 
     def _cluster(self, rng, canvas, labels, n):
-        "Draw a cluster of `n` chromosomes into `canvas` and `labels` (1: the smallest, 2: the others, 3: both); returns (A's id, one other's id)."
+        "Draw a cluster of `n` chromosomes into `canvas` and `labels` (bit k: chromosome k covers the pixel); returns the first two ids."
         H, W = self.size
         n_c = len(self.chromosomes)
         for _ in range(100):
@@ -348,16 +349,13 @@ class PairMaker:
             y, x = rng.integers(H - h + 1) - top, rng.integers(W - w + 1) - left
             full = np.zeros((n, H, W), bool)
             for k, ((g, m), (dy, dx)) in enumerate(zip(views, corners)): full[k, y + dy:y + dy + m.shape[0], x + dx:x + dx + m.shape[1]] = m
-            areas = full.sum((1, 2))
-            a = int(np.argmin(areas))
-            rest = full[np.arange(n) != a].any(0)
-            if (full[a] & rest).sum() < self.recipe.min_overlap or any((full[k] & full[np.arange(n) != k].any(0)).sum() < self.recipe.min_overlap for k in range(n)): continue
+            if any((full[k] & full[np.arange(n) != k].any(0)).sum() < self.recipe.min_overlap for k in range(n)): continue
             opaque = self.recipe.overlap == "opaque" or (self.recipe.overlap == "both" and rng.random() < 0.5)
             for (g, m), (dy, dx) in zip(views, corners):
                 box = (slice(y + dy, y + dy + m.shape[0]), slice(x + dx, x + dx + m.shape[1]))
                 canvas[box] = np.maximum(canvas[box], g) if opaque else canvas[box] + g
-            labels[full[a]] += 1; labels[rest] += 2
-            return self.chromosomes[picked[a]].id, self.chromosomes[picked[a - 1 if a else 1]].id
+            for k in range(n): labels[full[k]] += 2 ** k  # which chromosomes cover the pixel, a bit each
+            return self.chromosomes[picked[0]].id, self.chromosomes[picked[1]].id
         raise ValueError(f"no cluster of {n} fits a {H}x{W} canvas after 100 tries; use a larger size")
 
     def _single(self, rng, canvas, labels):

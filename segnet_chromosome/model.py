@@ -6,7 +6,7 @@
 __all__ = ['SHIPPED_SHA256', 'LOSSES', 'MaxPoolingWithArgmax2D', 'MaxUnpooling2D', 'conv_bn_relu', 'decoder_convs', 'SegNet',
            'UpSamplingSegNet', 'load_model', 'size_multiple_of', 'padded_size', 'with_input_size', 'sha256_of',
            'pretrained', 'load_model_source', 'WeightedCrossentropy', 'DiceCrossentropy', 'SwapInvariantCrossentropy',
-           'median_frequency_weights', 'make_loss']
+           'one_against_the_rest', 'PeelCrossentropy', 'median_frequency_weights', 'make_loss']
 
 # %% ../nbs/06_model.ipynb
 import hashlib, zipfile
@@ -226,6 +226,37 @@ class SwapInvariantCrossentropy(keras.losses.Loss):
         return ops.minimum(plain, other)
 
 # %% ../nbs/06_model.ipynb
+def one_against_the_rest(membership, chromosome, *, exchanged=False):
+    """Labels 0..3 from membership bits (B, H, W) int: chromosome `chromosome` (its bit) as A, every other chromosome as B, 3 where
+    it lies on another; with `exchanged` it is B and the others A. Works on numpy arrays and backend tensors alike."""
+    membership = ops.cast(membership, "int32")
+    bit = 2 ** chromosome
+    own = (membership // bit) % 2
+    others = ops.cast(membership - own * bit > 0, "int32")
+    return own * 2 + others if exchanged else own + others * 2
+
+# %% ../nbs/06_model.ipynb
+@keras.saving.register_keras_serializable(package="segnet_chromosome")
+class PeelCrossentropy(keras.losses.Loss):
+    """Per image, the smallest mean cross-entropy over the labellings "one chromosome as A, all the others as B" and their
+    exchanges (`one_against_the_rest`), the labels being membership bits for up to `max_chromosomes`; a chromosome absent from
+    an image is no choice. For pairs it equals `SwapInvariantCrossentropy`."""
+    def __init__(self, name="peel_crossentropy", max_chromosomes=4, **kw):
+        super().__init__(name=name, **kw)
+        self.max_chromosomes = max_chromosomes
+    def call(self, y_true, y_pred):
+        y_true = ops.cast(y_true, "int32")
+        choices = []
+        for k in range(self.max_chromosomes):
+            present = ops.any((y_true // 2 ** k) % 2 == 1, axis=(1, 2))
+            for exchanged in (False, True):
+                target = one_against_the_rest(y_true, k, exchanged=exchanged)
+                ce = ops.mean(keras.losses.sparse_categorical_crossentropy(target, y_pred), axis=(1, 2))
+                choices.append(ops.where(present, ce, ops.full_like(ce, 1e9)))
+        return ops.min(ops.stack(choices), axis=0)
+    def get_config(self): return {**super().get_config(), "max_chromosomes": self.max_chromosomes}
+
+# %% ../nbs/06_model.ipynb
 def median_frequency_weights(labels, n_classes=4):
     "Class weights median(freq) / freq(c) from integer label maps; 0 for a class that never occurs."
     freq = np.bincount(np.asarray(labels).ravel(), minlength=n_classes)[:n_classes].astype(np.float64)
@@ -237,7 +268,8 @@ def median_frequency_weights(labels, n_classes=4):
 LOSSES = {"crossentropy": lambda labels: keras.losses.SparseCategoricalCrossentropy(name="crossentropy"),
           "weighted_crossentropy": lambda labels: WeightedCrossentropy(median_frequency_weights(labels)),
           "dice_crossentropy": lambda labels: DiceCrossentropy(),
-          "swap_crossentropy": lambda labels: SwapInvariantCrossentropy()}
+          "swap_crossentropy": lambda labels: SwapInvariantCrossentropy(),
+          "peel_crossentropy": lambda labels: PeelCrossentropy()}
 
 def make_loss(name, train_labels=None):
     "The Keras loss named by `TrainConfig.loss` (the class weights of \"weighted_crossentropy\" come from `train_labels`)."

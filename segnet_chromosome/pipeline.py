@@ -20,14 +20,17 @@ class PairSequence(keras.utils.PyDataset):
     `shuffle` reshuffles every epoch from `seed`; `augment` applies a random symmetry of the square (flips only
     for non-square images) to each image and its labels. `workers > 1` prefetches batches in threads.
     `start_epoch` skips the orders and augmentations of that many epochs, so that a run resumed after
-    `start_epoch` epochs sees the batches an uninterrupted run would have seen."""
+    `start_epoch` epochs sees the batches an uninterrupted run would have seen. With `membership` the labels may be
+    membership bits of up to four chromosomes, 0..15 (clusters, read by `model.PeelCrossentropy`); else 0..3."""
     def __init__(self, images, labels, batch_size=32, *, shuffle=False, augment=False, seed=0,
-                 workers=2, max_queue_size=8, drop_remainder=False, start_epoch=0):
+                 workers=2, max_queue_size=8, drop_remainder=False, start_epoch=0, membership=False):
         super().__init__(workers=workers, use_multiprocessing=False, max_queue_size=max_queue_size)
         images = np.asarray(images)
         images = images[..., 0] if images.ndim == 4 and images.shape[-1] == 1 else images
         if images.dtype != np.uint8: images = as_float_images(images)  # uint8 stays uint8 in memory, a quarter of float32
-        labels = check_labels(labels)
+        labels = check_labels(labels) if not membership else np.asarray(labels)
+        if membership and (labels.min(initial=0) < 0 or labels.max(initial=0) > 15):
+            raise ValueError(f"membership labels are bits of up to four chromosomes, 0..15; got {labels.min()}..{labels.max()}")
         check_same_size(images, labels)
         if batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self.images, self.labels = images, labels

@@ -5,7 +5,7 @@
 # %% auto 0
 __all__ = ['Machine', 'size_multiple', 'to_model_size', 'build_model', 'load_initial_weights', 'accelerator', 'training_devices',
            'distribution_scope', 'where_it_runs', 'HistoryLogger', 'AtomicCheckpoint', 'FitFinished',
-           'ResumableEarlyStopping', 'EpochTimer', 'TimeBudget', 'chromosome_iou', 'make_optimizer', 'dtype_policy',
+           'ResumableEarlyStopping', 'EpochTimer', 'TimeBudget', 'ChromosomeIoU', 'make_optimizer', 'dtype_policy',
            'make_batches', 'make_callbacks', 'train', 'load_run']
 
 # %% ../nbs/09_train.ipynb
@@ -19,7 +19,7 @@ import keras
 from .config import PRESETS, UPSAMPLING_LAYOUT, TrainConfig
 from .data import pad_to_multiple, resize_pairs, open_pairs
 from .pipeline import PairSequence, OnlinePairSequence
-from .model import SegNet, UpSamplingSegNet, load_model, load_model_source, make_loss
+from .model import SegNet, UpSamplingSegNet, load_model, load_model_source, make_loss, one_against_the_rest
 from .evaluate import evaluate, write_report
 from .generate import FRESH_SCALES, PairMaker, PairRecipe
 from .runs import (best_epoch_index, check_inputs, higher_is_better, prepare_run_dir, read_history, read_split,
@@ -172,9 +172,15 @@ class TimeBudget(keras.callbacks.Callback):
               "(train again with resume=True, or --resume, to go on)", flush=True)
 
 # %% ../nbs/09_train.ipynb
-def chromosome_iou():
-    "Mean IoU of chromosome A, chromosome B and overlap (background left out), from the argmax of the predictions: logged every epoch."
-    return keras.metrics.IoU(num_classes=4, target_class_ids=[1, 2, 3], sparse_y_true=True, sparse_y_pred=False, name="chromosome_iou")
+@keras.saving.register_keras_serializable(package="segnet_chromosome")
+class ChromosomeIoU(keras.metrics.IoU):
+    """Mean IoU of chromosome A, chromosome B and overlap (background left out), from the argmax of the predictions: logged
+    every epoch. A cluster's membership labels (`PeelCrossentropy`) are scored as its first chromosome against the rest."""
+    def __init__(self, name="chromosome_iou", **kw):
+        for fixed in ("num_classes", "target_class_ids", "sparse_y_true", "sparse_y_pred", "ignore_class", "axis"): kw.pop(fixed, None)
+        super().__init__(num_classes=4, target_class_ids=[1, 2, 3], sparse_y_true=True, sparse_y_pred=False, name=name, **kw)
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        return super().update_state(one_against_the_rest(y_true, 0), y_pred, sample_weight)
 
 # %% ../nbs/09_train.ipynb
 def make_optimizer(config, steps_per_epoch):
@@ -229,7 +235,8 @@ def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
     if config.online and (config.clusters or config.singles) and len(split.val):  # the file holds pairs only: validate on fixed fresh ones
         images, labels, _ = maker.make(len(split.val), np.random.default_rng([config.seed, 2**31]))
         vx, vy = to_model_size(config, images, labels)
-    val = PairSequence(vx, vy, config.batch_size, workers=config.workers, drop_remainder=whole) if len(split.val) else None
+    val = (PairSequence(vx, vy, config.batch_size, workers=config.workers, drop_remainder=whole, membership=bool(config.clusters))
+           if len(split.val) else None)
     return train, val
 
 # %% ../nbs/09_train.ipynb
@@ -311,7 +318,7 @@ def _fit_and_report(config, run_dir, state, callbacks, verbose):
             model = build_model(config, x.shape[1:] + (1,))
             steps = int(np.ceil(len(split.train) / config.batch_size))
             model.compile(make_optimizer(config, steps), make_loss(config.loss, y[split.train]),
-                          metrics=["accuracy", chromosome_iou()], jit_compile=jit)
+                          metrics=["accuracy", ChromosomeIoU()], jit_compile=jit)
             if state == "continue" and not start.from_backup:
                 model.optimizer.build(model.trainable_variables)
                 last = run_dir / "last.keras"  # where a time budget stopped it; else the best model, where the epoch cap did

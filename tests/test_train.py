@@ -166,6 +166,20 @@ def test_online_training_on_metaphase_chromosomes_through_the_cli(shared_data, t
     assert (run / "evaluation-test-tta.json").exists() and "test-time augmentation" in r.stdout
 
 
+def test_clusters_train_with_the_peel_loss_and_are_refused_without_it(shared_data, tmp_path):
+    "Clusters labelled by membership bits train with peel_crossentropy (validation holds them too); any other loss: one line, exit 2."
+    flags = ["--metaphase", shared_data / "DAPI.tif", "--n-pairs", 200, "--online", "--clusters", 0.4, "--singles", 0.1, "--preset", "tiny",
+             "--epochs", 1, "--batch-size", 16, "--quiet"]
+    r = cli("train", *flags, "--loss", "swap_crossentropy", "--run-dir", tmp_path / "refused")
+    assert r.returncode == 2 and "--loss peel_crossentropy" in r.stderr and "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert len(r.stderr.strip().splitlines()) == 1 and not (tmp_path / "refused").exists()
+    run = tmp_path / "peel"
+    r = cli("train", *flags, "--loss", "peel_crossentropy", "--run-dir", run)
+    assert r.returncode == 0, r.stderr[-3000:]
+    (row,) = read_history(run / "history.csv")
+    assert np.isfinite(row["val_loss"]) and 0 <= row["val_chromosome_iou"] <= 1, row
+
+
 def test_killed_after_fitting_resumes_to_the_report_not_to_epoch_0(tmp_path, monkeypatch):
     "A kill during the final evaluation: --resume writes the report and keeps history and model as they were."
     import segnet_chromosome.train as T
