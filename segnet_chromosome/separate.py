@@ -118,15 +118,22 @@ def resolve_objects(model, grey, objects, *, preprocessing, policy=SeparationPol
     return found
 
 # %% ../nbs/12_separate.ipynb
+def _nucleus_top_hat(grey, mask, typical_radius):
+    """The white top-hat of a nucleus object (grey (h, w) float in its box, `mask` (h, w) bool): what rises above an opening by a
+    disk of 2.5 typical half-widths, computed where a chromosome is about 8 pixels wide (the opening stays cheap) and brought
+    back to the box's size; and that disk and scale, for the nucleus' round body."""
+    f = min(1.0, 4 / max(typical_radius, 1e-6))
+    disk = morphology.disk(max(2, int(round(2.5 * typical_radius * f))))
+    small = transform.rescale(grey * mask, f, anti_aliasing=f < 1, preserve_range=True)
+    return transform.resize(small - ndimage.grey_opening(small, footprint=disk), mask.shape, order=1, preserve_range=True), disk, f
+
+# %% ../nbs/12_separate.ipynb
 def nucleus_attachments(grey, mask, *, typical_radius, typical_area, level, policy=SeparationPolicy()):
     """Chromosome-like ridges on or against the nucleus object `mask` (h, w) bool in its box of `grey` (h, w) float:
     a list of (mask, grey) pairs, each mask (h, w) bool and each grey the ridge's own light (the nucleus' taken off).
     `typical_radius`, `typical_area`, `level`: the slide's typical chromosome half-width, area and grey level."""
     r = typical_radius
-    f = min(1.0, 4 / max(r, 1e-6))                       # work where a chromosome is about 8 pixels wide: the opening stays cheap
-    small = transform.rescale(grey * mask, f, anti_aliasing=f < 1, preserve_range=True)
-    opened = ndimage.grey_opening(small, footprint=morphology.disk(max(2, int(round(2.5 * r * f)))))
-    ridge = transform.resize(small - opened, mask.shape, order=1, preserve_range=True)
+    ridge, _, _ = _nucleus_top_hat(grey, mask, r)
     candidates = ndimage.binary_opening(mask & (ridge > policy.attached_contrast * level), iterations=2)
     core = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1] > 3 * r
     rim = mask & ~(ndimage.distance_transform_edt(~core) <= 3 * r) if core.any() else mask
@@ -148,14 +155,11 @@ def nucleus_protrusions(grey, mask, *, typical_radius, typical_area, typical_len
     `policy.attached_contrast` times `level`, and kept when the whole is at least `attached_min_area` median singles and
     `attached_elongation` times longer than wide."""
     r = typical_radius
-    f = min(1.0, 4 / max(r, 1e-6))                       # work where a chromosome is about 8 pixels wide
-    disk = morphology.disk(max(2, int(round(2.5 * r * f))))
+    ridge, disk, f = _nucleus_top_hat(grey, mask, r)
     small_mask = transform.rescale(mask.astype(np.float32), f, order=1) > 0.5
     body = transform.resize(ndimage.binary_opening(small_mask, structure=disk).astype(np.float32), mask.shape, order=1) > 0.5
     body = ndimage.binary_dilation(body, iterations=2) & mask
     if not body.any(): return []
-    small = transform.rescale(grey * mask, f, anti_aliasing=f < 1, preserve_range=True)
-    ridge = transform.resize(small - ndimage.grey_opening(small, footprint=disk), mask.shape, order=1, preserve_range=True)
     bright = mask & (ridge > policy.attached_contrast * level)
     own_light = np.clip(np.where(body, ridge, grey), 0, None)  # outside the body the chromosome's light is all its own
     lab, _ = ndimage.label(mask & ~body, np.ones((3, 3)))
