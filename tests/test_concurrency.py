@@ -8,8 +8,10 @@ from segnet_chromosome.synthetic import synthetic_metaphase
 
 
 def start_cli(*args):
+    # Ctrl-C as at a terminal, even where this test runs in the background (a shell's `&` makes its children ignore SIGINT)
     return subprocess.Popen([sys.executable, "-c", "import sys; from segnet_chromosome.cli import main; sys.exit(main())", *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 def wait_for(path, proc, seconds=120):
     "Wait until `path` exists (the first process holds its target), failing if `proc` ends first."
