@@ -42,9 +42,37 @@ def _largest_share(mask):
     lab, n = ndimage.label(mask, np.ones((3, 3)))
     return 1.0 if n == 0 else np.bincount(lab.ravel())[1:].max() / mask.sum()
 
+def _pieces(mask, min_area):
+    "The 8-connected parts of `mask` (h, w) bool of at least `min_area` pixels, largest first, and the share of `mask` they hold."
+    lab, n = ndimage.label(mask, np.ones((3, 3)))
+    sizes = np.bincount(lab.ravel(), minlength=n + 1)[1:]
+    keep = [k + 1 for k in np.argsort(-sizes, kind="stable") if sizes[k] >= min_area]
+    return [lab == k for k in keep], sum(sizes[k - 1] for k in keep) / max(mask.sum(), 1)
+
+def _in_line(p, q, typical_width, max_angle=30):
+    """Whether two pieces (h, w) bool are one chromosome with another lying across it: each one's long axis within
+    `max_angle` degrees of the line between their centres, and at most 1.5 `typical_width` apart."""
+    (rp,), (rq,) = measure.regionprops(p.astype(np.uint8)), measure.regionprops(q.astype(np.uint8))
+    line = np.subtract(rq.centroid, rp.centroid)
+    line = line / max(np.hypot(*line), 1e-9)
+    in_line = all(abs(np.cos(r.orientation) * line[0] + np.sin(r.orientation) * line[1]) >= np.cos(np.radians(max_angle)) for r in (rp, rq))
+    return in_line and ndimage.distance_transform_edt(~p)[q].min() <= 1.5 * typical_width
+
+def _rejoined(pieces, other, typical_width):
+    "`pieces` of one label, those in line (`_in_line`) joined again, with `other`'s pixels between them: where the chromosome across them lay."
+    pieces = list(pieces)
+    for i in range(len(pieces)):
+        for j in range(len(pieces) - 1, i, -1):
+            if _in_line(pieces[i], pieces[j], typical_width):
+                both = pieces[i] | pieces.pop(j)
+                pieces[i] = both | (other & morphology.convex_hull_image(both))
+    return pieces
+
 def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typical_area=None, typical_width=None, grey=None):
-    """Two chromosome masks (A, B: overlap in both) for one object from the model's probabilities at its scale, or None when the
-    model does not find two whole chromosomes in it; and the confidence (mean top probability over the object's pixels).
+    """The chromosome masks (h, w) bool of one object from the model's probabilities at its scale (an overlap belongs to both
+    chromosomes), or None when the model does not find whole chromosomes in it; and the confidence (mean top probability over
+    the object's pixels). Two, A and B; or, where A or B is in pieces each of at least `min_part_area` median singles (a chain
+    of three or four, which a pair model labels A, B, A, ...: with `typical_area` only), each piece.
     With `grey` (the object's grey values, as `mask`), an overlap must be brighter than the rest of the object: fluorescence adds."""
     h, w = mask.shape
     p = probs[margin:probs.shape[0] - margin, margin:probs.shape[1] - margin]
@@ -57,14 +85,20 @@ def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typica
     a, b = np.isin(labels, (1, 3)), np.isin(labels, (2, 3))
     confidence = float(p.max(-1)[mask].mean())
     area, typical_area = mask.sum(), typical_area or 0
-    if (min(a.sum(), b.sum()) < max(policy.min_part * area, policy.min_part_area * typical_area)
-        or min(_largest_share(a), _largest_share(b)) < policy.min_whole): return None, confidence  # not two whole chromosomes
+    pieces_a, share_a = _pieces(a, policy.min_part_area * typical_area)
+    pieces_b, share_b = _pieces(b, policy.min_part_area * typical_area)
+    if typical_width: pieces_a, pieces_b = _rejoined(pieces_a, b, typical_width), _rejoined(pieces_b, a, typical_width)
+    if (min(a.sum(), b.sum()) >= max(policy.min_part * area, policy.min_part_area * typical_area)
+        and min(_largest_share(a), _largest_share(b)) >= policy.min_whole): parts = (a, b)             # two whole chromosomes
+    elif typical_area and pieces_a and pieces_b and len(pieces_a) + len(pieces_b) > 2 and min(share_a, share_b) >= policy.min_whole:
+        parts = tuple(pieces_a + pieces_b)                                                           # a chain: A, B, A, ...
+    else: return None, confidence
     if (a & b).sum() >= policy.min_overlap * area:                                                   # lying across each other ...
-        if grey is None or np.median(grey[a & b]) >= policy.min_overlap_brightness * np.median(grey[mask & ~(a & b)]): return (a, b), confidence
+        if grey is None or np.median(grey[a & b]) >= policy.min_overlap_brightness * np.median(grey[mask & ~(a & b)]): return parts, confidence
         return None, confidence                                                                      # ... not where no light adds
     contact = (ndimage.binary_dilation(a, np.ones((3, 3), bool)) & b).sum()                         # B's pixels next to A's
     if (a & b).sum() == 0 and typical_width and contact <= policy.max_contact * typical_width:
-        return (a, b), confidence                                                                    # touching at a neck
+        return parts, confidence                                                                     # touching at a neck
     return None, confidence
 
 # %% ../nbs/12_separate.ipynb
@@ -107,7 +141,8 @@ def resolve_objects(model, grey, objects, *, preprocessing, policy=SeparationPol
                     if m.sum() <= policy.max_chromosome_area * typical_area: chromosomes.append(place(m))
                     else: rest |= place(m)
             else:
-                for part, other in ((parts[0], parts[1]), (parts[1], parts[0])):
+                for k, part in enumerate(parts):
+                    other = np.any([q for j, q in enumerate(parts) if j != k], axis=0)
                     if _chromosome_sized(part, policy, typical_area): chromosomes.append(place(part))
                     elif depth + 1 >= policy.max_rounds: rest |= place(part)
                     else:

@@ -147,6 +147,25 @@ def _touching(a, b, rng, along):
     dy, dx = pa[rng.integers(len(pa))] - pb[rng.integers(len(pb))]
     return push_apart(a[1], pa, b[1], int(dy), int(dx), along=along)
 
+def _crossing_one(parts, b, rng, *, max_covered=1 / 3, tries=20):
+    """`b` (grey, mask) placed across one of `parts` [(grey, mask, (dy, dx))]: a point of `b` anywhere along it on a point of
+    that one, anywhere along it; of `tries` such placements the first where at most `max_covered` of `b` lies on the others."""
+    for _ in range(tries):
+        _, m0, (dy0, dx0) = parts[rng.integers(len(parts))]
+        p, q = np.argwhere(m0), np.argwhere(b[1])
+        (py, px), (qy, qx) = p[rng.integers(len(p))], q[rng.integers(len(q))]
+        dy, dx = int(dy0 + py - qy), int(dx0 + px - qx)
+        covered = sum(_shared_pixels(m, d, b[1], (dy, dx)) for _, m, d in parts)
+        if covered <= max_covered * b[1].sum(): break
+    return b[0], b[1], (dy, dx)
+
+def _shared_pixels(m1, d1, m2, d2):
+    "Pixels two masks share, each with its corner (dy, dx) on one canvas."
+    r0, c0 = max(d1[0], d2[0]), max(d1[1], d2[1])
+    r1, c1 = min(d1[0] + m1.shape[0], d2[0] + m2.shape[0]), min(d1[1] + m1.shape[1], d2[1] + m2.shape[1])
+    if r1 <= r0 or c1 <= c0: return 0
+    return int((m1[r0 - d1[0]:r1 - d1[0], c0 - d1[1]:c1 - d1[1]] & m2[r0 - d2[0]:r1 - d2[0], c0 - d2[1]:c1 - d2[1]]).sum())
+
 def compose_metaphase(chromosomes, nuclei=(), *, counts=None, size=(1024, 1536), seed=0, gap=14):
     """A `ComposedSlide` of real `chromosomes` (`Chromosome`s at the slide's scale: `segment_chromosomes` with zoom 1) and `nuclei`
     ((grey, mask) pairs), placed at random angles in each configuration a real slide has, `counts` of each (a dict over
@@ -198,14 +217,13 @@ def compose_metaphase(chromosomes, nuclei=(), *, counts=None, size=(1024, 1536),
                     signal[full] += (a[0] * a[1])[a[1]]
                     masks.append(full); kinds.append(kind); occupied[full] = True
                     break
-                else:  # crossing pairs and clusters: each new chromosome's centre on one already there
-                    n = {"crossing": 2, "cluster_of_3": 3, "cluster_of_4": 4}[kind]
+                elif kind == "crossing":  # B's centre on a point of A: an X, or a T where it falls near A's tip
+                    b = rotated()
+                    ys, xs = np.nonzero(a[1]); k = rng.integers(len(ys))
+                    parts = [(a[0], a[1], (0, 0)), (b[0], b[1], (ys[k] - b[1].shape[0] // 2, xs[k] - b[1].shape[1] // 2))]
+                else:  # clusters: as on real slides, a chain or a star, not a pile
                     parts = [(a[0], a[1], (0, 0))]
-                    for _ in range(n - 1):
-                        b = rotated()
-                        g0, m0, (dy0, dx0) = parts[rng.integers(len(parts))]
-                        ys, xs = np.nonzero(m0); k = rng.integers(len(ys))
-                        parts.append((b[0], b[1], (dy0 + ys[k] - b[1].shape[0] // 2, dx0 + xs[k] - b[1].shape[1] // 2)))
+                    for _ in range(int(kind[-1]) - 1): parts.append(_crossing_one(parts, rotated(), rng))
                 if place(parts, kind): break
     yy, xx = np.mgrid[:H, :W]
     haze = sum(ndimage.gaussian_filter((rng.random(size) < 2e-6).astype(np.float32), 25) * 3e4 for _ in range(2))  # faint, wide
