@@ -17,22 +17,25 @@ CLASS_NAMES = ("background", "chromosome A", "chromosome B", "overlap")
 N_CLASSES = len(CLASS_NAMES)
 
 # %% ../nbs/00_core.ipynb
-def check_labels(labels, name="labels"):
-    "Return `labels` as a uint8 array after checking that it holds integers in 0..3 only."
+def check_labels(labels, name="labels", *, membership=False):
+    """Return `labels` as a uint8 array after checking that it holds integers in 0..3 only; with `membership`, in 0..15:
+    which of up to four chromosomes cover each pixel, a bit each (a cluster's labels; a pair's 0..3 are such bits already)."""
+    top = 16 if membership else N_CLASSES
     labels = np.asarray(labels)
     if labels.dtype == bool or not (np.issubdtype(labels.dtype, np.integer) or np.issubdtype(labels.dtype, np.floating)):
-        raise TypeError(f"{name} must be an integer array with values 0..3, got dtype {labels.dtype}.")
+        raise TypeError(f"{name} must be an integer array with values 0..{top - 1}, got dtype {labels.dtype}.")
     if np.issubdtype(labels.dtype, np.floating):
         if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
             raise ValueError(f"{name} hold non-integer values (dtype {labels.dtype}); label maps must be whole "
-                             "numbers 0..3. If they were resized, resize them with nearest-neighbour interpolation "
+                             f"numbers 0..{top - 1}. If they were resized, resize them with nearest-neighbour interpolation "
                              "(order=0), never a smooth one.")
-    if labels.size and (labels.min() < 0 or labels.max() >= N_CLASSES):
-        bad = np.unique(labels[(labels < 0) | (labels >= N_CLASSES)])
-        raise ValueError(f"{name} hold values outside 0..3: {bad[:10].tolist()} "
-                         f"({int(np.isin(labels, bad).sum())} pixels). Valid classes are "
-                         f"0 background, 1 chromosome A, 2 chromosome B, 3 overlap; "
-                         "load_pairs(..., clean_labels=True) maps spurious values back to 0..3.")
+    if labels.size and (labels.min() < 0 or labels.max() >= top):
+        bad = np.unique(labels[(labels < 0) | (labels >= top)])
+        valid = ("membership bits of up to four chromosomes (1, 2, 4, 8: which cover the pixel)" if membership else
+                 "0 background, 1 chromosome A, 2 chromosome B, 3 overlap; "
+                 "load_pairs(..., clean_labels=True) maps spurious values back to 0..3")
+        raise ValueError(f"{name} hold values outside 0..{top - 1}: {bad[:10].tolist()} "
+                         f"({int(np.isin(labels, bad).sum())} pixels). Valid labels are {valid}.")
     return labels.astype(np.uint8)
 
 # %% ../nbs/00_core.ipynb

@@ -28,9 +28,7 @@ class PairSequence(keras.utils.PyDataset):
         images = np.asarray(images)
         images = images[..., 0] if images.ndim == 4 and images.shape[-1] == 1 else images
         if images.dtype != np.uint8: images = as_float_images(images)  # uint8 stays uint8 in memory, a quarter of float32
-        labels = check_labels(labels) if not membership else np.asarray(labels)
-        if membership and (labels.min(initial=0) < 0 or labels.max(initial=0) > 15):
-            raise ValueError(f"membership labels are bits of up to four chromosomes, 0..15; got {labels.min()}..{labels.max()}")
+        labels = check_labels(labels, membership=membership)
         check_same_size(images, labels)
         if batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self.images, self.labels = images, labels
