@@ -68,6 +68,15 @@ def _rejoined(pieces, other, typical_width):
                 pieces[i] = both | (other & morphology.convex_hull_image(both))
     return pieces
 
+def _chain(a, b, *, min_area, min_whole, typical_width=None):
+    """The chromosomes of a chain the model labelled A, B, A, ... (`a`, `b` (h, w) bool, the overlap in both): each piece of A and
+    of B of at least `min_area` pixels, pieces of one chromosome joined again (`_rejoined`, with `typical_width`), when there are
+    three or more and they hold at least `min_whole` of A and of B; else None."""
+    (pieces_a, share_a), (pieces_b, share_b) = _pieces(a, min_area), _pieces(b, min_area)
+    if typical_width: pieces_a, pieces_b = _rejoined(pieces_a, b, typical_width), _rejoined(pieces_b, a, typical_width)
+    if pieces_a and pieces_b and len(pieces_a) + len(pieces_b) > 2 and min(share_a, share_b) >= min_whole: return tuple(pieces_a + pieces_b)
+    return None
+
 def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typical_area=None, typical_width=None, grey=None):
     """The chromosome masks (h, w) bool of one object from the model's probabilities at its scale (an overlap belongs to both
     chromosomes), or None when the model does not find whole chromosomes in it; and the confidence (mean top probability over
@@ -85,14 +94,12 @@ def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typica
     a, b = np.isin(labels, (1, 3)), np.isin(labels, (2, 3))
     confidence = float(p.max(-1)[mask].mean())
     area, typical_area = mask.sum(), typical_area or 0
-    pieces_a, share_a = _pieces(a, policy.min_part_area * typical_area)
-    pieces_b, share_b = _pieces(b, policy.min_part_area * typical_area)
-    if typical_width: pieces_a, pieces_b = _rejoined(pieces_a, b, typical_width), _rejoined(pieces_b, a, typical_width)
     if (min(a.sum(), b.sum()) >= max(policy.min_part * area, policy.min_part_area * typical_area)
         and min(_largest_share(a), _largest_share(b)) >= policy.min_whole): parts = (a, b)             # two whole chromosomes
-    elif typical_area and pieces_a and pieces_b and len(pieces_a) + len(pieces_b) > 2 and min(share_a, share_b) >= policy.min_whole:
-        parts = tuple(pieces_a + pieces_b)                                                           # a chain: A, B, A, ...
-    else: return None, confidence
+    elif not typical_area: return None, confidence
+    else:                                                                                            # a chain: A, B, A, ...
+        parts = _chain(a, b, min_area=policy.min_part_area * typical_area, min_whole=policy.min_whole, typical_width=typical_width)
+        if parts is None: return None, confidence
     if (a & b).sum() >= policy.min_overlap * area:                                                   # lying across each other ...
         if grey is None or np.median(grey[a & b]) >= policy.min_overlap_brightness * np.median(grey[mask & ~(a & b)]): return parts, confidence
         return None, confidence                                                                      # ... not where no light adds

@@ -150,9 +150,10 @@ def _touching(a, b, rng, along):
 def _crossing_one(parts, b, rng, *, max_covered=1 / 3, tries=20):
     """`b` (grey, mask) placed across one of `parts` [(grey, mask, (dy, dx))]: a point of `b` anywhere along it on a point of
     that one, anywhere along it; of `tries` such placements the first where at most `max_covered` of `b` lies on the others."""
+    q = np.argwhere(b[1])
     for _ in range(tries):
         _, m0, (dy0, dx0) = parts[rng.integers(len(parts))]
-        p, q = np.argwhere(m0), np.argwhere(b[1])
+        p = np.argwhere(m0)
         (py, px), (qy, qx) = p[rng.integers(len(p))], q[rng.integers(len(q))]
         dy, dx = int(dy0 + py - qy), int(dx0 + px - qx)
         covered = sum(_shared_pixels(m, d, b[1], (dy, dx)) for _, m, d in parts)
@@ -223,7 +224,7 @@ def compose_metaphase(chromosomes, nuclei=(), *, counts=None, size=(1024, 1536),
                     parts = [(a[0], a[1], (0, 0)), (b[0], b[1], (ys[k] - b[1].shape[0] // 2, xs[k] - b[1].shape[1] // 2))]
                 else:  # clusters: as on real slides, a chain or a star, not a pile
                     parts = [(a[0], a[1], (0, 0))]
-                    for _ in range(int(kind[-1]) - 1): parts.append(_crossing_one(parts, rotated(), rng))
+                    for _ in range({"cluster_of_3": 2, "cluster_of_4": 3}[kind]): parts.append(_crossing_one(parts, rotated(), rng))
                 if place(parts, kind): break
     yy, xx = np.mgrid[:H, :W]
     haze = sum(ndimage.gaussian_filter((rng.random(size) < 2e-6).astype(np.float32), 25) * 3e4 for _ in range(2))  # faint, wide
