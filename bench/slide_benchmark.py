@@ -12,9 +12,10 @@ the model's confidence in its object, 1 for a single the model was not asked abo
 
 Truth is only as good as its singles: `find_objects` calls some pairs single (two chromosomes touching or crossing),
 and laid down as one chromosome such a pair makes the truth wrong (a right split scored as a false chromosome and a miss).
-The held-out slides' singles were looked at one by one (`--gallery DIR` draws them, numbered); the pairs among them
-(`NOT_SINGLE`) are left out of the test slides. `--exclude SLIDE:K,K,...` leaves out singles of other slides (numbered
-as in their gallery); `--keep-pairs` keeps every single, as the benchmark did before the list was made.
+The shared slides' singles were looked at one by one (`--gallery DIR` draws them, numbered); the pairs among them
+(`bench/not_single.json`, `--not-single` names another file) are left out of the test slides. `--exclude SLIDE:K,K,...`
+leaves out more singles (numbered as in the slide's gallery); `--keep-pairs` keeps every single, as the benchmark did
+before the list was made.
 
     python bench/slide_benchmark.py [--n 10] [--model pretrained] [--from SLIDE ...] [--policy POLICY.json] [--tta] [--json figures.json]
     python bench/slide_benchmark.py --from my_slide.tif --gallery /tmp/singles   # look at a slide's singles first
@@ -25,13 +26,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 HELD_OUT = [f"jpp21/metaphase{k}-dapi.tif" for k in (10, 11, 13)]
-# The "singles" of the held-out slides that are two chromosomes, seen in their galleries (`--gallery`): {slide: {number:
+# The "singles" of the shared slides that are two chromosomes, seen in their galleries (`--gallery`): {slide: {number:
 # area in pixels}}; the area checks that the number still names that object (a change to `find_objects` renumbers them).
-# 10: 6 end to end, 25 a T, 33 side by side; 11: 3 an L, 7 and 13 side by side, 25 a V; 13: 8 end to end, 20 crossing,
-# 36 a small one against a long one's end. Left in, undecided: 10's 0 (bent at a bright spot), 13's 1 (a V) and 12 (an L).
-NOT_SINGLE = {"metaphase10-dapi.tif": {6: 4498, 25: 3509, 33: 3409},
-              "metaphase11-dapi.tif": {3: 3741, 7: 2011, 13: 2265, 25: 3054},
-              "metaphase13-dapi.tif": {8: 6162, 20: 5609, 36: 3322}}
+# The held-out ones: 10: 6 end to end, 25 a T, 33 side by side; 11: 3 an L, 7 and 13 side by side, 25 a V; 13: 8 end to
+# end, 20 crossing, 36 a small one against a long one's end. Left in, undecided: 10's 0 (bent at a bright spot), 13's 1
+# (a V) and 12 (an L). The file also lists the training slides' (`train --not-single bench/not_single.json`).
+NOT_SINGLE = ROOT / "bench" / "not_single.json"
 
 def fail(message):
     "One line on stderr that names the problem and the fix, exit status 2 (bad input)."
@@ -41,8 +41,8 @@ def left_out(name, singles, listed, extra=()):
     "The numbers of the singles of slide `name` to leave out: those `listed` {number: area} (checked against `singles`) and `extra`."
     for k, area in listed.items():
         if k >= len(singles) or abs(int(singles[k].mask.sum()) - area) > 0.05 * area:
-            fail(f"{name}: single {k} is no longer the pair NOT_SINGLE lists (area {area}): draw the singles "
-                             f"(--gallery DIR), look at them and update NOT_SINGLE")
+            fail(f"{name}: single {k} is no longer the pair --not-single lists (area {area}): draw the singles "
+                             f"(--gallery DIR), look at them and mend the file")
     bad = [k for k in extra if not 0 <= k < len(singles)]
     if bad: fail(f"{name}: --exclude names singles {bad}, but it has {len(singles)} (0 to {len(singles) - 1})")
     return set(listed) | set(extra)
@@ -101,7 +101,8 @@ def main():
     p.add_argument("--policy", help="a SeparationPolicy JSON file (NAME_policy.json): its thresholds instead of the defaults")
     p.add_argument("--tta", action="store_true", help="test-time augmentation: the model's answer averaged over the 8 symmetries")
     p.add_argument("--exclude", nargs="+", default=[], metavar="SLIDE:K,K", help="singles of a slide to leave out (numbers as in its gallery)")
-    p.add_argument("--keep-pairs", action="store_true", help="keep the held-out singles NOT_SINGLE lists as pairs (the benchmark before the list)")
+    p.add_argument("--not-single", default=str(NOT_SINGLE), help="JSON file {slide: {number: area}} of the singles that are pairs (default: the shared slides')")
+    p.add_argument("--keep-pairs", action="store_true", help="keep the singles --not-single lists as pairs (the benchmark before the list)")
     p.add_argument("--gallery", metavar="DIR", help="draw each source slide's singles, numbered, into DIR and stop")
     args = p.parse_args()
     from segnet_chromosome.core import Preprocessing
@@ -112,6 +113,9 @@ def main():
     from segnet_chromosome.separate import separate_metaphase
     from segnet_chromosome.evaluate import match_instances
     sources = [Path(s) for s in args.sources] if args.sources else [Path(args.data_dir) / s for s in HELD_OUT]
+    from segnet_chromosome.runs import read_not_single
+    try: not_single = read_not_single(args.not_single)
+    except (OSError, ValueError) as e: fail(f"--not-single {args.not_single}: {e}")
     extra = {}
     for item in args.exclude:
         name, _, numbers = item.rpartition(":")
@@ -123,7 +127,7 @@ def main():
     for path in sources:
         slide = load_metaphase(path)
         singles = list(segment_chromosomes(slide, preprocessing=Preprocessing(zoom=1)))
-        leave = left_out(path.name, singles, {} if args.keep_pairs else NOT_SINGLE.get(path.name, {}), extra.get(path.name, ()))
+        leave = left_out(path.name, singles, {} if args.keep_pairs else not_single.get(path.name, {}), extra.get(path.name, ()))
         if args.gallery: print(f"{path.name}: {len(singles)} singles, {len(leave)} left out: {draw_singles(path.name, singles, args.gallery, leave)}"); continue
         chromosomes += [c for k, c in enumerate(singles) if k not in leave]; dropped += len(leave)
         nuclei += nucleus_cutouts(slide)

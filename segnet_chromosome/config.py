@@ -59,6 +59,9 @@ class TrainConfig:
     data: str = option(None, "HDF5 file of pairs", group="data")
     metaphase: list[str] = option(None, "DAPI image(s) to generate pairs from first", group="data")
     cy3: str = option(None, "the telomere channel of a single metaphase; it enters the grey image", group="data")
+    not_single: str = option(None, "a JSON file {slide file name: {number: area}} of the objects find_objects calls single that are two "
+                             "chromosomes (numbered, area in the slide's pixels, as bench/slide_benchmark.py --gallery draws them): "
+                             "left out of the chromosomes pairs are made from (bench/not_single.json: the shared slides')", group="data")
     recipe: str = option("all", "pairs of every single chromosome at random angles and shifts, or the public set's recipe",
                          choices=("all", "deepfish-13434"), group="data")
     overlap: str = option("add", "overlap intensities: the sum (fluorescence), the brighter chromosome, or each in half the pairs",

@@ -4,8 +4,8 @@
 
 # %% auto 0
 __all__ = ['ResumePoint', 'read_history', 'write_history', 'higher_is_better', 'best_epoch_index', 'RunDirectoryError',
-           'prepare_run_dir', 'make_pair_file', 'run_data', 'run_chromosomes', 'make_split', 'save_split', 'run_split',
-           'read_split', 'check_inputs', 'resume_point']
+           'prepare_run_dir', 'make_pair_file', 'run_data', 'read_not_single', 'run_chromosomes', 'make_split',
+           'save_split', 'run_split', 'read_split', 'check_inputs', 'resume_point']
 
 # %% ../nbs/08_runs.ipynb
 import csv, io, json, shutil
@@ -144,16 +144,32 @@ def run_data(config, run_dir):
     return out
 
 # %% ../nbs/08_runs.ipynb
+def read_not_single(path):
+    """{slide file name: {number: area}} of the "singles" of each slide that are two chromosomes, from the JSON file `path`
+    ({"metaphase1-dapi.tif": {"0": 3124, ...}, ...}: numbers as `segment_chromosomes` orders the singles, areas in the slide's pixels)."""
+    d = read_json(path)
+    try: return {str(name): {int(k): int(area) for k, area in listed.items()} for name, listed in d.items()}
+    except (AttributeError, TypeError, ValueError):
+        raise ValueError(f"{path}: expected {{slide file name: {{number: area}}}}, as bench/not_single.json") from None
+
+# %% ../nbs/08_runs.ipynb
 def run_chromosomes(config, counts=None):
     """The single chromosomes of the run's metaphases, each tagged with its metaphase's index in `config.metaphase`; the object
-    counts of each slide (single, cluster, nucleus...) are appended to the list `counts` when one is given."""
+    counts of each slide (single, cluster, nucleus...) are appended to the list `counts` when one is given. The "singles"
+    `config.not_single` lists as pairs are left out (the others keep their numbers as ids)."""
     from segnet_chromosome.slide import load_metaphase, segment_chromosomes
     slides = [load_metaphase(p) for p in config.metaphase]  # a missing or unreadable image refused before anything is done
+    pairs = read_not_single(config.not_single) if config.not_single else {}
     out, cy3 = [], load_metaphase(config.cy3) if config.cy3 else None  # cy3 goes with a single metaphase
     for k, slide in enumerate(slides):
         found = segment_chromosomes(slide, cy3, preprocessing=config.preprocessing, metaphase=k)
         if counts is not None: counts.append(found.counts)
-        out += found
+        listed, name = pairs.get(Path(config.metaphase[k]).name, {}), Path(config.metaphase[k]).name
+        for number, area in listed.items():  # the number still names that object (a change to find_objects renumbers them)
+            if number >= len(found) or abs(found[number].mask.sum() / config.zoom ** 2 - area) > 0.2 * area:
+                raise ValueError(f"{config.not_single}: single {number} of {name} is not the object listed (area {area} pixels): draw its "
+                                 f"singles (bench/slide_benchmark.py --from {name} --gallery DIR), look at them and mend the file")
+        out += [c for c in found if c.id not in listed]
     return out
 
 # %% ../nbs/08_runs.ipynb
@@ -210,6 +226,9 @@ def check_inputs(config):
                                      "to map them to the nearest valid label")
     for path in (config.metaphase or []) + ([config.cy3] if config.cy3 else []):
         if not Path(path).is_file(): raise FileNotFoundError(f"No such metaphase image: {path}")
+    if config.not_single:
+        if not Path(config.not_single).is_file(): raise FileNotFoundError(f"No such list of pairs among the singles (not_single): {config.not_single}")
+        read_not_single(config.not_single)  # readable, {slide: {number: area}}
     if config.init_from:
         prep = model_source(config.init_from).preprocessing
         if prep != config.preprocessing:
