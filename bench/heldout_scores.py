@@ -2,7 +2,8 @@
 
 For each held-out slide (default: metaphases 10, 11 and 13 of ../shared/data/jpp21, never trained on in the
 shipped model's protocol) it cuts out the single chromosomes as the model's preprocessing says, overlaps
-`--pairs` pairs of them (`make_overlap_dataset`, the training files' recipe, seed 8), and scores the model on
+`--pairs` pairs of them (`make_overlap_dataset`, the training files' recipe, seed 8; the "singles" that are two
+chromosomes, `bench/not_single.json`, left out: `--keep-pairs` keeps them), and scores the model on
 them: IoU per class, pooled over the pairs, with fixed labels and swap-aware, without and with test-time
 augmentation; per slide and over the three together. It also separates each whole slide (`separate_metaphase`)
 and writes its four files into OUT, so the overlays can be looked at. The figures go to OUT/scores.json (the
@@ -30,6 +31,9 @@ def main():
     p.add_argument("--slides", nargs="+", help="held-out slides (default: metaphases 10, 11, 13 of the shared data)")
     p.add_argument("--pairs", type=int, default=500, help="pairs per slide"); p.add_argument("--out", required=True)
     p.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
+    p.add_argument("--not-single", default=str(ROOT / "bench" / "not_single.json"),
+                   help="JSON file {slide: {number: area}} of the singles that are two chromosomes, left out of the pairs (default: the shared slides')")
+    p.add_argument("--keep-pairs", action="store_true", help="keep those singles (the pairs as this script made them before the list)")
     args = p.parse_args()
     from segnet_chromosome.data import load_pairs
     from segnet_chromosome.slide import load_metaphase, segment_chromosomes
@@ -38,13 +42,17 @@ def main():
     from segnet_chromosome.evaluate import evaluate
     from segnet_chromosome.separate import separate_metaphase
     from segnet_chromosome.results import write_separation
+    from segnet_chromosome.runs import read_not_single, without_pairs
+    not_single = {} if args.keep_pairs else read_not_single(args.not_single)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=False)  # never mixes with an earlier measurement
     model, prep = load_model_source(args.model)
     slides = [Path(s) for s in args.slides] if args.slides else [Path(args.data_dir) / s for s in SLIDES]
-    scores, every = dict(model=str(args.model), preprocessing=prep.__dict__, pairs_per_slide=args.pairs, slides={}), ([], [])
+    scores, every = dict(model=str(args.model), preprocessing=prep.__dict__, pairs_per_slide=args.pairs, singles_that_are_pairs_kept=args.keep_pairs,
+                           slides={}), ([], [])
     for path in slides:
         slide = load_metaphase(path)
-        chromosomes = segment_chromosomes(slide, preprocessing=prep)
+        chromosomes = without_pairs(segment_chromosomes(slide, preprocessing=prep), not_single.get(path.name, {}), slide=path.name,
+                                    zoom=prep.zoom, source=args.not_single)
         make_overlap_dataset(chromosomes, out / f"{path.stem}_pairs.h5", n_pairs=args.pairs, seed=8, progress=False)
         images, labels = load_pairs(out / f"{path.stem}_pairs.h5", dtype="uint8")
         every[0].append(images); every[1].append(labels)

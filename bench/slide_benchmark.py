@@ -39,10 +39,9 @@ def fail(message):
 
 def left_out(name, singles, listed, extra=()):
     "The numbers of the singles of slide `name` to leave out: those `listed` {number: area} (checked against `singles`) and `extra`."
-    for k, area in listed.items():
-        if k >= len(singles) or abs(int(singles[k].mask.sum()) - area) > 0.05 * area:
-            fail(f"{name}: single {k} is no longer the pair --not-single lists (area {area}): draw the singles "
-                             f"(--gallery DIR), look at them and mend the file")
+    from segnet_chromosome.runs import without_pairs
+    try: without_pairs(singles, listed, slide=name, zoom=1, source="--not-single")
+    except ValueError as e: fail(str(e))
     bad = [k for k in extra if not 0 <= k < len(singles)]
     if bad: fail(f"{name}: --exclude names singles {bad}, but it has {len(singles)} (0 to {len(singles) - 1})")
     return set(listed) | set(extra)

@@ -4,8 +4,8 @@
 
 # %% auto 0
 __all__ = ['ResumePoint', 'read_history', 'write_history', 'higher_is_better', 'best_epoch_index', 'RunDirectoryError',
-           'prepare_run_dir', 'make_pair_file', 'run_data', 'read_not_single', 'run_chromosomes', 'make_split',
-           'save_split', 'run_split', 'read_split', 'check_inputs', 'resume_point']
+           'prepare_run_dir', 'make_pair_file', 'run_data', 'read_not_single', 'without_pairs', 'run_chromosomes',
+           'make_split', 'save_split', 'run_split', 'read_split', 'check_inputs', 'resume_point']
 
 # %% ../nbs/08_runs.ipynb
 import csv, io, json, shutil
@@ -152,6 +152,16 @@ def read_not_single(path):
     except (AttributeError, TypeError, ValueError):
         raise ValueError(f"{path}: expected {{slide file name: {{number: area}}}}, as bench/not_single.json") from None
 
+def without_pairs(chromosomes, listed, *, slide, zoom, source="the list"):
+    """The `chromosomes` of one slide (`segment_chromosomes`' list, cut out at `zoom`) but those `listed` {number: area} as
+    pairs. Each listed area (in the slide's pixels) is checked against its object, so a renumbering (a change to
+    `find_objects`) is refused with one line, not followed silently."""
+    for number, area in listed.items():
+        if number >= len(chromosomes) or abs(chromosomes[number].mask.sum() / zoom ** 2 - area) > 0.2 * area:
+            raise ValueError(f"{source}: single {number} of {slide} is not the object listed (area {area} pixels): draw its "
+                             f"singles (bench/slide_benchmark.py --from {slide} --gallery DIR), look at them and mend the file")
+    return [c for c in chromosomes if c.id not in listed]
+
 # %% ../nbs/08_runs.ipynb
 def run_chromosomes(config, counts=None):
     """The single chromosomes of the run's metaphases, each tagged with its metaphase's index in `config.metaphase`; the object
@@ -164,12 +174,8 @@ def run_chromosomes(config, counts=None):
     for k, slide in enumerate(slides):
         found = segment_chromosomes(slide, cy3, preprocessing=config.preprocessing, metaphase=k)
         if counts is not None: counts.append(found.counts)
-        listed, name = pairs.get(Path(config.metaphase[k]).name, {}), Path(config.metaphase[k]).name
-        for number, area in listed.items():  # the number still names that object (a change to find_objects renumbers them)
-            if number >= len(found) or abs(found[number].mask.sum() / config.zoom ** 2 - area) > 0.2 * area:
-                raise ValueError(f"{config.not_single}: single {number} of {name} is not the object listed (area {area} pixels): draw its "
-                                 f"singles (bench/slide_benchmark.py --from {name} --gallery DIR), look at them and mend the file")
-        out += [c for c in found if c.id not in listed]
+        name = Path(config.metaphase[k]).name
+        out += without_pairs(found, pairs.get(name, {}), slide=name, zoom=config.zoom, source=config.not_single)
     return out
 
 # %% ../nbs/08_runs.ipynb
