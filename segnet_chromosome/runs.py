@@ -152,6 +152,7 @@ def read_not_single(path):
     except (AttributeError, TypeError, ValueError):
         raise ValueError(f"{path}: expected {{slide file name: {{number: area}}}}, as bench/not_single.json") from None
 
+# %% ../nbs/08_runs.ipynb
 def without_pairs(chromosomes, listed, *, slide, zoom, source="the list"):
     """The `chromosomes` of one slide (`segment_chromosomes`' list, cut out at `zoom`) but those `listed` {number: area} as
     pairs. Each listed area (in the slide's pixels) is checked against its object, so a renumbering (a change to
@@ -169,13 +170,13 @@ def run_chromosomes(config, counts=None):
     `config.not_single` lists as pairs are left out (the others keep their numbers as ids)."""
     from segnet_chromosome.slide import load_metaphase, segment_chromosomes
     slides = [load_metaphase(p) for p in config.metaphase]  # a missing or unreadable image refused before anything is done
-    pairs = read_not_single(config.not_single) if config.not_single else {}
+    not_single = read_not_single(config.not_single) if config.not_single else {}
     out, cy3 = [], load_metaphase(config.cy3) if config.cy3 else None  # cy3 goes with a single metaphase
     for k, slide in enumerate(slides):
         found = segment_chromosomes(slide, cy3, preprocessing=config.preprocessing, metaphase=k)
         if counts is not None: counts.append(found.counts)
         name = Path(config.metaphase[k]).name
-        out += without_pairs(found, pairs.get(name, {}), slide=name, zoom=config.zoom, source=config.not_single)
+        out += without_pairs(found, not_single.get(name, {}), slide=name, zoom=config.zoom, source=config.not_single)
     return out
 
 # %% ../nbs/08_runs.ipynb
