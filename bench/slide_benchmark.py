@@ -47,7 +47,7 @@ def left_out(name, singles, listed, extra=()):
     return set(listed) | set(extra)
 
 def draw_singles(name, singles, out, leave):
-    "A numbered gallery of a slide's singles, those left out framed in red: OUT/NAME_singles.png."
+    "A numbered gallery of a slide's singles, the numbers of those left out in red: OUT/NAME_singles.png."
     import matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot as plt
     cols = 10; rows = (len(singles) + cols - 1) // cols
     fig, axs = plt.subplots(rows, cols, figsize=(2 * cols, 2.2 * rows), squeeze=False)
