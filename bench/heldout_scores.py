@@ -43,7 +43,8 @@ def main():
     from segnet_chromosome.separate import separate_metaphase
     from segnet_chromosome.results import write_separation
     from segnet_chromosome.runs import read_not_single, without_pairs
-    not_single = {} if args.keep_pairs else read_not_single(args.not_single)
+    try: not_single = {} if args.keep_pairs else read_not_single(args.not_single)
+    except (OSError, ValueError) as e: p.error(f"--not-single {args.not_single}: {e}")  # one line, exit status 2
     out = Path(args.out); out.mkdir(parents=True, exist_ok=False)  # never mixes with an earlier measurement
     model, prep = load_model_source(args.model)
     slides = [Path(s) for s in args.slides] if args.slides else [Path(args.data_dir) / s for s in SLIDES]
@@ -51,8 +52,9 @@ def main():
                            slides={}), ([], [])
     for path in slides:
         slide = load_metaphase(path)
-        chromosomes = without_pairs(segment_chromosomes(slide, preprocessing=prep), not_single.get(path.name, {}), slide=path.name,
-                                    zoom=prep.zoom, source=args.not_single)
+        try: chromosomes = without_pairs(segment_chromosomes(slide, preprocessing=prep), not_single.get(path.name, {}), slide=path.name,
+                                         zoom=prep.zoom, source=args.not_single)
+        except ValueError as e: p.error(str(e))
         make_overlap_dataset(chromosomes, out / f"{path.stem}_pairs.h5", n_pairs=args.pairs, seed=8, progress=False)
         images, labels = load_pairs(out / f"{path.stem}_pairs.h5", dtype="uint8")
         every[0].append(images); every[1].append(labels)
