@@ -127,13 +127,16 @@ def resolve_objects(model, grey, objects, *, preprocessing, policy=SeparationPol
                     pieces=(), tta=False):
     """Ask the model about each object of `objects` {id: mask (h, w) bool in the object's box of `grey`} and peel clusters
     a chromosome at a time; `grey` {id: (h, w) float32} the slide's grey values in the same boxes. The ids in `pieces` are
-    parts of objects already (chromosomes cut off a nucleus): left whole by the model, each is one chromosome, as any part is.
+    parts of objects already (chromosomes cut off a nucleus): one no larger than `peel_area` median singles is one chromosome,
+    not asked about (asked, the model cuts many a chromosome in two where its end lies on the nucleus and its light changes);
+    a larger one is asked, and left whole by the model it is one chromosome, as any part is.
 
     Returns {id: (chromosomes, rest, confidence)}: the chromosome masks (h, w) found in it (none when the model did not
     split the object at all), the unresolved rest (a mask, empty when all was resolved) and the model's confidence on the
     whole object. Each round sends every open piece to the model in one batch."""
-    found = {i: ([], np.zeros_like(m), None) for i, m in objects.items()}
-    work = [(i, (0, 0), m, grey[i] * m, 0) for i, m in objects.items()]  # object, corner in its box, mask, grey, round
+    whole = {i for i in pieces if _chromosome_sized(objects[i], policy, typical_area)}
+    found = {i: ([m] if i in whole else [], np.zeros_like(m), None) for i, m in objects.items()}
+    work = [(i, (0, 0), m, grey[i] * m, 0) for i, m in objects.items() if i not in whole]  # object, corner in its box, mask, grey, round
     while work:
         crops = [_object_crop(g, m, preprocessing) for _, _, m, g, _ in work]
         probs, next_work = _predict_crops(model, crops, tta), []
