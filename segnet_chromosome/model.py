@@ -156,7 +156,7 @@ def with_input_size(model, height, width):
 
 # %% ../nbs/06_model.ipynb
 SHIPPED_SHA256 = {
-    "real": "ba0a46cadb3a80a5f2cdf7091f0af71da6f972618186a8d8d55d2025adb0b545",
+    "real": "ddce966087a7e660af72de0871466c0e1ebf503efe6dbbe50f2b21191bb79445",
     "synthetic": "3495a453c9373df052af1a224ef9910e04a21ba74d6701a7e4fc385f25b34047",
 }
 
