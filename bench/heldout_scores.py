@@ -26,10 +26,11 @@ def class_ious(report):
     return dict(fixed=pick(report["classes"]), swap_aware=pick(report["swap_aware"]["classes"]))
 
 def main():
+    from segnet_chromosome.config import number_type
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default="pretrained", help="'pretrained', 'pretrained:synthetic', a run directory or a .keras file with its card")
     p.add_argument("--slides", nargs="+", help="held-out slides (default: metaphases 10, 11, 13 of the shared data)")
-    p.add_argument("--pairs", type=int, default=500, help="pairs per slide"); p.add_argument("--out", required=True)
+    p.add_argument("--pairs", type=number_type(int, 1), default=500, help="pairs per slide"); p.add_argument("--out", required=True)
     p.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
     p.add_argument("--not-single", default=str(ROOT / "bench" / "not_single.json"),
                    help="JSON file {slide: {number: area}} of the singles that are two chromosomes, left out of the pairs (default: the shared slides')")
