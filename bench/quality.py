@@ -78,7 +78,7 @@ def _peel_plan():
     minutes (the CPU run of the same recipe: runs/anyone, README). Then score it:
     python bench/quality.py --plan peel --out runs/peel-gpu --parallel 1 --budget 560 --tta
     python bench/heldout_scores.py --model runs/peel-gpu/peel --out runs/heldout-peel
-    python bench/slide_benchmark.py --n 10 --model runs/peel-gpu/peel"""
+    python bench/slide_benchmark.py --model runs/peel-gpu/peel"""
     return {"peel": {**_ship_plan()["ship_real"], "init_from": "pretrained", "clusters": 0.25, "singles": 0.1, "learning_rate": 1e-4,
                      "loss": "peel_crossentropy",
                      "lr_schedule": "cosine", "patience": 12, "time_budget": 8}}
@@ -89,7 +89,7 @@ def _curated_plan():
     minutes. The CPU could only train on from the shipped model (runs/curated, README). Then score it:
     python bench/quality.py --plan curated --out runs/curated-gpu --parallel 1 --budget 560 --tta
     python bench/heldout_scores.py --model runs/curated-gpu/ship_curated --out runs/heldout-curated-gpu
-    python bench/slide_benchmark.py --n 10 --model runs/curated-gpu/ship_curated"""
+    python bench/slide_benchmark.py --model runs/curated-gpu/ship_curated"""
     return {"ship_curated": {**_ship_plan()["ship_real"], "not_single": str(ROOT / "bench" / "not_single.json"), "time_budget": 8}}
 
 PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan, "speed": _speed_plan, "ship": _ship_plan, "peel": _peel_plan, "curated": _curated_plan}
