@@ -3,7 +3,8 @@
 Test slides are composed (`synthetic.compose_metaphase`) from the single chromosomes and the nuclei of `--from` slides
 (default: metaphases 10, 11 and 13 of ../shared/data/jpp21, which the shipped model never saw in training): isolated
 chromosomes, crossing pairs, pairs touching end to end and side by side, chromosomes lying on a nucleus, clusters of
-three and of four, faint haze and debris. `separate_metaphase` runs on each, and its instances are matched one to one
+three and of four, faint haze and debris; each laid down with the light around it on its slide (`COMPOSE_SKIRT` pixels, so
+that its edge slopes as it did; the truth is its outline there). `separate_metaphase` runs on each, and its instances are matched one to one
 with the true chromosomes (`evaluate.match_instances`). Printed, per configuration and overall: recall (true chromosomes
 found with IoU >= 0.5), the mean IoU of those found, precision and F1 (overall; a false chromosome belongs to no
 configuration), the count error per slide, and COCO AP50 and AP (IoU 0.5:0.95, pycocotools; each instance scored by
@@ -107,7 +108,7 @@ def main():
     args = p.parse_args()
     from segnet_chromosome.core import Preprocessing
     from segnet_chromosome.slide import load_metaphase, nucleus_cutouts, segment_chromosomes
-    from segnet_chromosome.synthetic import CONFIGURATIONS, compose_metaphase
+    from segnet_chromosome.synthetic import COMPOSE_SKIRT, CONFIGURATIONS, compose_metaphase
     from segnet_chromosome.model import load_model_source
     from segnet_chromosome.config import SeparationPolicy
     from segnet_chromosome.separate import separate_metaphase
@@ -126,11 +127,11 @@ def main():
     chromosomes, nuclei, dropped = [], [], 0
     for path in sources:
         slide = load_metaphase(path)
-        singles = list(segment_chromosomes(slide, preprocessing=Preprocessing(zoom=1)))
+        singles = list(segment_chromosomes(slide, preprocessing=Preprocessing(zoom=1), skirt=COMPOSE_SKIRT))
         leave = left_out(path.name, singles, {} if args.keep_pairs else not_single.get(path.name, {}), extra.get(path.name, ()))
         if args.gallery: print(f"{path.name}: {len(singles)} singles, {len(leave)} left out: {draw_singles(path.name, singles, args.gallery, leave)}"); continue
         chromosomes += [c for k, c in enumerate(singles) if k not in leave]; dropped += len(leave)
-        nuclei += nucleus_cutouts(slide)
+        nuclei += nucleus_cutouts(slide, skirt=COMPOSE_SKIRT)
     if args.gallery: return
     model, prep = load_model_source(args.model)
     policy = SeparationPolicy.from_json(args.policy) if args.policy else SeparationPolicy()

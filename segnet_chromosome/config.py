@@ -71,6 +71,9 @@ class TrainConfig:
     online: bool = option(False, "fresh pairs of the training chromosomes every epoch (needs metaphase)", group="data")
     touching: float = option(0.2, "share of the fresh pairs (online) that touch without overlapping, end to end or side by side",
                              at_least=0, at_most=1, group="data")
+    filled_seams: float = option(0.0, "share of the touching pairs whose seam is filled, as on a slide where two touching chromosomes are "
+                                 "one object (each one's pixels next to the other raised to their brightest neighbour's light)",
+                                 at_least=0, at_most=1, group="data")
     clusters: float = option(0.0, "share of the fresh pairs (online) that are clusters of three or four, labelled by which "
                              "chromosomes cover each pixel (loss peel_crossentropy: any one chromosome as A, the others as B, what "
                              "separate peels clusters with); validation then holds them too", at_least=0, at_most=1, group="data")
@@ -185,8 +188,16 @@ class SeparationPolicy:
                                            "many times the rest of the object's (a single cut in two has no brighter middle; two tips "
                                            "lying over each other reach 1.1)",
                                            at_least=0, group="policy: when an answer is two chromosomes")
-    max_contact: float = option(0.6, "two chromosomes that touch without overlapping meet along at most this many median widths (a neck)",
+    side_contact: float = option(1.5, "two chromosomes that touch without overlapping may also meet along at least this many median widths "
+                                 "(side by side), when each is as wide as `side_width` says; 0: never",
+                                 at_least=0, group="policy: when an answer is two chromosomes")
+    side_width: float = option(0.7, "side by side, each chromosome is at least this many times the median single's width (a single cut "
+                               "lengthwise is not)", at_least=0, group="policy: when an answer is two chromosomes")
+    max_contact: float = option(1.0, "two chromosomes that touch without overlapping meet along at most this many median widths (end to end)",
                                 at_least=0, group="policy: when an answer is two chromosomes")
+    part_max_contact: float = option(0.6, "a part of a split sent back to the model is cut without an overlap only where it is this many median "
+                                     "widths across or less (a neck): a long chromosome sent back is most often cut where another lay across it",
+                                     at_least=0, group="policy: when an answer is two chromosomes")
     peel_area: float = option(2.2, "a part of a split larger than this many times the median single's area holds more than one chromosome: "
                               "it goes back to the model (the longest chromosomes reach twice the median)", above=0, group="policy: clusters")
     max_rounds: int = option(4, "a part too large for one chromosome goes back to the model this many times at most (a cluster peeled)",

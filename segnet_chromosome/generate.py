@@ -5,7 +5,7 @@
 # %% auto 0
 __all__ = ['FRESH_SCALES', 'DEEPFISH_CROP', 'rotate_chromosome', 'overlap_pair', 'PairRecipe', 'make_overlap_dataset',
            'deepfish_chromosomes', 'deepfish_pairs', 'make_deepfish_dataset', 'shared_pixels', 'push_apart',
-           'PairMaker']
+           'fill_seam', 'PairMaker']
 
 # %% ../nbs/03b_generate.ipynb
 import itertools, json
@@ -17,13 +17,13 @@ from .data import PairWriter, save_pairs
 from .slide import Chromosome, bounding_box
 
 # %% ../nbs/03b_generate.ipynb
-def rotate_chromosome(c, angle, *, scale=1.0):
+def rotate_chromosome(c, angle, *, scale=1.0, skirt=False):
     """`Chromosome` `c` scaled by `scale` and turned by `angle` degrees: grey (h, w) float32 and mask (h, w) bool, cut to the mask.
 
     The one rotation of every pair and slide builder (pairs, fresh pairs, clusters, synthetic and composed slides): grey
     and mask both bilinear, the mask kept where it is over one half, so its edge moves by less than half a pixel and
-    no label appears where no chromosome is; the grey is zero outside the mask. The public recipe alone turns its
-    chromosomes otherwise (cubic splines, as `scipy.ndimage.rotate` did for the published file)."""
+    no label appears where no chromosome is; the grey is zero outside the mask (with `skirt`, the light around it that a
+    chromosome cut by `slide.cut_with_skirt` carries is kept). The public recipe alone turns its chromosomes otherwise."""
     im, m = c.image.astype(np.float32), c.mask.astype(np.float32)
     if scale != 1:
         im = transform.rescale(im, scale, order=1, preserve_range=True, anti_aliasing=False)
@@ -32,8 +32,8 @@ def rotate_chromosome(c, angle, *, scale=1.0):
         im = transform.rotate(im, angle, resize=True, order=1, preserve_range=True)
         m = transform.rotate(m, angle, resize=True, order=1, preserve_range=True)
     m = m > 0.5
-    box = bounding_box(m)
-    return (im[box] * m[box]).astype(np.float32), m[box]
+    box = bounding_box(m | (im > 0.5) if skirt else m)
+    return (im[box] if skirt else im[box] * m[box]).astype(np.float32), m[box]
 
 # %% ../nbs/03b_generate.ipynb
 def _paste(canvas, x, centre):
@@ -63,8 +63,7 @@ def overlap_pair(chrom_a, chrom_b, angle_a=0, angle_b=0, shift=(0, 0), *, size=(
     _paste(lab, 2 * mb.astype(np.uint8), (centre[0] + dy, centre[1] + dx))
     rows, cols = np.flatnonzero(lab.any(1)), np.flatnonzero(lab.any(0))
     h, w = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
-    if h > size[0] or w > size[1]:
-        raise ValueError(f"this pair spans {h}x{w} pixels and does not fit a {size[0]}x{size[1]} canvas")
+    if h > size[0] or w > size[1]: raise ValueError(f"this pair spans {h}x{w} pixels and does not fit a {size[0]}x{size[1]} canvas")
     r0, c0 = rows[0] - (size[0] - h) // 2, cols[0] - (size[1] - w) // 2
     window = (slice(r0, r0 + size[0]), slice(c0, c0 + size[1]))
     image = np.clip(np.round(grey[window]), 0, 255).astype(np.uint8)
@@ -94,8 +93,7 @@ def _candidates(n_chrom, n_angles, n_shifts, n_pairs, rng, *, n_scales=1, max_al
     "Yield flat indices into the space pairs x angle_a x angle_b x dy x dx x scale, random and distinct."
     total = n_chrom * (n_chrom - 1) // 2 * n_angles ** 2 * n_shifts ** 2 * n_scales
     if n_pairs is None:
-        if total > max_all:
-            raise ValueError(f"all combinations make {total:,} candidates; pass n_pairs= or smaller angles/shifts grids")
+        if total > max_all: raise ValueError(f"all combinations make {total:,} candidates; pass n_pairs= or smaller angles/shifts grids")
         yield from rng.permutation(total)
         return
     seen = set()
@@ -108,9 +106,9 @@ def make_overlap_dataset(chromosomes, out, recipe=PairRecipe(), *, n_pairs=10_00
                          seed=0, overwrite=False, progress=True, source=None, chunk=512, max_tried=None):
     """Overlap pairs of `chromosomes` under rotations and shifts and write them to the HDF5 file `out`.
 
-    `recipe` (a `PairRecipe`): the canvas, the smallest overlap, how intensities meet, the scales. Keeps only pairs
-    overlapping by at least `recipe.min_overlap` pixels that fit the canvas, until `n_pairs` are kept (None: every combination). Chromosomes may come from several metaphases (`Chromosome.metaphase`):
-    each pair records both chromosome ids and both metaphase ids. The search stops after `max_tried` candidates
+    `recipe` (a `PairRecipe`): the canvas, the smallest overlap, how intensities meet, the scales. Keeps only pairs overlapping by at
+    least `recipe.min_overlap` pixels that fit the canvas, until `n_pairs` are kept (None: every combination). Chromosomes may come
+    from several metaphases (`Chromosome.metaphase`): each pair records both chromosome and metaphase ids. The search stops after `max_tried` candidates
     (default: 50 per pair asked for, at least 20,000); if too few were kept then, no file is written and the
     error says how many were found. Returns a dict of counts (kept, tried)."""
     from tqdm.auto import tqdm
@@ -263,31 +261,35 @@ def push_apart(ma, pa, mb, dy, dx, *, along):
     return dy, dx
 
 # %% ../nbs/03b_generate.ipynb
+def fill_seam(grey, labels):
+    "Fill the seam of two touching chromosomes in place: `grey` (H, W) float, `labels` (H, W) uint8 (1 and 2; the gap joins them)."
+    a, b, near = labels == 1, labels == 2, np.ones((3, 3), bool)
+    (da, (ra, ca)), (db, (rb, cb)) = (ndimage.distance_transform_edt(~m, return_indices=True) for m in (a, b))
+    rr, cc = np.indices(a.shape)  # A's and B's nearest pixels on opposite sides (over 135 degrees apart):
+    between = (ra - rr) * (rb - rr) + (ca - cc) * (cb - cc) < -0.7 * da * db
+    gap = ~(a | b) & (da <= 2.5) & (db <= 2.5) & between
+    gap |= ndimage.binary_fill_holes(a | b | gap) & ~(a | b | gap)  # and the holes it leaves
+    labels[gap] = np.where(da[gap] <= db[gap], 1, 2)
+    for own in (labels == 1, labels == 2):  # its pixels next to the other or to the gap, and its part of the gap
+        seam = own & ndimage.binary_dilation(gap | (labels > 0) & ~own, near)
+        for _ in range(2 * seam.any()): grey[seam] = np.maximum(grey[seam], ndimage.maximum_filter(np.where(own, grey, 0), footprint=near)[seam])
+
+# %% ../nbs/03b_generate.ipynb
 class PairMaker:
-    """Fresh pairs from a bank of `Chromosome`s; `make(n, rng)` returns images (n, H, W) uint8, labels (n, H, W) uint8, ids (n, 2).
-
-    uint8, as pair files store them (`load_pairs(path, dtype="uint8")` reads a file alike; its float32 default is what a
-    model is fed, and `core.as_float_images` converts either way).
-
-    `recipe` (a `PairRecipe`: canvas, smallest overlap, how intensities meet, scales; by default every scale of `FRESH_SCALES`).
-    Most pairs overlap by at least `recipe.min_overlap` pixels; a share `touching` of them touch without overlapping (no label 3):
-    B is pushed from an overlapping position along A's long axis (end to end) or across it (side by side) until the two
-    masks no longer share a pixel, as chromosomes lie on a slide.
-
-    A share `clusters` of them (`touching` is a share of the rest) are clusters of three or four chromosomes, each laid onto one already there; their labels
-    say which chromosomes cover each pixel, a bit each (1, 2, 4, 8; a pair's labels 0..3 are such bits), and
-    `model.PeelCrossentropy` scores the model's "one whole chromosome as A, the others as B" against whichever chromosome
-    it picked: what `separate` needs to peel a cluster one chromosome at a time (a pair is the cluster of two). A share `singles` are one
-    chromosome alone, all label 1: the answer the model must give for an object that is one chromosome, so that asking
-    it about a single does not cut the single in two."""
-    def __init__(self, chromosomes, recipe=PairRecipe(scales=FRESH_SCALES), *, n_angles=72, jitter=True, touching=0.2, clusters=0.0, singles=0.0):
+    """Fresh pairs from a bank of `Chromosome`s; `make(n, rng)` returns images (n, H, W) uint8 (as pair files store them), labels
+    (n, H, W) uint8 and ids (n, 2). `recipe`: a `PairRecipe` (by default at every scale of `FRESH_SCALES`); most pairs overlap by
+    at least its `min_overlap` pixels. Shares of them: `touching` touch without overlapping (`push_apart`), of which `filled_seams`
+    with their seam filled (`fill_seam`); `clusters` are clusters of three or four, labelled a bit per chromosome; `singles` one alone."""
+    def __init__(self, chromosomes, recipe=PairRecipe(scales=FRESH_SCALES), *, n_angles=72, jitter=True, touching=0.2, clusters=0.0, singles=0.0,
+                 filled_seams=0.0):
         self.chromosomes = list(chromosomes)
         if len(self.chromosomes) < 2: raise ValueError(f"need at least two chromosomes, got {len(self.chromosomes)}")
         self.recipe, self.n_angles = recipe, n_angles
         if not 0 <= touching <= 1: raise ValueError(f"touching is a share of the pairs, from 0 to 1; got {touching}")
+        if not 0 <= filled_seams <= 1: raise ValueError(f"filled_seams is a share of the touching pairs, from 0 to 1; got {filled_seams}")
         if not (0 <= clusters <= 1 and 0 <= singles <= 1 and clusters + singles <= 1):
             raise ValueError(f"clusters and singles are shares of the pairs, from 0 to 1 together; got {clusters} and {singles}")
-        self.jitter, self.touching = jitter, touching
+        self.jitter, self.touching, self.filled_seams = jitter, touching, filled_seams
         self.clusters, self.singles = clusters, singles
         self._views = {}
 
@@ -312,6 +314,7 @@ class PairMaker:
             if rng.random() < 0.5: gb, mb, pb = gb[:, ::-1], mb[:, ::-1], None
             if pb is None: pb = np.argwhere(mb)
             touch = rng.random() < self.touching
+            filled = touch and self.filled_seams > 0 and rng.random() < self.filled_seams  # no draw without: earlier seeds keep their pairs
             for _ in range(5):
                 dy, dx = pa[rng.integers(len(pa))] - pb[rng.integers(len(pb))]  # B's corner relative to A's
                 if touch: dy, dx = push_apart(ma, pa, mb, dy, dx, along=rng.random() < 0.5)
@@ -327,6 +330,7 @@ class PairMaker:
                 if self.recipe.overlap == "opaque" or (self.recipe.overlap == "both" and rng.random() < 0.5): canvas[b] = np.maximum(canvas[b], gb)
                 else: canvas[b] += gb
                 labels[b] += 2 * mb.astype(np.uint8)
+                if filled: fill_seam(canvas, labels)
                 return self.chromosomes[i].id, self.chromosomes[j].id
         raise ValueError(f"no overlapping pair fits a {H}x{W} canvas after 500 tries; use a larger size or smaller min_overlap")
 

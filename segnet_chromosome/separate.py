@@ -77,12 +77,14 @@ def _chain(a, b, *, min_area, min_whole, typical_width=None):
     if pieces_a and pieces_b and len(pieces_a) + len(pieces_b) > 2 and min(share_a, share_b) >= min_whole: return tuple(pieces_a + pieces_b)
     return None
 
-def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typical_area=None, typical_width=None, grey=None):
+def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typical_area=None, typical_width=None, grey=None, part=False):
     """The chromosome masks (h, w) bool of one object from the model's probabilities at its scale (an overlap belongs to both
     chromosomes), or None when the model does not find whole chromosomes in it; and the confidence (mean top probability over
     the object's pixels). Two, A and B; or, where A or B is in pieces each of at least `min_part_area` median singles (a chain
     of three or four, which a pair model labels A, B, A, ...: with `typical_area` only), each piece.
-    With `grey` (the object's grey values, as `mask`), an overlap must be brighter than the rest of the object: fluorescence adds."""
+    With `grey` (the object's grey values, as `mask`), an overlap must be brighter than the rest of the object: fluorescence adds.
+    Two chromosomes without an overlap must meet at their ends (`max_contact`) or lie side by side (`side_contact`, `side_width`);
+    a `part` of an earlier split only at a neck (`part_max_contact`)."""
     h, w = mask.shape
     p = probs[margin:probs.shape[0] - margin, margin:probs.shape[1] - margin]
     p = transform.resize(p, (h, w, 4), order=1, preserve_range=True) if p.shape[:2] != (h, w) else p
@@ -100,12 +102,22 @@ def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typica
     else:                                                                                            # a chain: A, B, A, ...
         parts = _chain(a, b, min_area=policy.min_part_area * typical_area, min_whole=policy.min_whole, typical_width=typical_width)
         if parts is None: return None, confidence
-    if (a & b).sum() >= policy.min_overlap * area:                                                   # lying across each other ...
-        if grey is None or np.median(grey[a & b]) >= policy.min_overlap_brightness * np.median(grey[mask & ~(a & b)]): return parts, confidence
-        return None, confidence                                                                      # ... not where no light adds
+    both = a & b
+    if both.sum() >= policy.min_overlap * area:                                                      # lying across each other ...
+        if grey is None or np.median(grey[both]) >= policy.min_overlap_brightness * np.median(grey[mask & ~both]): return parts, confidence
+    if len(parts) > 2: return None, confidence                                                       # ... not where no light adds
+    if both.any():  # an overlap too small to count, or where no light adds: two touching? its pixels go to the nearer one
+        only_a, only_b = a & ~b, b & ~a
+        if not (only_a.any() and only_b.any()): return None, confidence
+        nearer_a = ndimage.distance_transform_edt(~only_a) <= ndimage.distance_transform_edt(~only_b)
+        a, b = only_a | (both & nearer_a), only_b | (both & ~nearer_a)
+        parts = (a, b)
     contact = (ndimage.binary_dilation(a, np.ones((3, 3), bool)) & b).sum()                         # B's pixels next to A's
-    if (a & b).sum() == 0 and typical_width and contact <= policy.max_contact * typical_width:
-        return parts, confidence                                                                     # touching at a neck
+    if typical_width and contact <= (policy.part_max_contact if part else policy.max_contact) * typical_width:
+        return parts, confidence                                                                     # touching end to end
+    if (typical_width and not part and policy.side_contact and contact >= policy.side_contact * typical_width
+        and all(2 * ndimage.distance_transform_edt(q).max() >= policy.side_width * typical_width for q in parts)):
+        return parts, confidence                                                                     # side by side, each whole in width
     return None, confidence
 
 # %% ../nbs/12_separate.ipynb
@@ -142,7 +154,7 @@ def resolve_objects(model, grey, objects, *, preprocessing, policy=SeparationPol
         probs, next_work = _predict_crops(model, crops, tta), []
         for (i, (r0, c0), m, g, depth), p in zip(work, probs):
             parts, conf = split_object(p, m, zoom=preprocessing.zoom, margin=preprocessing.margin, policy=policy, grey=g,
-                                       typical_area=typical_area, typical_width=typical_width)
+                                       typical_area=typical_area, typical_width=typical_width, part=depth > 0)
             chromosomes, rest, first = found[i]
             place = lambda part: np.pad(part, ((r0, rest.shape[0] - r0 - part.shape[0]), (c0, rest.shape[1] - c0 - part.shape[1])))
             if depth == 0: first = conf

@@ -4,7 +4,8 @@
 
 # %% auto 0
 __all__ = ['OBJECT_KINDS', 'Chromosome', 'load_metaphase', 'NoChromosomesError', 'SlideObjects', 'pruned_skeleton_ends',
-           'find_objects', 'ChromosomeList', 'bounding_box', 'cut_out', 'segment_chromosomes', 'nucleus_cutouts']
+           'find_objects', 'ChromosomeList', 'bounding_box', 'cut_out', 'cut_with_skirt', 'segment_chromosomes',
+           'nucleus_cutouts']
 
 # %% ../nbs/03_slide.ipynb
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from .core import Preprocessing, read_image
 # %% ../nbs/03_slide.ipynb
 @dataclass
 class Chromosome:
-    "One segmented chromosome: `image` (h, w) uint8 grey, `mask` (h, w) bool, `id` its index in its metaphase, `metaphase` the metaphase's index."
+    """One segmented chromosome: `image` (h, w) uint8 grey (zero outside the mask, unless cut with a skirt of light), `mask` (h, w)
+    bool, `id` its index in its metaphase, `metaphase` the metaphase's index."""
     image: np.ndarray
     mask: np.ndarray
     id: int
@@ -183,7 +185,21 @@ def cut_out(grey, mask, *, zoom, margin):
     return np.pad(im, margin), np.pad(m, margin)
 
 # %% ../nbs/03_slide.ipynb
-def segment_chromosomes(dapi, cy3=None, *, preprocessing=Preprocessing(), metaphase=0, verbose=False):
+def cut_with_skirt(grey, labels, label, bbox, *, skirt):
+    """The grey image (h, w) float and mask (h, w) bool of object `label` of a slide's `labels` (H, W) int, with the light
+    around it: its box `bbox` (r0, c0, r1, c1) grown by `skirt` pixels (within the slide), the grey of `grey` (H, W) kept on the
+    object and on the background within `skirt` pixels of it (never on another object), the mask the object's pixels alone.
+    At the slide's scale; `skirt=0` is the cut of `cut_out` at zoom 1 without its margin."""
+    H, W = labels.shape
+    r0, c0, r1, c1 = bbox
+    box = slice(max(r0 - skirt, 0), min(r1 + skirt, H)), slice(max(c0 - skirt, 0), min(c1 + skirt, W))
+    near = labels[box]
+    mask = near == label
+    keep = mask | ((near == 0) & (ndimage.distance_transform_edt(~mask) <= skirt)) if skirt else mask
+    return grey[box] * keep, mask
+
+# %% ../nbs/03_slide.ipynb
+def segment_chromosomes(dapi, cy3=None, *, preprocessing=Preprocessing(), metaphase=0, skirt=0, verbose=False):
     """Cut the single chromosomes out of a raw metaphase `dapi` (2-D, any bit depth); returns a `ChromosomeList`.
 
     Objects are found and classified by `find_objects` on the DAPI channel; only single chromosomes are kept.
@@ -191,12 +207,15 @@ def segment_chromosomes(dapi, cy3=None, *, preprocessing=Preprocessing(), metaph
     channels, as in the public set. `preprocessing` (a `core.Preprocessing`; a model's, to feed it) says how they are cut
     out: grey levels scaled so the 99th percentile of the *single chromosomes'* pixels is its `grey_level` (nuclei never dim
     them), the slide scaled by its `zoom` (0.35: the public low-resolution set), `margin` pixels around each.
-    `metaphase` is stored in each chromosome; `verbose` prints the counts per kind."""
+    `metaphase` is stored in each chromosome; `verbose` prints the counts per kind. `skirt` (at zoom 1 only) keeps that many
+    pixels of the light around each chromosome in its image, not in its mask (`cut_with_skirt`): what a composed slide lays
+    down (`synthetic.COMPOSE_SKIRT`); the model's cut has none."""
     dapi = np.asarray(dapi)
     if cy3 is not None and np.shape(cy3) != dapi.shape:
         raise ValueError(f"cy3 {np.shape(cy3)} must have the shape of dapi {dapi.shape}")
     zoom, margin = preprocessing.zoom, preprocessing.margin
     if not 0 < zoom <= 4: raise ValueError(f"zoom must be in (0, 4], got {zoom}")
+    if skirt and zoom != 1: raise ValueError(f"a skirt of light is cut at the slide's scale only (zoom 1), got zoom {zoom}")
     found = find_objects(dapi)
     grey = found.grey if cy3 is None else (found.grey + _foreground(cy3)) / 2
     singles = found.ids("single")
@@ -204,19 +223,22 @@ def segment_chromosomes(dapi, cy3=None, *, preprocessing=Preprocessing(), metaph
     scale = preprocessing.grey_level / max(np.percentile(grey[np.isin(found.labels, singles)], 99), 1e-6)
     out = ChromosomeList()
     for k, region in enumerate(r for r in measure.regionprops(found.labels) if r.label in set(singles)):
-        im, m = cut_out(grey[region.slice] * scale, region.image, zoom=zoom, margin=margin)
+        if skirt: im, m = (np.pad(x, margin) for x in cut_with_skirt(grey, found.labels, region.label, region.bbox, skirt=skirt)); im = im * scale
+        else: im, m = cut_out(grey[region.slice] * scale, region.image, zoom=zoom, margin=margin)
         out.append(Chromosome(np.clip(np.round(im), 0, 255).astype(np.uint8), m, k, metaphase))
     out.counts = found.counts
     if verbose: print(", ".join(f"{v} {k}" for k, v in found.counts.items()))
     return out
 
 # %% ../nbs/03_slide.ipynb
-def nucleus_cutouts(slide, *, grey_level=Preprocessing.grey_level):
+def nucleus_cutouts(slide, *, grey_level=Preprocessing.grey_level, skirt=0):
     """(grey, mask) of each whole nucleus of a raw `slide`, background subtracted and on the grey scale `segment_chromosomes`
-    gives its chromosomes (the single chromosomes' 99th percentile at `grey_level`): what `compose_metaphase` lays down."""
+    gives its chromosomes (the single chromosomes' 99th percentile at `grey_level`): what `compose_metaphase` lays down;
+    with `skirt` pixels of the light around it, as `segment_chromosomes(skirt=)`."""
     found = find_objects(slide)
     singles = np.isin(found.labels, found.ids("single"))
     scale = grey_level / max(np.percentile(found.grey[singles], 99), 1e-6) if singles.any() else 1.0
     H, W = found.labels.shape
-    return [(found.grey[r.slice] * r.image * scale, r.image) for r in measure.regionprops(found.labels) if found.kinds[r.label - 1] == "nucleus"
-            and r.bbox[0] > 1 and r.bbox[1] > 1 and r.bbox[2] < H - 1 and r.bbox[3] < W - 1]
+    return [(g * scale, m) for g, m in (cut_with_skirt(found.grey, found.labels, r.label, r.bbox, skirt=skirt) for r in measure.regionprops(found.labels)
+            if found.kinds[r.label - 1] == "nucleus"
+            and r.bbox[0] > 1 and r.bbox[1] > 1 and r.bbox[2] < H - 1 and r.bbox[3] < W - 1)]

@@ -224,7 +224,7 @@ def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
                                                     "was it made from other metaphases? Leave `data` empty to make the file from `metaphase`.")
         per_epoch = len(split.train) // config.batch_size * config.batch_size if whole else len(split.train)
         recipe = PairRecipe((pairs.height, pairs.width), config.min_overlap, config.overlap, FRESH_SCALES)
-        maker = PairMaker(bank, recipe, touching=config.touching,
+        maker = PairMaker(bank, recipe, touching=config.touching, filled_seams=config.filled_seams,
                           clusters=config.clusters, singles=config.singles)
         train = OnlinePairSequence(maker, per_epoch, config.batch_size,
                                    shape=x.shape[1:3], seed=config.seed, start_epoch=start_epoch, workers=config.workers)
