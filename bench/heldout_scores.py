@@ -46,8 +46,11 @@ def main():
     from segnet_chromosome.runs import read_not_single, without_pairs
     try: not_single = {} if args.keep_pairs else read_not_single(args.not_single)
     except (OSError, ValueError) as e: p.error(f"--not-single {args.not_single}: {e}")  # one line, exit status 2
-    out = Path(args.out); out.mkdir(parents=True, exist_ok=False)  # never mixes with an earlier measurement
-    model, prep = load_model_source(args.model)
+    try: model, prep = load_model_source(args.model)
+    except (OSError, ValueError) as e: p.error(f"--model {args.model}: {e}")
+    out = Path(args.out)
+    if out.exists(): p.error(f"--out {out} exists: give a new folder (a measurement never mixes with an earlier one)")
+    out.mkdir(parents=True)
     slides = [Path(s) for s in args.slides] if args.slides else [Path(args.data_dir) / s for s in SLIDES]
     scores, every = dict(model=str(args.model), preprocessing=prep.__dict__, pairs_per_slide=args.pairs, singles_that_are_pairs_kept=args.keep_pairs,
                            slides={}), ([], [])

@@ -27,10 +27,11 @@ def measure(model, x, y, steps, warmup):
     return train, infer
 
 def main():
+    from segnet_chromosome.config import number_type  # a bad number is one line and exit status 2, not a traceback
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--batch", type=int, default=32)
-    p.add_argument("--steps", type=int, default=20, help="timed steps per measurement")
-    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--batch", type=number_type(int, 1), default=32)
+    p.add_argument("--steps", type=number_type(int, 1), default=20, help="timed steps per measurement")
+    p.add_argument("--warmup", type=number_type(int, 0), default=3)
     p.add_argument("--quick", action="store_true", help="3 timed steps, 1 warm-up: a few minutes on a CPU")
     p.add_argument("--presets", default="vgg16,small,tiny")
     p.add_argument("--mixed-precision", choices=["mixed_float16", "mixed_bfloat16"], help="dtype policy (GPU)")

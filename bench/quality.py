@@ -176,12 +176,13 @@ def table(plan, out, device, tta=False):
     return "\n".join(rows) + "\n"
 
 def main(argv=None):
+    from segnet_chromosome.config import number_type  # a bad number is one line and exit status 2, not a traceback
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--plan", default="cpu", help="built-in plan (gpu, cpu, speed, ship, peel, curated) or a JSON file")
     p.add_argument("--out", default="runs/quality", type=Path)
     p.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"), type=Path)
-    p.add_argument("--parallel", type=int, default=1, help="runs at a time (they share the GPU)")
-    p.add_argument("--budget", type=float, default=None, help="seconds for the whole call; runs still going are cut off (resumable)")
+    p.add_argument("--parallel", type=number_type(int, 1), default=1, help="runs at a time (they share the GPU)")
+    p.add_argument("--budget", type=number_type(float, 0, low_open=True), default=None, help="seconds for the whole call; runs still going are cut off (resumable)")
     p.add_argument("--only", nargs="*", help="configurations to run (default: all of the plan)")
     p.add_argument("--prepare-only", action="store_true", help="make the plan's data files and stop")
     p.add_argument("--tta", action="store_true", help="also score each run with test-time augmentation (8 predictions a pair)")

@@ -16,7 +16,8 @@ import numpy as np
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--n", type=int, default=20); p.add_argument("--model", default="pretrained"); p.add_argument("--tta", action="store_true")
+    from segnet_chromosome.config import number_type
+    p.add_argument("--n", type=number_type(int, 1), default=20); p.add_argument("--model", default="pretrained"); p.add_argument("--tta", action="store_true")
     p.add_argument("--json", help="also write the figures to this JSON file")
     p.add_argument("--dapi", default=str(Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "DAPI.tif"))
     args = p.parse_args()
@@ -27,7 +28,8 @@ def main():
     from segnet_chromosome.results import write_separation
     from segnet_chromosome.model import load_model_source
     from segnet_chromosome.evaluate import match_instances
-    model, preprocessing = load_model_source(args.model)
+    try: model, preprocessing = load_model_source(args.model)
+    except (OSError, ValueError) as e: p.error(f"--model {args.model}: {e}")
     sources = {"procedural chromosomes": None}
     if Path(args.dapi).is_file(): sources["chromosomes of DAPI.tif"] = list(segment_chromosomes(load_metaphase(args.dapi), preprocessing=Preprocessing(zoom=1)))
     separate_metaphase(synthetic_metaphase(seed=10_000).image, model, preprocessing=preprocessing)  # warm up: the first prediction builds the network

@@ -124,6 +124,11 @@ def main():
         except ValueError: fail(f"--exclude {item}: expected SLIDE:K,K,... (numbers of its singles, as in --gallery)")
     unknown = set(extra) - {s.name for s in sources}
     if unknown: fail(f"--exclude names {sorted(unknown)}, not among the slides used ({', '.join(s.name for s in sources)})")
+    try: policy = SeparationPolicy.from_json(args.policy) if args.policy else SeparationPolicy()
+    except (OSError, ValueError) as e: fail(f"--policy {args.policy}: {e}")
+    if not args.gallery:
+        try: model, prep = load_model_source(args.model)
+        except (OSError, ValueError) as e: fail(f"--model {args.model}: {e}")
     chromosomes, nuclei, dropped = [], [], 0
     for path in sources:
         slide = load_metaphase(path)
@@ -133,8 +138,6 @@ def main():
         chromosomes += [c for k, c in enumerate(singles) if k not in leave]; dropped += len(leave)
         nuclei += nucleus_cutouts(slide, skirt=COMPOSE_SKIRT)
     if args.gallery: return
-    model, prep = load_model_source(args.model)
-    policy = SeparationPolicy.from_json(args.policy) if args.policy else SeparationPolicy()
     per_kind = {k: [] for k in CONFIGURATIONS}
     matched = found = true_total = 0
     count_errors, truths, predictions, scores, seconds = [], [], [], [], []

@@ -4,7 +4,7 @@ traceback, nothing written and nothing that existed changed. The table below is 
 The command line runs in-process (`cli.main`), so an exception it does not handle fails the test as a traceback
 would; one case also runs the installed `segnet-chromosome` script, to see what a terminal sees.
 """
-import hashlib, shutil, subprocess
+import hashlib, shutil, subprocess, sys
 from pathlib import Path
 import h5py, numpy as np, pytest
 from segnet_chromosome.cli import main
@@ -159,3 +159,23 @@ def test_a_full_disk_gives_one_line_naming_the_file_and_leaves_nothing(small_dis
     assert r.returncode == 2, (r.returncode, r.stderr[-2000:])
     assert "x.h5: No space left on device" in r.stderr and r.stderr.count("\n") == 1
     assert list(small_disk.iterdir()) == []
+
+BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs; words the message must hold)
+    ("slide_benchmark.py --model {d}/folder", "--model"),
+    ("slide_benchmark.py --policy {d}/bad.json", "--policy"),
+    ("heldout_scores.py --out {d}/folder", "exists: give a new folder"),
+    ("separate_quality.py --n 0", "--n: must be at least 1"),
+    ("cpu_speed.py --steps 0", "--steps: must be at least 1"),
+    ("quality.py --budget 0", "--budget: must be above 0"),
+]
+
+@pytest.mark.parametrize("command, words", BENCH_CASES, ids=[c for c, _ in BENCH_CASES])
+def test_benchmarks_refuse_bad_input_cleanly(work, command, words):
+    "The benchmark scripts too: exit status 2, the problem named on stderr's last line, no traceback, nothing written."
+    before = snapshot(work)
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    script, *args = command.format(d=work).split()
+    r = subprocess.run([sys.executable, str(bench / script), *args], capture_output=True, text=True, timeout=240)
+    assert r.returncode == 2, (r.returncode, r.stderr[-2000:])
+    assert "Traceback" not in r.stderr and words in r.stderr.strip().splitlines()[-1], r.stderr[-2000:]
+    assert snapshot(work) == before
