@@ -178,6 +178,10 @@ class SeparationPolicy:
                                    above=0, group="policy: which objects the model is asked about")
     suspect_brightness: float = option(1.5, "a 'single' whose 99th-percentile grey is over this many times the typical single's (an overlap) is asked about",
                                        above=0, group="policy: which objects the model is asked about")
+    single_confidence: float = option(0.7, "every other 'single' is asked about too (two chromosomes touching or crossing can have one's "
+                                      "size), and the model's split of it is kept only where its confidence (mean top probability over "
+                                      "the object) is at least this; 1: those singles are not asked", at_least=0, at_most=1,
+                                      group="policy: which objects the model is asked about")
     min_part: float = option(0.15, "each of two chromosomes holds at least this share of the object", at_least=0, below=0.5, group="policy: when an answer is two chromosomes")
     min_whole: float = option(0.9, "each chromosome is one piece: its largest 8-connected part holds this share of it", at_least=0, at_most=1,
                               group="policy: when an answer is two chromosomes")

@@ -136,12 +136,15 @@ def _alone(grey, other, part):
     return g
 
 def resolve_objects(model, grey, objects, *, preprocessing, policy=SeparationPolicy(), typical_area, typical_width, typical_length,
-                    pieces=(), tta=False):
+                    pieces=(), unsuspected=(), tta=False):
     """Ask the model about each object of `objects` {id: mask (h, w) bool in the object's box of `grey`} and peel clusters
     a chromosome at a time; `grey` {id: (h, w) float32} the slide's grey values in the same boxes. The ids in `pieces` are
     parts of objects already (chromosomes cut off a nucleus): one no larger than `peel_area` median singles is one chromosome,
     not asked about (asked, the model cuts many a chromosome in two where its end lies on the nucleus and its light changes);
-    a larger one is asked, and left whole by the model it is one chromosome, as any part is.
+    a larger one is asked, and left whole by the model it is one chromosome, as any part is. The ids in `unsuspected` are
+    singles of no suspect size or light, asked to make sure: the model's split of one is kept only where its confidence is at
+    least `policy.single_confidence` (asked about every single, the model cuts a third of them, less sure than of a pair);
+    left whole, its confidence is None, as for a single not asked.
 
     Returns {id: (chromosomes, rest, confidence)}: the chromosome masks (h, w) found in it (none when the model did not
     split the object at all), the unresolved rest (a mask, empty when all was resolved) and the model's confidence on the
@@ -157,6 +160,7 @@ def resolve_objects(model, grey, objects, *, preprocessing, policy=SeparationPol
                                        typical_area=typical_area, typical_width=typical_width, part=depth > 0)
             chromosomes, rest, first = found[i]
             place = lambda part: np.pad(part, ((r0, rest.shape[0] - r0 - part.shape[0]), (c0, rest.shape[1] - c0 - part.shape[1])))
+            if depth == 0 and i in unsuspected and conf < policy.single_confidence: parts, conf = None, None  # a single, as if not asked
             if depth == 0: first = conf
             if parts is None:
                 if depth > 0 or i in pieces:  # a piece the model leaves whole (it was taught single chromosomes): one, unless too large for one
@@ -286,7 +290,8 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     length = np.median([regions[i].axis_major_length for i in singles]) if singles else np.inf
     suspect = lambda i: (regions[i].area > policy.suspect_area * area or regions[i].axis_major_length > policy.suspect_length * length
                          or peak[i] > policy.suspect_brightness * bright)
-    to_split = [i for i in sorted(singles + clusters) if i in clusters or suspect(i)]
+    to_split = [i for i in sorted(singles + clusters) if i in clusters or suspect(i) or policy.single_confidence < 1]
+    unsuspected = {i for i in singles if not suspect(i)}
     H, W = found.labels.shape
     level = np.median(pixels) * scale if singles else grey_level / 2  # the median single pixel (`pixels` are the singles' then)
     attached = {}                                                   # (nucleus, k): (corner in the nucleus' box, mask, grey)
@@ -304,7 +309,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     resolved = resolve_objects(model, {**{i: grey[regions[i].slice] for i in to_split}, **{key: g for key, (_, _, g) in attached.items()}},
                                {**{i: regions[i].image for i in to_split}, **{key: m for key, (_, m, _) in attached.items()}},
                                preprocessing=preprocessing, policy=policy, typical_area=area, typical_width=width, typical_length=length,
-                               pieces=set(attached), tta=tta)
+                               pieces=set(attached), unsuspected=unsuspected, tta=tta)
     predicted_at = time.perf_counter()
     instances, table = [], []
     for i, kind in enumerate(found.kinds, 1):
@@ -314,7 +319,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
         parts = (r.image,) if kind == "single" else None
         if i in resolved:
             chromosomes, rest, conf = resolved[i]
-            row["confidence"] = round(conf, 3)
+            if conf is not None: row["confidence"] = round(conf, 3)
             if rest.any(): parts, row["kind"] = chromosomes, "cluster"            # peeled in part: the rest is no chromosome
             elif len(chromosomes) > 2: parts, row["kind"] = chromosomes, "cluster_separated"
             elif len(chromosomes) == 2: parts, row["kind"] = chromosomes, "overlap" if (chromosomes[0] & chromosomes[1]).any() else "touching"
