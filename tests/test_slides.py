@@ -5,6 +5,7 @@ as one chromosome, a pair would make the truth wrong."""
 from pathlib import Path
 import numpy as np, pytest
 from segnet_chromosome.core import Preprocessing
+from segnet_chromosome.config import SeparationPolicy
 from segnet_chromosome.slide import load_metaphase, nucleus_cutouts, segment_chromosomes
 from segnet_chromosome.synthetic import COMPOSE_SKIRT, CONFIGURATIONS, compose_metaphase
 from segnet_chromosome.separate import separate_metaphase
@@ -23,27 +24,37 @@ def held_out(shared_data):
                             slide="metaphase10-dapi.tif", zoom=1, source=str(NOT_SINGLE))
     return singles, nucleus_cutouts(slide, skirt=COMPOSE_SKIRT), load_model_source("pretrained")
 
-def separated(held_out, seed, tta=False, **counts):
+def separated(held_out, seed, tta=False, policy=SeparationPolicy(), **counts):
     """A 768x1024 slide of six isolated chromosomes and `counts` of other configurations, separated (with test-time augmentation
-    when `tta`): (IoU of each true chromosome, its configurations, the separation)."""
+    when `tta`, by `policy`): (IoU of each true chromosome, its configurations, the separation)."""
     chromosomes, nuclei, (model, preprocessing) = held_out
     composed = compose_metaphase(chromosomes, nuclei, counts={**{k: 0 for k in CONFIGURATIONS}, "isolated": 6, **counts}, size=(768, 1024), seed=seed)
-    sep = separate_metaphase(composed.image, model, preprocessing=preprocessing, tta=tta)
+    sep = separate_metaphase(composed.image, model, preprocessing=preprocessing, policy=policy, tta=tta)
     return match_instances(composed.instances, sep.instances)["iou"], np.array(composed.configurations), sep
 
 def test_touching_pairs_become_two_chromosomes(held_out):
     """A pair touching end to end and one side by side, each cut into its two chromosomes. Laid down with the light around
-    them, as on a slide, both pairs are one object each; of 30 such slides (seeds 0 to 29) 2 have both pairs cut and every
-    chromosome found (this is one; most slides have two or three of the four; the benchmark's recall on touching pairs,
-    about 62%, is the figure that counts)."""
+    them, as on a slide, both pairs are one object each; of 30 such slides (seeds 0 to 29) 10 have both pairs cut and every
+    chromosome found (this is one; 2 before every single was asked about; the benchmark's recall on touching pairs,
+    about 81%, is the figure that counts)."""
     iou, kinds, sep = separated(held_out, 8, end_to_end=1, side_by_side=1)
     assert (iou[kinds == "end_to_end"] >= 0.5).all() and (iou[kinds == "side_by_side"] >= 0.5).all(), iou
     assert (iou[kinds == "isolated"] >= 0.8).all(), iou
     assert len(iou) <= len(sep.instances) <= len(iou) + 1, (len(iou), len(sep.instances))
 
+def test_a_touching_pair_the_size_of_one_chromosome_is_asked_about(held_out):
+    """Two chromosomes touching end to end in an object of a single's size and light: the model is asked about it only
+    because every single is (`SeparationPolicy.single_confidence`), and cuts it apart surely enough for the split to be
+    kept; with singles not asked (`single_confidence=1`) the same slide keeps the pair as one. Of 20 such slides (seeds 0
+    to 19) the pair is found on 8 by default and on 4 with singles not asked; this is one of the four the rule gains."""
+    iou, kinds, sep = separated(held_out, 1, end_to_end=1)
+    assert (iou[kinds == "end_to_end"] >= 0.5).all() and len(sep.instances) == len(iou), (iou, len(sep.instances))
+    iou, kinds, sep = separated(held_out, 1, policy=SeparationPolicy(single_confidence=1), end_to_end=1)
+    assert (iou[kinds == "end_to_end"] < 0.5).any() and len(sep.instances) == len(iou) - 1, (iou, len(sep.instances))
+
 def test_a_chromosome_against_a_nucleus_is_kept(held_out):
-    """Two chromosomes lying against a nucleus, each cut off it and kept; the nucleus stays a nucleus. Rare: of 20 such
-    slides (seeds 0 to 19) 1 has both found (this one; the benchmark's recall on nuclei, about 38%, is the figure that counts)."""
+    """Two chromosomes lying against a nucleus, each cut off it and kept; the nucleus stays a nucleus. Rare: of 30 such
+    slides (seeds 0 to 29) 5 have both found (this is one; the benchmark's recall on nuclei, about 38%, is the figure that counts)."""
     iou, kinds, sep = separated(held_out, 4, on_nucleus=2)
     assert (iou[kinds == "on_nucleus"] >= 0.5).all(), iou
     nucleus_rows = [r for r in sep.table if r["kind"] == "nucleus" and r["chromosomes"]]
@@ -69,8 +80,8 @@ def test_a_cluster_of_three_becomes_three(held_out):
 
 def test_crossing_pairs_are_cut_apart(held_out):
     """Two crossing pairs, each cut apart with its overlap. Not every draw: of 30 such slides (seeds 0 to 29) the shipped model
-    finds all four chromosomes and cuts both crossings with an overlap on 7 (this is one; the benchmark's crossing recall,
-    90%, is the figure that counts)."""
+    finds all four chromosomes and cuts both crossings with an overlap on 9 (this is one; the benchmark's crossing recall,
+    95%, is the figure that counts)."""
     iou, kinds, sep = separated(held_out, 4, crossing=2)
     assert (iou[kinds == "crossing"] >= 0.5).all(), iou
     assert sep.counts["overlap"] == 2, sep.counts
