@@ -10,8 +10,8 @@ backend, preset, batch, threads, images/s. Threads: TensorFlow and XLA use every
 import argparse, os, time
 
 def main():
-    from segnet_chromosome.config import number_type  # a bad number is one line and exit status 2, not a traceback
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from segnet_chromosome.config import OneLineParser, number_type  # a bad number is one line and exit status 2, not a traceback
+    p = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--preset", default="small"); p.add_argument("--batch", type=number_type(int, 1), default=32)
     p.add_argument("--steps", type=number_type(int, 1), default=12); p.add_argument("--jit", choices=("auto", "on", "off"), default="auto")
     p.add_argument("--policy", default="float32", help="Keras dtype policy: float32, mixed_bfloat16 (bfloat16 units: AMX, AVX512-BF16), mixed_float16")

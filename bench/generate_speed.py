@@ -12,8 +12,8 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core, as the target says
 
 def main():
-    from segnet_chromosome.config import number_type  # a bad number is one line and exit status 2, not a traceback
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from segnet_chromosome.config import OneLineParser, number_type  # a bad number is one line and exit status 2, not a traceback
+    p = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     p.add_argument("--n-pairs", type=number_type(int, 1), default=10_000); p.add_argument("--seed", type=number_type(int, 0), default=0)
     p.add_argument("--online-seconds", type=number_type(float, 0, low_open=True), default=10.0)

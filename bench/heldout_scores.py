@@ -26,8 +26,8 @@ def class_ious(report):
     return dict(fixed=pick(report["classes"]), swap_aware=pick(report["swap_aware"]["classes"]))
 
 def main():
-    from segnet_chromosome.config import number_type
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from segnet_chromosome.config import OneLineParser, number_type
+    p = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default="pretrained", help="'pretrained', 'pretrained:synthetic', a run directory or a .keras file with its card")
     p.add_argument("--slides", nargs="+", help="held-out slides (default: metaphases 10, 11, 13 of the shared data)")
     p.add_argument("--pairs", type=number_type(int, 1), default=500, help="pairs per slide"); p.add_argument("--out", required=True)

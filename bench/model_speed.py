@@ -27,8 +27,8 @@ def measure(model, x, y, steps, warmup):
     return train, infer
 
 def main():
-    from segnet_chromosome.config import number_type  # a bad number is one line and exit status 2, not a traceback
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from segnet_chromosome.config import OneLineParser, number_type  # a bad number is one line and exit status 2, not a traceback
+    p = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--batch", type=number_type(int, 1), default=32)
     p.add_argument("--steps", type=number_type(int, 1), default=20, help="timed steps per measurement")
     p.add_argument("--warmup", type=number_type(int, 0), default=3)

@@ -10,8 +10,8 @@ import argparse, time
 import numpy as np
 
 def main():
-    from segnet_chromosome.config import number_type  # a bad number is one line and exit status 2, not a traceback
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from segnet_chromosome.config import OneLineParser, number_type  # a bad number is one line and exit status 2, not a traceback
+    p = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=number_type(int, 1), default=2048); p.add_argument("--batch", type=number_type(int, 1), default=32)
     args = p.parse_args()
     from concurrent.futures import ThreadPoolExecutor

@@ -188,8 +188,8 @@ def table(plan, out, device, tta=False):
     return "\n".join(rows) + "\n"
 
 def main(argv=None):
-    from segnet_chromosome.config import number_type  # a bad number is one line and exit status 2, not a traceback
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    from segnet_chromosome.config import OneLineParser, number_type  # a bad number is one line and exit status 2, not a traceback
+    p = OneLineParser(description=__doc__.split("\n")[0])
     p.add_argument("--plan", default="cpu", help="built-in plan (gpu, cpu, speed, ship, peel, curated) or a JSON file")
     p.add_argument("--out", default="runs/quality", type=Path)
     p.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"), type=Path)

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    from segnet_chromosome.config import number_type
+    from segnet_chromosome.config import OneLineParser, number_type
+    p = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=number_type(int, 1), default=20); p.add_argument("--model", default="pretrained"); p.add_argument("--tta", action="store_true")
     p.add_argument("--json", help="also write the figures to this JSON file")
     p.add_argument("--dapi", default=str(Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "DAPI.tif"))

@@ -93,8 +93,8 @@ def instance_scores(sep):
     return scores
 
 def main():
-    from segnet_chromosome.config import number_type
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from segnet_chromosome.config import OneLineParser, number_type
+    p = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=number_type(int, 1), default=20, help="test slides to compose (seeds 0 to N-1; on ten, F1 moves by about a point from one set to the next)")
     p.add_argument("--model", default="pretrained"); p.add_argument("--json", help="also write the figures to this JSON file")
     p.add_argument("--from", dest="sources", nargs="+", help="slides whose chromosomes and nuclei make the test slides")

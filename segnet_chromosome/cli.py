@@ -10,7 +10,7 @@ __all__ = ['TIFF_SUFFIXES', 'COUNT', 'NONNEG', 'PAIRS_MADE', 'MODEL_HELP', 'cmd_
 import argparse, dataclasses, json, os, shutil, sys, tempfile
 from pathlib import Path
 from .core import CLASS_NAMES, Preprocessing, as_float_images, claim
-from .config import MAX_PAIRS_MADE, SeparationPolicy, TrainConfig, add_config_flags, flags_given, number_type
+from .config import MAX_PAIRS_MADE, OneLineParser, SeparationPolicy, TrainConfig, add_config_flags, flags_given, number_type
 
 # %% ../nbs/13_cli.ipynb
 def cmd_info(args):
@@ -261,9 +261,7 @@ def _plural(n, one, many=None):
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 # %% ../nbs/13_cli.ipynb
-class _Parser(argparse.ArgumentParser):
-    "argparse with a one-line error (exit code 2) instead of the usage block."
-    def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+_Parser = OneLineParser  # a bad flag: one line and exit status 2 (the config notebook), as in the bench scripts
 
 class _Help(argparse.ArgumentDefaultsHelpFormatter):
     "Help that shows every default (`train`'s flags say theirs, from `TrainConfig`)."

@@ -4,8 +4,8 @@
 
 # %% auto 0
 __all__ = ['PRESETS', 'UPSAMPLING_LAYOUT', 'MAX_PAIRS_MADE', 'RENAMED', 'WEIGHTS', 'SHIPPED', 'option', 'describe_range',
-           'check_option', 'TrainConfig', 'SeparationPolicy', 'number_type', 'field_type', 'add_config_flags',
-           'flags_given', 'ModelSource', 'shipped_path', 'pretrained_card', 'model_source']
+           'check_option', 'TrainConfig', 'SeparationPolicy', 'number_type', 'OneLineParser', 'field_type',
+           'add_config_flags', 'flags_given', 'ModelSource', 'shipped_path', 'pretrained_card', 'model_source']
 
 # %% ../nbs/05_config.ipynb
 import argparse, dataclasses, importlib.resources, json, typing
@@ -244,6 +244,11 @@ def number_type(kind, low=None, high=None, low_open=False, high_open=True):
         return v
     convert.__name__ = kind.__name__
     return convert
+
+# %% ../nbs/05_config.ipynb
+class OneLineParser(argparse.ArgumentParser):
+    "argparse with a one-line error (exit status 2) instead of the usage block: `segnet-chromosome`'s parser and the bench scripts'."
+    def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 # %% ../nbs/05_config.ipynb
 def field_type(f, kind):
