@@ -8,6 +8,7 @@
     python bench/quality.py --plan ship --out runs/ship --parallel 1 --budget 560 --tta  # the shipped model's recipe, then speed
     python bench/quality.py --plan peel --out runs/peel-gpu --parallel 1 --budget 560 --tta  # clusters and singles too (issue 24)
     python bench/quality.py --plan curated --out runs/curated-gpu --parallel 1 --budget 560 --tta  # without the singles that are pairs
+    python bench/quality.py --plan singles --out runs/singles-gpu --parallel 1 --budget 560 --tta  # touching seams filled, singles left whole
 
 A plan is a built-in name or a JSON file {"name": {TrainConfig fields}, ...}; "{data}" in a string field is
 replaced by the data folder (--data-dir, default ../shared/data) and "{out}" by --out. Each configuration
@@ -190,7 +191,7 @@ def table(plan, out, device, tta=False):
 def main(argv=None):
     from segnet_chromosome.config import OneLineParser, number_type  # a bad number is one line and exit status 2, not a traceback
     p = OneLineParser(description=__doc__.split("\n")[0])
-    p.add_argument("--plan", default="cpu", help="built-in plan (gpu, cpu, speed, ship, peel, curated) or a JSON file")
+    p.add_argument("--plan", default="cpu", help=f"built-in plan ({', '.join(PLANS)}) or a JSON file")
     p.add_argument("--out", default="runs/quality", type=Path)
     p.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"), type=Path)
     p.add_argument("--parallel", type=number_type(int, 1), default=1, help="runs at a time (they share the GPU)")

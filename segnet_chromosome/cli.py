@@ -261,8 +261,6 @@ def _plural(n, one, many=None):
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 # %% ../nbs/13_cli.ipynb
-_Parser = OneLineParser  # a bad flag: one line and exit status 2 (the config notebook), as in the bench scripts
-
 class _Help(argparse.ArgumentDefaultsHelpFormatter):
     "Help that shows every default (`train`'s flags say theirs, from `TrainConfig`)."
     def _get_help_string(self, action):
@@ -286,9 +284,9 @@ def make_parser():
         parser.add_argument("-V", "--version", action="version", version=f"segnet-chromosome {__version__}")
         parser.add_argument("--verbose", action="store_true", default=default,
                             help="show TensorFlow's and XLA's start-up log (hidden by default)")
-    p = _Parser(prog="segnet-chromosome", description="Separate overlapping chromosomes with a SegNet.")
+    p = OneLineParser(prog="segnet-chromosome", description="Separate overlapping chromosomes with a SegNet.")  # a bad flag: one line
     general(p, False)
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser)
     _add_parser = sub.add_parser
     def add_parser(*a, **kw):
         s = _add_parser(*a, **kw); general(s, argparse.SUPPRESS)  # a flag after the command overrides, its absence does not

@@ -290,8 +290,8 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     length = np.median([regions[i].axis_major_length for i in singles]) if singles else np.inf
     suspect = lambda i: (regions[i].area > policy.suspect_area * area or regions[i].axis_major_length > policy.suspect_length * length
                          or peak[i] > policy.suspect_brightness * bright)
-    to_split = [i for i in sorted(singles + clusters) if i in clusters or suspect(i) or policy.single_confidence < 1]
-    unsuspected = {i for i in singles if not suspect(i)}
+    unsuspected = {i for i in singles if not suspect(i)}          # asked only to make sure, when `single_confidence` < 1
+    to_split = sorted(clusters + [i for i in singles if i not in unsuspected or policy.single_confidence < 1])
     H, W = found.labels.shape
     level = np.median(pixels) * scale if singles else grey_level / 2  # the median single pixel (`pixels` are the singles' then)
     attached = {}                                                   # (nucleus, k): (corner in the nucleus' box, mask, grey)

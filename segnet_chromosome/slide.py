@@ -223,7 +223,9 @@ def segment_chromosomes(dapi, cy3=None, *, preprocessing=Preprocessing(), metaph
     scale = preprocessing.grey_level / max(np.percentile(grey[np.isin(found.labels, singles)], 99), 1e-6)
     out = ChromosomeList()
     for k, region in enumerate(r for r in measure.regionprops(found.labels) if r.label in set(singles)):
-        if skirt: im, m = (np.pad(x, margin) for x in cut_with_skirt(grey, found.labels, region.label, region.bbox, skirt=skirt)); im = im * scale
+        if skirt:
+            g, m = cut_with_skirt(grey, found.labels, region.label, region.bbox, skirt=skirt)
+            im, m = np.pad(g * scale, margin), np.pad(m, margin)
         else: im, m = cut_out(grey[region.slice] * scale, region.image, zoom=zoom, margin=margin)
         out.append(Chromosome(np.clip(np.round(im), 0, 255).astype(np.uint8), m, k, metaphase))
     out.counts = found.counts
