@@ -79,6 +79,9 @@ class TrainConfig:
                              "separate peels clusters with); validation then holds them too", at_least=0, at_most=1, group="data")
     singles: float = option(0.0, "share of the fresh pairs (online) that are one chromosome alone, all label 1: so that the model leaves "
                             "a single whole; validation then holds them too", at_least=0, at_most=1, group="data")
+    on_nuclei: float = option(0.0, "share of the fresh images (online) laid on a nucleus of the training metaphases, its light added "
+                              "under them and labelled background: so that the model cuts a chromosome off a nucleus; validation "
+                              "then holds them too", at_least=0, at_most=1, group="data")
     zoom: float = option(Preprocessing.zoom, "scale of the chromosomes cut from a metaphase (0.35: the public set's low resolution)", above=0, at_most=4, group="data")
     grey_level: float = option(Preprocessing.grey_level, "grey level of the single chromosomes' 99th percentile", above=0, at_most=255, group="data")
     margin: int = option(Preprocessing.margin, "pixels of background around each chromosome cut out", at_least=0, group="data")
@@ -129,8 +132,8 @@ class TrainConfig:
         if self.online and not self.metaphase: raise ValueError("online=True makes pairs from chromosomes: give `metaphase`")
         if self.online and self.recipe != "all": raise ValueError("online=True draws pairs like recipe 'all'; the public recipe is a fixed file")
         if self.online and self.geometry != "pad": raise ValueError("online=True needs geometry='pad'")
-        if (self.clusters or self.singles) and not self.online:
-            raise ValueError("clusters and singles are shares of the fresh pairs: give online=True (--online) and metaphase")
+        if (self.clusters or self.singles or self.on_nuclei) and not self.online:
+            raise ValueError("clusters, singles and on_nuclei are shares of the fresh pairs: give online=True (--online) and metaphase")
         if self.clusters + self.singles > 1: raise ValueError(f"clusters + singles is a share of the pairs, at most 1; got {self.clusters + self.singles}")
         if self.clusters and self.loss != "peel_crossentropy":
             raise ValueError(f"clusters are labelled by which chromosomes cover each pixel, which only loss 'peel_crossentropy' reads; "
@@ -217,6 +220,9 @@ class SeparationPolicy:
                                      at_least=0, at_most=1, group="policy: chromosomes on nuclei")
     attached_outside_area: float = option(0.2, "a chromosome sticking out of a nucleus' round body shows at least this many times the median "
                                           "single's area outside it (then it is followed into the body)", at_least=0, group="policy: chromosomes on nuclei")
+    ask_nuclei: bool = option(False, "ask the model which pixels of each nucleus object are chromosome (a model trained with --on-nuclei); "
+                              "its parts of at least attached_min_area median singles replace the ridges and protrusions found without it",
+                              group="policy: chromosomes on nuclei")
 
     def __post_init__(self):
         for f in dataclasses.fields(self): check_option(f"SeparationPolicy.{f.name}", getattr(self, f.name), f.metadata)

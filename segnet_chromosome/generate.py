@@ -5,7 +5,7 @@
 # %% auto 0
 __all__ = ['FRESH_SCALES', 'DEEPFISH_CROP', 'rotate_chromosome', 'overlap_pair', 'PairRecipe', 'make_overlap_dataset',
            'deepfish_chromosomes', 'deepfish_pairs', 'make_deepfish_dataset', 'shared_pixels', 'push_apart',
-           'fill_seam', 'PairMaker']
+           'fill_seam', 'light_scale', 'PairMaker']
 
 # %% ../nbs/03b_generate.ipynb
 import itertools, json
@@ -275,13 +275,21 @@ def fill_seam(grey, labels):
         for _ in range(2 * seam.any()): grey[seam] = np.maximum(grey[seam], ndimage.maximum_filter(np.where(own, grey, 0), footprint=near)[seam])
 
 # %% ../nbs/03b_generate.ipynb
+def light_scale(grey, *, top=255.0, percentile=99):
+    "The factor (at most 1) that brings the `percentile` of the lit pixels of `grey` (any shape, float) down to `top`."
+    lit = grey[grey > 0]
+    return float(min(1.0, top / max(np.percentile(lit, percentile), 1e-6))) if lit.size else 1.0
+
+# %% ../nbs/03b_generate.ipynb
 class PairMaker:
     """Fresh pairs from a bank of `Chromosome`s; `make(n, rng)` returns images (n, H, W) uint8 (as pair files store them), labels
     (n, H, W) uint8 and ids (n, 2). `recipe`: a `PairRecipe` (by default at every scale of `FRESH_SCALES`); most pairs overlap by
     at least its `min_overlap` pixels. Shares of them: `touching` touch without overlapping (`push_apart`), of which `filled_seams`
-    with their seam filled (`fill_seam`); `clusters` are clusters of three or four, labelled a bit per chromosome; `singles` one alone."""
+    with their seam filled (`fill_seam`); `clusters` are clusters of three or four, labelled a bit per chromosome; `singles` one alone.
+    `on_nuclei` of all the images lie on one of the `nuclei` (grey (h, w) float32 at the chromosomes' scale, zero outside it,
+    as `nucleus_cutouts` gives, zoomed): its light adds under them and it stays background in the labels."""
     def __init__(self, chromosomes, recipe=PairRecipe(scales=FRESH_SCALES), *, n_angles=72, jitter=True, touching=0.2, clusters=0.0, singles=0.0,
-                 filled_seams=0.0):
+                 filled_seams=0.0, nuclei=(), on_nuclei=0.0):
         self.chromosomes = list(chromosomes)
         if len(self.chromosomes) < 2: raise ValueError(f"need at least two chromosomes, got {len(self.chromosomes)}")
         self.recipe, self.n_angles = recipe, n_angles
@@ -291,6 +299,9 @@ class PairMaker:
             raise ValueError(f"clusters and singles are shares of the pairs, from 0 to 1 together; got {clusters} and {singles}")
         self.jitter, self.touching, self.filled_seams = jitter, touching, filled_seams
         self.clusters, self.singles = clusters, singles
+        if not 0 <= on_nuclei <= 1: raise ValueError(f"on_nuclei is a share of the images, from 0 to 1; got {on_nuclei}")
+        self.nuclei, self.on_nuclei = [np.clip(g, 0, None).astype(np.float32) for g in nuclei if np.any(np.asarray(g) > 0)], on_nuclei  # light adds, never takes off
+        if on_nuclei and not self.nuclei: raise ValueError("on_nuclei needs nuclei to lay the images on; give nuclei (nucleus_cutouts of the metaphases)")
         self._views = {}
 
     size = property(lambda self: tuple(self.recipe.size), doc="(H, W) of the pairs made: the recipe's canvas.")
@@ -372,6 +383,17 @@ class PairMaker:
         canvas[y:y + m.shape[0], x:x + m.shape[1]] += g; labels[y:y + m.shape[0], x:x + m.shape[1]] += m
         return self.chromosomes[i].id, self.chromosomes[i].id
 
+    def _under_nucleus(self, rng, canvas):
+        "Add a random nucleus of `nuclei`, turned and mirrored at random, under what `canvas` holds: a random pixel of it under a random chromosome pixel."
+        g = np.rot90(self.nuclei[rng.integers(len(self.nuclei))], rng.integers(4))
+        if rng.random() < 0.5: g = g[:, ::-1]
+        on, under = np.argwhere(canvas > 0), np.argwhere(g > 0)
+        y, x = on[rng.integers(len(on))] - under[rng.integers(len(under))]  # the nucleus' corner on the canvas
+        H, W = canvas.shape
+        top, left, bottom, right = max(y, 0), max(x, 0), min(y + g.shape[0], H), min(x + g.shape[1], W)
+        canvas[top:bottom, left:right] += g[top - y:bottom - y, left - x:right - x]
+        canvas *= light_scale(canvas)
+
     def _jitter(self, grey, rng):
         "Gain and gamma (on the chromosomes' pixels only), blur and noise, each drawn per image."
         n, H, W = grey.shape
@@ -396,5 +418,6 @@ class PairMaker:
             if draw < self.singles: ids[k] = self._single(rng, grey[k], labels[k])
             elif draw < self.singles + self.clusters: ids[k] = self._cluster(rng, grey[k], labels[k], 3 + int(rng.random() < 0.4))
             else: ids[k] = self._one(rng, grey[k], labels[k])
+            if self.on_nuclei and rng.random() < self.on_nuclei: self._under_nucleus(rng, grey[k])  # no draw without: earlier seeds keep their images
         if self.jitter: grey = self._jitter(grey, rng)
         return np.clip(np.round(grey), 0, 255).astype(np.uint8), labels, ids

@@ -5,7 +5,7 @@
 # %% auto 0
 __all__ = ['ResumePoint', 'read_history', 'write_history', 'higher_is_better', 'best_epoch_index', 'RunDirectoryError',
            'prepare_run_dir', 'make_pair_file', 'run_data', 'read_not_single', 'without_pairs', 'run_chromosomes',
-           'make_split', 'save_split', 'run_split', 'read_split', 'check_inputs', 'resume_point']
+           'run_nuclei', 'make_split', 'save_split', 'run_split', 'read_split', 'check_inputs', 'resume_point']
 
 # %% ../nbs/08_runs.ipynb
 import csv, io, json, shutil
@@ -177,6 +177,19 @@ def run_chromosomes(config, counts=None):
         if counts is not None: counts.append(found.counts)
         name = Path(config.metaphase[k]).name
         out += without_pairs(found, not_single.get(name, {}), slide=name, zoom=config.zoom, source=config.not_single)
+    return out
+
+# %% ../nbs/08_runs.ipynb
+def run_nuclei(config, metaphases):
+    """The nuclei (grey (h, w) float32, zero outside each) of the run's metaphases whose indices in `config.metaphase` are
+    `metaphases`, on the grey scale and at the zoom its chromosomes are cut at: what `PairMaker(on_nuclei=)` lays images on."""
+    from skimage import transform
+    from segnet_chromosome.slide import load_metaphase, nucleus_cutouts
+    out = []
+    for k in sorted(metaphases):
+        for grey, mask in nucleus_cutouts(load_metaphase(config.metaphase[k]), grey_level=config.grey_level):
+            zoomed = transform.rescale(np.clip(grey, 0, None) * mask, config.zoom, anti_aliasing=config.zoom < 1, preserve_range=True)
+            out.append(np.clip(zoomed, 0, None).astype(np.float32))  # background-subtracted light dips below zero at the rim
     return out
 
 # %% ../nbs/08_runs.ipynb

@@ -23,7 +23,7 @@ from .model import SegNet, UpSamplingSegNet, load_model, load_model_source, make
 from .evaluate import evaluate, write_report
 from .generate import FRESH_SCALES, PairMaker, PairRecipe
 from .runs import (best_epoch_index, check_inputs, higher_is_better, prepare_run_dir, read_history, read_split,
-                                    resume_point, run_chromosomes, run_data, run_split, write_history)
+                                    resume_point, run_chromosomes, run_data, run_nuclei, run_split, write_history)
 
 # %% ../nbs/09_train.ipynb
 def size_multiple(config):
@@ -224,15 +224,16 @@ def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
                                                     "was it made from other metaphases? Leave `data` empty to make the file from `metaphase`.")
         per_epoch = len(split.train) // config.batch_size * config.batch_size if whole else len(split.train)
         recipe = PairRecipe((pairs.height, pairs.width), config.min_overlap, config.overlap, FRESH_SCALES)
+        nuclei = run_nuclei(config, set(metas.ravel().tolist())) if config.on_nuclei else ()  # the training metaphases' own
         maker = PairMaker(bank, recipe, touching=config.touching, filled_seams=config.filled_seams,
-                          clusters=config.clusters, singles=config.singles)
+                          clusters=config.clusters, singles=config.singles, nuclei=nuclei, on_nuclei=config.on_nuclei)
         train = OnlinePairSequence(maker, per_epoch, config.batch_size,
                                    shape=x.shape[1:3], seed=config.seed, start_epoch=start_epoch, workers=config.workers)
     else:
         train = PairSequence(x[split.train], y[split.train], config.batch_size, shuffle=True, augment=config.augment,
                              seed=config.seed, workers=config.workers, start_epoch=start_epoch, drop_remainder=whole)
     vx, vy = x[split.val], y[split.val]
-    if config.online and (config.clusters or config.singles) and len(split.val):  # the file holds pairs only: validate on fixed fresh ones
+    if config.online and (config.clusters or config.singles or config.on_nuclei) and len(split.val):  # the file holds pairs only: fresh ones
         images, labels, _ = maker.make(len(split.val), np.random.default_rng([config.seed, 2**31]))
         vx, vy = to_model_size(config, images, labels)
     val = (PairSequence(vx, vy, config.batch_size, workers=config.workers, drop_remainder=whole, membership=bool(config.clusters))

@@ -180,6 +180,25 @@ def test_clusters_train_with_the_peel_loss_and_are_refused_without_it(shared_dat
     assert np.isfinite(row["val_loss"]) and 0 <= row["val_chromosome_iou"] <= 1, row
 
 
+def test_training_on_nuclei_lays_images_on_the_training_metaphases_nuclei(shared_data, tmp_path, monkeypatch):
+    "--on-nuclei: the fresh images lie on the nuclei of the training metaphases only (never a held-out one's); without --online it is refused."
+    import segnet_chromosome.train as T
+    from segnet_chromosome.runs import run_nuclei
+    made = []
+    class Recording(T.PairMaker):
+        def __init__(self, *args, **kw): super().__init__(*args, **kw); made.append(self)
+    monkeypatch.setattr(T, "PairMaker", Recording)
+    slides = [shared_data / "jpp21" / "metaphase2-dapi.tif", shared_data / "jpp21" / "metaphase4-dapi.tif"]
+    cfg = TrainConfig(metaphase=slides, split="metaphase", held_out=[1], online=True, on_nuclei=0.5, n_pairs=200, preset="tiny", epochs=1,
+                      batch_size=16, loss="swap_crossentropy")
+    train(cfg, tmp_path / "run", verbose=0)
+    (maker,) = made
+    own, held_out = run_nuclei(cfg, [0]), run_nuclei(cfg, [1])
+    assert maker.on_nuclei == 0.5 and len(own) > 0 and len(held_out) > 0
+    assert len(maker.nuclei) == len(own) and all(np.array_equal(a, b) for a, b in zip(maker.nuclei, own))
+    with pytest.raises(ValueError, match="online"): TrainConfig(metaphase=slides, on_nuclei=0.5)
+
+
 def test_killed_after_fitting_resumes_to_the_report_not_to_epoch_0(tmp_path, monkeypatch):
     "A kill during the final evaluation: --resume writes the report and keeps history and model as they were."
     import segnet_chromosome.train as T
