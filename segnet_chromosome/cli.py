@@ -10,7 +10,8 @@ __all__ = ['TIFF_SUFFIXES', 'COUNT', 'NONNEG', 'PAIRS_MADE', 'MODEL_HELP', 'cmd_
 import argparse, dataclasses, json, os, shutil, sys, tempfile
 from pathlib import Path
 from .core import CLASS_NAMES, Preprocessing, as_float_images, claim
-from .config import MAX_PAIRS_MADE, OneLineParser, SeparationPolicy, TrainConfig, add_config_flags, flags_given, number_type
+from .config import (MAX_PAIRS_MADE, OneLineParser, SeparationPolicy, TrainConfig, add_config_flags, flags_given, model_source,
+                                      number_type)
 
 # %% ../nbs/13_cli.ipynb
 def cmd_info(args):
@@ -234,9 +235,12 @@ def _separate(args, paths, out):
     from segnet_chromosome.slide import load_metaphase
     from segnet_chromosome.separate import separate_metaphase
     from segnet_chromosome.results import separation_paths, write_separation
+    policy = _policy(args)
+    if policy.ask_nuclei and not model_source(args.model).knows_nuclei:
+        raise ValueError(f"--ask-nuclei asks the model about nuclei, and {args.model} was not trained on them: give a model trained "
+                         "with train --on-nuclei, or drop --ask-nuclei")
     model, preprocessing, geometry, _ = _model_for(args)
     if geometry != "pad": raise ValueError(f"{args.model} was trained with geometry {geometry!r}; separate needs a model trained with 'pad'")
-    policy = _policy(args)
     failed = []
     for path in tqdm(paths, desc="slides", unit="slide", disable=args.quiet or len(paths) == 1):
         try:

@@ -295,10 +295,12 @@ SHIPPED = ("real", "synthetic")  # pretrained(): the first
 
 @dataclass(frozen=True)
 class ModelSource:
-    "A model file, the `Preprocessing` of its inputs, and the name of the shipped model it is (None for a run's)."
+    """A model file, the `Preprocessing` of its inputs, the name of the shipped model it is (None for a run's), and whether it
+    was trained on nuclei (`TrainConfig.on_nuclei`: `separate --ask-nuclei` may ask it about them)."""
     path: Path
     preprocessing: Preprocessing
     shipped: str = None
+    knows_nuclei: bool = False
 
 # %% ../nbs/05_config.ipynb
 def shipped_path(name="real"):
@@ -316,21 +318,28 @@ def _card_preprocessing(card):
     "The `Preprocessing` a model card (the JSON file `card`) records."
     return Preprocessing.from_dict(read_json(card).get("preprocessing"), card)
 
+def _card_knows_nuclei(card):
+    "Whether the training config a model card (the JSON file `card`) records laid images on nuclei (`on_nuclei`)."
+    return (read_json(card).get("config") or {}).get("on_nuclei", 0) > 0
+
 def model_source(spec="pretrained"):
     "The `ModelSource` named by `spec`: 'pretrained', 'pretrained:NAME', a run directory or a .keras file with its card or config.json beside it."
     spec = str(spec)
     if spec == "pretrained" or spec.startswith("pretrained:"):
         name = spec.partition(":")[2] or SHIPPED[0]
         path = shipped_path(name)
-        return ModelSource(path, _card_preprocessing(path.with_suffix(".json")), name)
+        return ModelSource(path, _card_preprocessing(path.with_suffix(".json")), name, _card_knows_nuclei(path.with_suffix(".json")))
     path = Path(spec)
     if path.is_dir():
         if not (path / "config.json").is_file():
             raise FileNotFoundError(f"{path} is not a run directory (no config.json); name a run, a .keras file or 'pretrained'")
-        return ModelSource(path / "model.keras", TrainConfig.from_json(path / "config.json").preprocessing)
+        config = TrainConfig.from_json(path / "config.json")
+        return ModelSource(path / "model.keras", config.preprocessing, knows_nuclei=config.on_nuclei > 0)
     if not path.is_file(): raise FileNotFoundError(f"No such model: {path} (give 'pretrained', 'pretrained:synthetic', a run directory or a .keras file)")
     if path.with_suffix(".json").is_file():
-        return ModelSource(path, _card_preprocessing(path.with_suffix(".json")))
-    if (path.parent / "config.json").is_file(): return ModelSource(path, TrainConfig.from_json(path.parent / "config.json").preprocessing)
+        return ModelSource(path, _card_preprocessing(path.with_suffix(".json")), knows_nuclei=_card_knows_nuclei(path.with_suffix(".json")))
+    if (path.parent / "config.json").is_file():
+        config = TrainConfig.from_json(path.parent / "config.json")
+        return ModelSource(path, config.preprocessing, knows_nuclei=config.on_nuclei > 0)
     raise ValueError(f"{path} has no card ({path.with_suffix('.json').name}) and no run config.json beside it: how its inputs were "
                      "cut out is unknown; use its run directory")

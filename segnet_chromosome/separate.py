@@ -14,7 +14,7 @@ import numpy as np
 from scipy import ndimage
 from skimage import measure, morphology, transform
 from .core import Preprocessing
-from .config import SeparationPolicy
+from .config import SeparationPolicy, model_source
 from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects
 from .model import load_model_source, padded_size, with_input_size
 from .evaluate import predict_probabilities
@@ -287,7 +287,10 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     (default `Preprocessing()`). `policy`: the thresholds of each decision (`SeparationPolicy`). `tta` averages the
     model over the 8 symmetries. Raises `NoChromosomesError` for an
     image with no chromosomes in it."""
-    if isinstance(model, (str, Path)): model, preprocessing = load_model_source(model)
+    if isinstance(model, (str, Path)):
+        if policy.ask_nuclei and not model_source(model).knows_nuclei:
+            raise ValueError(f"ask_nuclei asks the model about nuclei, and {model} was not trained on them (train --on-nuclei)")
+        model, preprocessing = load_model_source(model)
     preprocessing = preprocessing or Preprocessing()
     grey_level = preprocessing.grey_level
     start = time.perf_counter()
