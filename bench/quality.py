@@ -9,7 +9,7 @@
     python bench/quality.py --plan peel --out runs/peel-gpu --parallel 1 --budget 560 --tta  # clusters and singles too (issue 24)
     python bench/quality.py --plan curated --out runs/curated-gpu --parallel 1 --budget 560 --tta  # without the singles that are pairs
     python bench/quality.py --plan singles --out runs/singles-gpu --parallel 1 --budget 560 --tta  # touching seams filled, singles left whole
-    python bench/quality.py --plan nuclei --out runs/nuclei-gpu --parallel 1 --budget 560 --tta  # chromosomes on nuclei (separate --ask-nuclei)
+    python bench/quality.py --plan nuclei --out runs/nuclei-gpu --parallel 1 --budget 560 --tta  # chromosomes on nuclei (separate asks it)
 
 A plan is a built-in name or a JSON file {"name": {TrainConfig fields}, ...}; "{data}" in a string field is
 replaced by the data folder (--data-dir, default ../shared/data) and "{out}" by --out. Each configuration
@@ -107,11 +107,11 @@ def _singles_plan():
 
 def _nuclei_plan():
     """The curated recipe with one image in five laid on a nucleus of the training metaphases (`--on-nuclei 0.2`: its light
-    added, labelled background), from the shipped model, Adam 2e-4, for at most 8 minutes: a model that `separate
-    --ask-nuclei` can ask which pixels of a nucleus are chromosome (issue 24; the CPU run: runs/nuclei, README). Then score it:
+    added, labelled background), from the shipped model, Adam 2e-4, for at most 8 minutes: a model that `separate`
+    asks which pixels of a nucleus are chromosome (`--nuclei auto`, the default, as its run says it was trained on them) (issue 24; the CPU run: runs/nuclei, README). Then score it:
     python bench/quality.py --plan nuclei --out runs/nuclei-gpu --parallel 1 --budget 560 --tta
     python bench/heldout_scores.py --model runs/nuclei-gpu/nuclei --out runs/heldout-nuclei-gpu
-    python bench/slide_benchmark.py --model runs/nuclei-gpu/nuclei --policy ask_nuclei.json   # {"ask_nuclei": true}"""
+    python bench/slide_benchmark.py --model runs/nuclei-gpu/nuclei"""
     return {"nuclei": {**_curated_plan()["ship_curated"], "init_from": "pretrained", "on_nuclei": 0.2, "learning_rate": 2e-4, "patience": 6}}
 
 PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan, "speed": _speed_plan, "ship": _ship_plan, "peel": _peel_plan, "curated": _curated_plan,

@@ -236,9 +236,9 @@ def _separate(args, paths, out):
     from segnet_chromosome.separate import separate_metaphase
     from segnet_chromosome.results import separation_paths, write_separation
     policy = _policy(args)
-    if policy.ask_nuclei and not model_source(args.model).knows_nuclei:
-        raise ValueError(f"--ask-nuclei asks the model about nuclei, and {args.model} was not trained on them: give a model trained "
-                         "with train --on-nuclei, or drop --ask-nuclei")
+    if policy.nuclei == "model" and not model_source(args.model).preprocessing.nuclei:
+        raise ValueError(f"--nuclei model asks the model about nuclei, and {args.model} was not trained on them: give a model trained "
+                         "with train --on-nuclei, or --nuclei rules")
     model, preprocessing, geometry, _ = _model_for(args)
     if geometry != "pad": raise ValueError(f"{args.model} was trained with geometry {geometry!r}; separate needs a model trained with 'pad'")
     failed = []

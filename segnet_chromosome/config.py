@@ -145,7 +145,7 @@ class TrainConfig:
     @property
     def preprocessing(self):
         "How the run cut its chromosomes from slides: a `Preprocessing`, which the run's model carries to `separate` and `predict`."
-        return Preprocessing(self.zoom, self.grey_level, self.margin)
+        return Preprocessing(self.zoom, self.grey_level, self.margin, nuclei=self.on_nuclei > 0)
 
     def to_json(self, path=None):
         "The config as JSON text; also written to `path` if given."
@@ -220,9 +220,10 @@ class SeparationPolicy:
                                      at_least=0, at_most=1, group="policy: chromosomes on nuclei")
     attached_outside_area: float = option(0.2, "a chromosome sticking out of a nucleus' round body shows at least this many times the median "
                                           "single's area outside it (then it is followed into the body)", at_least=0, group="policy: chromosomes on nuclei")
-    ask_nuclei: bool = option(False, "ask the model which pixels of each nucleus object are chromosome (a model trained with --on-nuclei); "
-                              "its parts of at least attached_min_area median singles replace the ridges and protrusions found without it",
-                              group="policy: chromosomes on nuclei")
+    nuclei: str = option("auto", "who finds the chromosomes on a nucleus: 'model' asks the model which of its pixels are chromosome (a "
+                         "model trained with train --on-nuclei; its parts of at least attached_min_area median singles are the pieces), "
+                         "'rules' the ridges and protrusions above, 'auto' the model where its card or run says it was trained on nuclei",
+                         choices=("auto", "model", "rules"), group="policy: chromosomes on nuclei")
 
     def __post_init__(self):
         for f in dataclasses.fields(self): check_option(f"SeparationPolicy.{f.name}", getattr(self, f.name), f.metadata)
@@ -295,12 +296,10 @@ SHIPPED = ("real", "synthetic")  # pretrained(): the first
 
 @dataclass(frozen=True)
 class ModelSource:
-    """A model file, the `Preprocessing` of its inputs, the name of the shipped model it is (None for a run's), and whether it
-    was trained on nuclei (`TrainConfig.on_nuclei`: `separate --ask-nuclei` may ask it about them)."""
+    "A model file, the `Preprocessing` of its inputs, and the name of the shipped model it is (None for a run's)."
     path: Path
     preprocessing: Preprocessing
     shipped: str = None
-    knows_nuclei: bool = False
 
 # %% ../nbs/05_config.ipynb
 def shipped_path(name="real"):
@@ -318,28 +317,21 @@ def _card_preprocessing(card):
     "The `Preprocessing` a model card (the JSON file `card`) records."
     return Preprocessing.from_dict(read_json(card).get("preprocessing"), card)
 
-def _card_knows_nuclei(card):
-    "Whether the training config a model card (the JSON file `card`) records laid images on nuclei (`on_nuclei`)."
-    return (read_json(card).get("config") or {}).get("on_nuclei", 0) > 0
-
 def model_source(spec="pretrained"):
     "The `ModelSource` named by `spec`: 'pretrained', 'pretrained:NAME', a run directory or a .keras file with its card or config.json beside it."
     spec = str(spec)
     if spec == "pretrained" or spec.startswith("pretrained:"):
         name = spec.partition(":")[2] or SHIPPED[0]
         path = shipped_path(name)
-        return ModelSource(path, _card_preprocessing(path.with_suffix(".json")), name, _card_knows_nuclei(path.with_suffix(".json")))
+        return ModelSource(path, _card_preprocessing(path.with_suffix(".json")), name)
     path = Path(spec)
     if path.is_dir():
         if not (path / "config.json").is_file():
             raise FileNotFoundError(f"{path} is not a run directory (no config.json); name a run, a .keras file or 'pretrained'")
-        config = TrainConfig.from_json(path / "config.json")
-        return ModelSource(path / "model.keras", config.preprocessing, knows_nuclei=config.on_nuclei > 0)
+        return ModelSource(path / "model.keras", TrainConfig.from_json(path / "config.json").preprocessing)
     if not path.is_file(): raise FileNotFoundError(f"No such model: {path} (give 'pretrained', 'pretrained:synthetic', a run directory or a .keras file)")
     if path.with_suffix(".json").is_file():
-        return ModelSource(path, _card_preprocessing(path.with_suffix(".json")), knows_nuclei=_card_knows_nuclei(path.with_suffix(".json")))
-    if (path.parent / "config.json").is_file():
-        config = TrainConfig.from_json(path.parent / "config.json")
-        return ModelSource(path, config.preprocessing, knows_nuclei=config.on_nuclei > 0)
+        return ModelSource(path, _card_preprocessing(path.with_suffix(".json")))
+    if (path.parent / "config.json").is_file(): return ModelSource(path, TrainConfig.from_json(path.parent / "config.json").preprocessing)
     raise ValueError(f"{path} has no card ({path.with_suffix('.json').name}) and no run config.json beside it: how its inputs were "
                      "cut out is unknown; use its run directory")

@@ -157,15 +157,18 @@ def claim(path):
 # %% ../nbs/00_core.ipynb
 @dataclass(frozen=True)
 class Preprocessing:
-    "How a slide's objects are cut out for a model: `zoom` of the slide, `grey_level` of the single chromosomes' 99th percentile, `margin` pixels around each."
+    """How a slide's objects are cut out for a model: `zoom` of the slide, `grey_level` of the single chromosomes' 99th
+    percentile, `margin` pixels around each; `nuclei`: the model was trained on images laid on nuclei (`train --on-nuclei`),
+    so a nucleus may be fed to it too, dimmed as its training images were."""
     zoom: float = 0.35
     grey_level: float = 160
     margin: int = 2
+    nuclei: bool = False
 
     @classmethod
     def from_dict(cls, d, source="the card"):
-        "The preprocessing written in a card or config (a dict with zoom, grey_level, margin)."
-        try: return cls(float(d["zoom"]), float(d["grey_level"]), int(d["margin"]))
+        "The preprocessing written in a card or config (a dict with zoom, grey_level, margin; nuclei, False where it is not said)."
+        try: return cls(float(d["zoom"]), float(d["grey_level"]), int(d["margin"]), bool(d.get("nuclei", False)))
         except (KeyError, TypeError, ValueError) as e:
             raise ValueError(f"{source} does not say how its model's inputs were cut out ({e!r}: needs zoom, grey_level and margin)") from None
 

@@ -14,7 +14,7 @@ import numpy as np
 from scipy import ndimage
 from skimage import measure, morphology, transform
 from .core import Preprocessing
-from .config import SeparationPolicy, model_source
+from .config import SeparationPolicy
 from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects
 from .model import load_model_source, padded_size, with_input_size
 from .evaluate import predict_probabilities
@@ -285,13 +285,13 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     `model`: what `model_source` names ('pretrained', 'pretrained:synthetic', a run directory, a .keras file with its
     card), loaded with the preprocessing it carries; or a Keras model, with the `Preprocessing` it was trained with
     (default `Preprocessing()`). `policy`: the thresholds of each decision (`SeparationPolicy`). `tta` averages the
-    model over the 8 symmetries. Raises `NoChromosomesError` for an
-    image with no chromosomes in it."""
-    if isinstance(model, (str, Path)):
-        if policy.ask_nuclei and not model_source(model).knows_nuclei:
-            raise ValueError(f"ask_nuclei asks the model about nuclei, and {model} was not trained on them (train --on-nuclei)")
-        model, preprocessing = load_model_source(model)
+    model over the 8 symmetries; `policy.nuclei` 'auto' asks it about nuclei where its preprocessing says it was trained on
+    them. Raises `NoChromosomesError` for an image with no chromosomes in it."""
+    if isinstance(model, (str, Path)): model, preprocessing = load_model_source(model)
     preprocessing = preprocessing or Preprocessing()
+    if policy.nuclei == "model" and not preprocessing.nuclei:
+        raise ValueError("nuclei='model' asks the model about nuclei, and its preprocessing says it was not trained on them (train --on-nuclei)")
+    ask_nuclei = policy.nuclei == "model" or (policy.nuclei == "auto" and preprocessing.nuclei)
     grey_level = preprocessing.grey_level
     start = time.perf_counter()
     found = find_objects(image)
@@ -315,14 +315,14 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     level = np.median(pixels) * scale if singles else grey_level / 2  # the median single pixel (`pixels` are the singles' then)
     nuclei = [i for i in found.ids("nucleus") if min(regions[i].bbox[:2]) > 1 and regions[i].bbox[2] < H - 1 and regions[i].bbox[3] < W - 1]
     asked_at = time.perf_counter()                                  # (a nucleus cut by the image's edge: so would its chromosomes be)
-    if policy.ask_nuclei:
+    if ask_nuclei:
         asked = _predict_crops(model, [_nucleus_crop(grey[regions[i].slice], regions[i].image, preprocessing) for i in nuclei], tta)
     nuclei_asked = time.perf_counter() - asked_at
     attached = {}                                                   # (nucleus, k): (corner in the nucleus' box, mask, grey)
     for n, i in enumerate(nuclei):
         r = regions[i]
         typical = dict(typical_radius=found.typical_radius, typical_area=area, level=level, policy=policy)
-        if policy.ask_nuclei:                                       # the model's own light: the nucleus' taken off
+        if ask_nuclei:                                              # the model's own light: the nucleus' taken off
             own_light = np.clip(_nucleus_top_hat(grey[r.slice], r.image, found.typical_radius)[0], 0, None)
             pieces = [(m, own_light * m) for m in nucleus_chromosomes(asked[n], r.image, margin=preprocessing.margin, typical_area=area, policy=policy)]
         else:

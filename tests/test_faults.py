@@ -109,8 +109,8 @@ CASES = [  # (what is wrong, command line with {d} for the folder, words the mes
     ("--out naming a file, to separate", "separate {d}/flat.tif --out {d}/afile", "is a file"),
     ("a model that resizes its inputs, to separate", "separate {d}/flat.tif --model {d}/run-resize --out {d}/sep",
      "was trained with geometry 'resize'; separate needs a model trained with 'pad'"),
-    ("--ask-nuclei with a model never shown a nucleus", "separate {d}/flat.tif --ask-nuclei --out {d}/sep",
-     "pretrained was not trained on them: give a model trained with train --on-nuclei, or drop --ask-nuclei"),
+    ("--nuclei model with a model never shown a nucleus", "separate {d}/flat.tif --nuclei model --out {d}/sep",
+     "pretrained was not trained on them: give a model trained with train --on-nuclei, or --nuclei rules"),
     ("--init-from of another preprocessing", "train --synthetic 8 --zoom 0.5 --init-from pretrained:synthetic --run-dir {d}/r",
      "set zoom, grey_level and margin to match"),
 ]

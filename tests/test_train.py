@@ -197,6 +197,9 @@ def test_training_on_nuclei_lays_images_on_the_training_metaphases_nuclei(shared
     assert maker.on_nuclei == 0.5 and len(own) > 0 and len(held_out) > 0
     assert len(maker.nuclei) == len(own) and all(np.array_equal(a, b) for a, b in zip(maker.nuclei, own))
     with pytest.raises(ValueError, match="online"): TrainConfig(metaphase=slides, on_nuclei=0.5)
+    from segnet_chromosome.runs import check_inputs
+    check_inputs(TrainConfig(metaphase=slides, online=True, on_nuclei=0.5, init_from="pretrained"))  # fine-tuned from a model never shown nuclei
+    assert cfg.preprocessing.nuclei and not TrainConfig(metaphase=slides, online=True).preprocessing.nuclei  # what its model's card will say
 
 
 def test_killed_after_fitting_resumes_to_the_report_not_to_epoch_0(tmp_path, monkeypatch):
