@@ -213,7 +213,8 @@ def dtype_policy(name):
 # %% ../nbs/09_train.ipynb
 def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
     """(training, validation) batches of a run: the training pairs shuffled and augmented, or fresh pairs of the training
-    chromosomes every epoch (`config.online`); with several devices only whole batches (each must split evenly)."""
+    chromosomes every epoch (`config.online`; `on_nuclei` of them laid on the training metaphases' nuclei); with several
+    devices only whole batches (each must split evenly)."""
     whole = n_devices > 1
     if config.online:  # fresh pairs of the training chromosomes only (those of the training pairs)
         ids = pairs.chromosome_ids[split.train]
