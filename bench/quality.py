@@ -107,8 +107,9 @@ def _singles_plan():
 
 def _nuclei_plan():
     """The curated recipe with one image in five laid on a nucleus of the training metaphases (`--on-nuclei 0.2`: its light
-    added, labelled background), from the shipped model, Adam 2e-4, for at most 8 minutes: a model that `separate`
-    asks which pixels of a nucleus are chromosome (`--nuclei auto`, the default, as its run says it was trained on them) (issue 24; the CPU run: runs/nuclei, README). Then score it:
+    added, labelled background), from the shipped model, Adam 2e-4, for at most 8 minutes: a model `separate` asks which
+    pixels of a nucleus are chromosome (`--nuclei auto`, the default, since its run says it was trained on them; issue 24;
+    the CPU run: runs/nuclei, README). Then score it:
     python bench/quality.py --plan nuclei --out runs/nuclei-gpu --parallel 1 --budget 560 --tta
     python bench/heldout_scores.py --model runs/nuclei-gpu/nuclei --out runs/heldout-nuclei-gpu
     python bench/slide_benchmark.py --model runs/nuclei-gpu/nuclei"""

@@ -200,6 +200,12 @@ def test_training_on_nuclei_lays_images_on_the_training_metaphases_nuclei(shared
     from segnet_chromosome.runs import check_inputs
     check_inputs(TrainConfig(metaphase=slides, online=True, on_nuclei=0.5, init_from="pretrained"))  # fine-tuned from a model never shown nuclei
     assert cfg.preprocessing.nuclei and not TrainConfig(metaphase=slides, online=True).preprocessing.nuclei  # what its model's card will say
+    import segnet_chromosome.separate as S
+    from segnet_chromosome.slide import load_metaphase
+    asked = []
+    monkeypatch.setattr(S, "nucleus_chromosomes", lambda probs, mask, **kw: asked.append(mask.shape) or [])
+    S.separate_metaphase(load_metaphase(slides[0]), tmp_path / "run")  # the run's model, --nuclei auto: it is asked about each whole nucleus
+    assert len(asked) == len(own)
 
 
 def test_killed_after_fitting_resumes_to_the_report_not_to_epoch_0(tmp_path, monkeypatch):
