@@ -114,7 +114,8 @@ def make_pair_file(config, out, *, overwrite=False, progress=True):
     # scikit-image and the segmentation are loaded when pairs are made, not to read a run
     from pooch import file_hash
     from segnet_chromosome.slide import load_metaphase
-    from segnet_chromosome.generate import PairRecipe, make_deepfish_dataset, make_overlap_dataset
+    from segnet_chromosome.generate import PairRecipe, make_overlap_dataset
+    from segnet_chromosome.deepfish import make_deepfish_dataset
     from segnet_chromosome.synthetic import synthetic_pairs
     if not config.metaphase:
         images, labels, ids = synthetic_pairs(config.synthetic, seed=config.seed)
