@@ -319,9 +319,9 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
         asked = _predict_crops(model, [_nucleus_crop(grey[regions[i].slice], regions[i].image, preprocessing) for i in nuclei], tta)
     nuclei_asked = time.perf_counter() - asked_at
     attached = {}                                                   # (nucleus, k): (corner in the nucleus' box, mask, grey)
+    typical = dict(typical_radius=found.typical_radius, typical_area=area, level=level, policy=policy)  # of the rules
     for n, i in enumerate(nuclei):
         r = regions[i]
-        typical = dict(typical_radius=found.typical_radius, typical_area=area, level=level, policy=policy)
         if ask_nuclei:                                              # the model's own light: the nucleus' taken off
             own_light = np.clip(_nucleus_top_hat(grey[r.slice], r.image, found.typical_radius)[0], 0, None)
             pieces = [(m, own_light * m) for m in nucleus_chromosomes(asked[n], r.image, margin=preprocessing.margin, typical_area=area, policy=policy)]
