@@ -176,6 +176,11 @@ class SeparationPolicy:
     """Every threshold `separate_metaphase` decides with, each documented, flagged on `separate`'s command line and written
     beside its outputs (NAME_policy.json; `from_json` repeats a separation). Areas, lengths and widths are in units of the
     slide's median single chromosome: a policy holds for any magnification."""
+    min_contrast: float = option(6.0, "a slide holds chromosomes when its objects stand this many noise deviations above the background "
+                                 "(else: one line saying no chromosomes were found)", above=0, group="policy: finding the objects")
+    faint: float = option(0.4, "an object whose median grey is under this share of the single chromosomes' is haze: debris, never asked "
+                          "about (on the twelve shared slides the faintest chromosome has 0.6)", at_least=0, at_most=1,
+                          group="policy: finding the objects")
     suspect_area: float = option(1.8, "a 'single' over this many times the median single's area is asked about", above=0, group="policy: which objects the model is asked about")
     suspect_length: float = option(1.5, "a 'single' whose long axis is over this many times the median single's (two end to end) is asked about",
                                    above=0, group="policy: which objects the model is asked about")
@@ -209,6 +214,10 @@ class SeparationPolicy:
                               "it goes back to the model (the longest chromosomes reach twice the median)", above=0, group="policy: clusters")
     max_rounds: int = option(4, "a part too large for one chromosome goes back to the model this many times at most (a cluster peeled)",
                              at_least=1, at_most=20, group="policy: clusters")
+    chain_angle: float = option(30.0, "pieces of one label in a chain (A, B, A, ...) are one chromosome with another lying across it when "
+                                "each one's long axis is within this many degrees of the line between their centres ...", at_least=0,
+                                at_most=90, group="policy: clusters")
+    chain_gap: float = option(1.5, "... and they are at most this many median widths apart", at_least=0, group="policy: clusters")
     max_chromosome_area: float = option(4.0, "a part the model leaves whole is one chromosome up to this many times the median single's area "
                                         "(the longest chromosomes reach three); larger, the cluster's unresolved rest",
                                         above=0, group="policy: clusters")
@@ -220,6 +229,15 @@ class SeparationPolicy:
                                      at_least=0, at_most=1, group="policy: chromosomes on nuclei")
     attached_outside_area: float = option(0.2, "a chromosome sticking out of a nucleus' round body shows at least this many times the median "
                                           "single's area outside it (then it is followed into the body)", at_least=0, group="policy: chromosomes on nuclei")
+    nucleus_body: float = option(2.5, "a nucleus' round body is what an opening by a disk of this many median half-widths keeps (a "
+                                 "chromosome, narrower, does not survive it): what rises above it is a ridge's own light, what lies "
+                                 "outside it sticks out", above=0, group="policy: chromosomes on nuclei")
+    attached_outside_disk: float = option(3.0, "attached_outside counts a ridge's pixels outside the nucleus' opening by a disk of this "
+                                          "many median half-widths", above=0, group="policy: chromosomes on nuclei")
+    protrusion_width: float = option(1.3, "a chromosome sticking out of a nucleus' body is followed into it along a corridor this many median "
+                                     "half-widths wide on each side of its axis", above=0, group="policy: chromosomes on nuclei")
+    protrusion_overlap: float = option(0.3, "a chromosome followed in from outside the body is one a ridge found already when over this "
+                                       "share of it lies in that ridge", at_least=0, at_most=1, group="policy: chromosomes on nuclei")
     nuclei: str = option("auto", "who finds the chromosomes on a nucleus: 'model' asks the model which of its pixels are chromosome (a "
                          "model trained with train --on-nuclei; its parts of at least attached_min_area median singles are the pieces), "
                          "'rules' the ridges and protrusions above, 'auto' the model where its card or run says it was trained on nuclei",

@@ -50,31 +50,31 @@ def _pieces(mask, min_area):
     keep = [k + 1 for k in np.argsort(-sizes, kind="stable") if sizes[k] >= min_area]
     return [lab == k for k in keep], sum(sizes[k - 1] for k in keep) / max(mask.sum(), 1)
 
-def _in_line(p, q, typical_width, max_angle=30):
+def _in_line(p, q, typical_width, policy=SeparationPolicy()):
     """Whether two pieces (h, w) bool are one chromosome with another lying across it: each one's long axis within
-    `max_angle` degrees of the line between their centres, and at most 1.5 `typical_width` apart."""
+    `policy.chain_angle` degrees of the line between their centres, and at most `policy.chain_gap` `typical_width`s apart."""
     (rp,), (rq,) = measure.regionprops(p.astype(np.uint8)), measure.regionprops(q.astype(np.uint8))
     line = np.subtract(rq.centroid, rp.centroid)
     line = line / max(np.hypot(*line), 1e-9)
-    in_line = all(abs(np.cos(r.orientation) * line[0] + np.sin(r.orientation) * line[1]) >= np.cos(np.radians(max_angle)) for r in (rp, rq))
-    return in_line and ndimage.distance_transform_edt(~p)[q].min() <= 1.5 * typical_width
+    in_line = all(abs(np.cos(r.orientation) * line[0] + np.sin(r.orientation) * line[1]) >= np.cos(np.radians(policy.chain_angle)) for r in (rp, rq))
+    return in_line and ndimage.distance_transform_edt(~p)[q].min() <= policy.chain_gap * typical_width
 
-def _rejoined(pieces, other, typical_width):
+def _rejoined(pieces, other, typical_width, policy=SeparationPolicy()):
     "`pieces` of one label, those in line (`_in_line`) joined again, with `other`'s pixels between them: where the chromosome across them lay."
     pieces = list(pieces)
     for i in range(len(pieces)):
         for j in range(len(pieces) - 1, i, -1):
-            if _in_line(pieces[i], pieces[j], typical_width):
+            if _in_line(pieces[i], pieces[j], typical_width, policy):
                 both = pieces[i] | pieces.pop(j)
                 pieces[i] = both | (other & morphology.convex_hull_image(both))
     return pieces
 
-def _chain(a, b, *, min_area, min_whole, typical_width=None):
+def _chain(a, b, *, min_area, min_whole, typical_width=None, policy=SeparationPolicy()):
     """The chromosomes of a chain the model labelled A, B, A, ... (`a`, `b` (h, w) bool, the overlap in both): each piece of A and
-    of B of at least `min_area` pixels, pieces of one chromosome joined again (`_rejoined`, with `typical_width`), when there are
-    three or more and they hold at least `min_whole` of A and of B; else None."""
+    of B of at least `min_area` pixels, pieces of one chromosome joined again (`_rejoined`, with `typical_width` and `policy`), when
+    there are three or more and they hold at least `min_whole` of A and of B; else None."""
     (pieces_a, share_a), (pieces_b, share_b) = _pieces(a, min_area), _pieces(b, min_area)
-    if typical_width: pieces_a, pieces_b = _rejoined(pieces_a, b, typical_width), _rejoined(pieces_b, a, typical_width)
+    if typical_width: pieces_a, pieces_b = _rejoined(pieces_a, b, typical_width, policy), _rejoined(pieces_b, a, typical_width, policy)
     if pieces_a and pieces_b and len(pieces_a) + len(pieces_b) > 2 and min(share_a, share_b) >= min_whole: return tuple(pieces_a + pieces_b)
     return None
 
@@ -101,7 +101,7 @@ def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typica
         and min(_largest_share(a), _largest_share(b)) >= policy.min_whole): parts = (a, b)             # two whole chromosomes
     elif not typical_area: return None, confidence
     else:                                                                                            # a chain: A, B, A, ...
-        parts = _chain(a, b, min_area=policy.min_part_area * typical_area, min_whole=policy.min_whole, typical_width=typical_width)
+        parts = _chain(a, b, min_area=policy.min_part_area * typical_area, min_whole=policy.min_whole, typical_width=typical_width, policy=policy)
         if parts is None: return None, confidence
     both = a & b
     if both.sum() >= policy.min_overlap * area:                                                      # lying across each other ...
@@ -180,12 +180,12 @@ def resolve_objects(model, grey, objects, *, preprocessing, policy=SeparationPol
     return found
 
 # %% ../nbs/12_separate.ipynb
-def _nucleus_top_hat(grey, mask, typical_radius):
+def _nucleus_top_hat(grey, mask, typical_radius, body=SeparationPolicy().nucleus_body):
     """The white top-hat of a nucleus object (grey (h, w) float in its box, `mask` (h, w) bool): what rises above an opening by a
-    disk of 2.5 typical half-widths, computed where a chromosome is about 8 pixels wide (the opening stays cheap) and brought
-    back to the box's size; and that disk and scale, for the nucleus' round body."""
+    disk of `body` typical half-widths (`policy.nucleus_body`), computed where a chromosome is about 8 pixels wide (the opening
+    stays cheap) and brought back to the box's size; and that disk and scale, for the nucleus' round body."""
     f = min(1.0, 4 / max(typical_radius, 1e-6))
-    disk = morphology.disk(max(2, int(round(2.5 * typical_radius * f))))
+    disk = morphology.disk(max(2, int(round(body * typical_radius * f))))
     small = transform.rescale(grey * mask, f, anti_aliasing=f < 1, preserve_range=True)
     return transform.resize(small - ndimage.grey_opening(small, footprint=disk), mask.shape, order=1, preserve_range=True), disk, f
 
@@ -195,10 +195,10 @@ def nucleus_attachments(grey, mask, *, typical_radius, typical_area, level, poli
     a list of (mask, grey) pairs, each mask (h, w) bool and each grey the ridge's own light (the nucleus' taken off).
     `typical_radius`, `typical_area`, `level`: the slide's typical chromosome half-width, area and grey level."""
     r = typical_radius
-    ridge, _, _ = _nucleus_top_hat(grey, mask, r)
+    ridge, _, _ = _nucleus_top_hat(grey, mask, r, policy.nucleus_body)
     candidates = ndimage.binary_opening(mask & (ridge > policy.attached_contrast * level), iterations=2)
-    core = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1] > 3 * r
-    rim = mask & ~(ndimage.distance_transform_edt(~core) <= 3 * r) if core.any() else mask
+    core = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1] > policy.attached_outside_disk * r
+    rim = mask & ~(ndimage.distance_transform_edt(~core) <= policy.attached_outside_disk * r) if core.any() else mask  # outside the opening
     lab, _ = ndimage.label(candidates, np.ones((3, 3)))
     found = []
     for reg in measure.regionprops(lab):
@@ -211,13 +211,13 @@ def nucleus_attachments(grey, mask, *, typical_radius, typical_area, level, poli
 # %% ../nbs/12_separate.ipynb
 def nucleus_protrusions(grey, mask, *, typical_radius, typical_area, typical_length, level, policy=SeparationPolicy()):
     """Chromosomes sticking out of the round body of the nucleus object `mask` (h, w) bool in its box of `grey` (h, w) float:
-    a list of (mask, grey) pairs as `nucleus_attachments` gives. The body is what an opening by a disk of 2.5 typical
-    half-widths keeps; a part outside it of `policy.attached_outside_area` median singles or more is grown into the body
-    along its long axis (a corridor 1.3 half-widths wide, `typical_length` long) over pixels whose top-hat rises over
+    a list of (mask, grey) pairs as `nucleus_attachments` gives. The body is what an opening by a disk of `policy.nucleus_body`
+    typical half-widths keeps; a part outside it of `policy.attached_outside_area` median singles or more is grown into the body
+    along its long axis (a corridor `policy.protrusion_width` half-widths wide on each side, `typical_length` long) over pixels whose top-hat rises over
     `policy.attached_contrast` times `level`, and kept when the whole is at least `attached_min_area` median singles and
     `attached_elongation` times longer than wide."""
     r = typical_radius
-    ridge, disk, f = _nucleus_top_hat(grey, mask, r)
+    ridge, disk, f = _nucleus_top_hat(grey, mask, r, policy.nucleus_body)
     small_mask = transform.rescale(mask.astype(np.float32), f, order=1) > 0.5
     body = transform.resize(ndimage.binary_opening(small_mask, structure=disk).astype(np.float32), mask.shape, order=1) > 0.5
     body = ndimage.binary_dilation(body, iterations=2) & mask
@@ -235,7 +235,7 @@ def nucleus_protrusions(grey, mask, *, typical_radius, typical_area, typical_len
         dy, dx = np.cos(o), np.sin(o)                     # the long axis, pointed into the body
         if dy * (centre[0] - cy) + dx * (centre[1] - cx) < 0: dy, dx = -dy, -dx
         along, across = (yy - cy) * dy + (xx - cx) * dx, np.abs((xx - cx) * dy - (yy - cy) * dx)
-        grown, _ = ndimage.label(outside | (bright & (across <= 1.3 * r) & (along >= 0) & (along <= typical_length)), np.ones((3, 3)))
+        grown, _ = ndimage.label(outside | (bright & (across <= policy.protrusion_width * r) & (along >= 0) & (along <= typical_length)), np.ones((3, 3)))
         part = ndimage.binary_opening(np.isin(grown, np.unique(grown[outside])), iterations=2) | outside
         whole = measure.regionprops(part.astype(np.uint8))[0]
         if whole.area < policy.attached_min_area * typical_area or whole.axis_major_length < policy.attached_elongation * whole.axis_minor_length: continue
@@ -294,7 +294,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     ask_nuclei = policy.nuclei == "model" or (policy.nuclei == "auto" and preprocessing.nuclei)
     grey_level = preprocessing.grey_level
     start = time.perf_counter()
-    found = find_objects(image)
+    found = find_objects(image, policy.min_contrast, faint=policy.faint)
     found_at = time.perf_counter()
     singles, clusters = found.ids("single"), found.ids("cluster")
     if not singles and not clusters: raise NoChromosomesError(f"no chromosomes found (objects: {found.counts}); is it a metaphase (DAPI channel)?")
@@ -323,12 +323,12 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     for n, i in enumerate(nuclei):
         r = regions[i]
         if ask_nuclei:                                              # the model's own light: the nucleus' taken off
-            own_light = np.clip(_nucleus_top_hat(grey[r.slice], r.image, found.typical_radius)[0], 0, None)
+            own_light = np.clip(_nucleus_top_hat(grey[r.slice], r.image, found.typical_radius, policy.nucleus_body)[0], 0, None)
             pieces = [(m, own_light * m) for m in nucleus_chromosomes(asked[n], r.image, margin=preprocessing.margin, typical_area=area, policy=policy)]
         else:
             pieces = nucleus_attachments(grey[r.slice], r.image, **typical)
             for m, g in nucleus_protrusions(grey[r.slice], r.image, typical_length=length, **typical):
-                if not any((m & p).sum() > 0.3 * m.sum() for p, _ in pieces): pieces.append((m, g))  # what the ridges did not find
+                if not any((m & p).sum() > policy.protrusion_overlap * m.sum() for p, _ in pieces): pieces.append((m, g))  # what the ridges did not find
         for k, (m, g) in enumerate(pieces):
             box = bounding_box(m)
             attached[(i, k)] = ((box[0].start, box[1].start), m[box], g[box])
