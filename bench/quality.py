@@ -115,8 +115,19 @@ def _nuclei_plan():
     python bench/slide_benchmark.py --model runs/nuclei-gpu/nuclei"""
     return {"nuclei": {**_curated_plan()["ship_curated"], "init_from": "pretrained", "on_nuclei": 0.2, "learning_rate": 2e-4, "patience": 6}}
 
+def _chains_plan():
+    """The curated recipe with 30% clusters of three or four laid as on a slide (a chain or a star, each across one already
+    there) and labelled A, B, A, ... (`--cluster-labels chain`: what a pair model answers for a chain, which `separate`
+    reads piece by piece; issue 24), from the shipped model, Adam 2e-4, for at most 8 minutes (the CPU run: runs/chains,
+    README). Then score it:
+    python bench/quality.py --plan chains --out runs/chains-gpu --parallel 1 --budget 560 --tta
+    python bench/heldout_scores.py --model runs/chains-gpu/chains --out runs/heldout-chains-gpu
+    python bench/slide_benchmark.py --model runs/chains-gpu/chains"""
+    return {"chains": {**_curated_plan()["ship_curated"], "init_from": "pretrained", "clusters": 0.3, "cluster_labels": "chain",
+                       "learning_rate": 2e-4, "patience": 6}}
+
 PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan, "speed": _speed_plan, "ship": _ship_plan, "peel": _peel_plan, "curated": _curated_plan,
-         "singles": _singles_plan, "nuclei": _nuclei_plan}
+         "singles": _singles_plan, "nuclei": _nuclei_plan, "chains": _chains_plan}
 
 def _fill(value, data, out):
     if isinstance(value, str): return value.replace("{data}", str(data)).replace("{out}", str(out))

@@ -77,6 +77,10 @@ class TrainConfig:
     clusters: float = option(0.0, "share of the fresh pairs (online) that are clusters of three or four, labelled by which "
                              "chromosomes cover each pixel (loss peel_crossentropy: any one chromosome as A, the others as B, what "
                              "separate peels clusters with); validation then holds them too", at_least=0, at_most=1, group="data")
+    cluster_labels: str = option("membership", "how the clusters are laid and labelled: 'membership', piled and labelled by which chromosomes "
+                                 "cover each pixel (loss peel_crossentropy); 'chain', laid as on a slide (each across one already there, "
+                                 "a chain or a star) and labelled A, B, A, ... as a pair model answers a chain, which separate reads (any loss)",
+                                 choices=("membership", "chain"), group="data")
     singles: float = option(0.0, "share of the fresh pairs (online) that are one chromosome alone, all label 1: so that the model leaves "
                             "a single whole; validation then holds them too", at_least=0, at_most=1, group="data")
     on_nuclei: float = option(0.0, "share of the fresh images (online) laid on a nucleus of the training metaphases, its light added "
@@ -135,9 +139,9 @@ class TrainConfig:
         if (self.clusters or self.singles or self.on_nuclei) and not self.online:
             raise ValueError("clusters, singles and on_nuclei are shares of the fresh pairs: give online=True (--online) and metaphase")
         if self.clusters + self.singles > 1: raise ValueError(f"clusters + singles is a share of the pairs, at most 1; got {self.clusters + self.singles}")
-        if self.clusters and self.loss != "peel_crossentropy":
+        if self.clusters and self.cluster_labels == "membership" and self.loss != "peel_crossentropy":
             raise ValueError(f"clusters are labelled by which chromosomes cover each pixel, which only loss 'peel_crossentropy' reads; "
-                             f"give --loss peel_crossentropy (got {self.loss!r})")
+                             f"give --loss peel_crossentropy, or --cluster-labels chain (got loss {self.loss!r})")
         if self.recipe == "deepfish-13434" and (not self.metaphase or len(self.metaphase) != 1 or not self.cy3):
             raise ValueError("recipe 'deepfish-13434' needs metaphase=DAPI.tif and cy3=Cy3.tif (the public set's metaphase)")
         if self.cy3 and self.metaphase and len(self.metaphase) != 1: raise ValueError("cy3 goes with a single metaphase")

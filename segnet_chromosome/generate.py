@@ -4,10 +4,10 @@
 
 # %% auto 0
 __all__ = ['FRESH_SCALES', 'rotate_chromosome', 'overlap_pair', 'PairRecipe', 'make_overlap_dataset', 'shared_pixels',
-           'push_apart', 'fill_seam', 'light_scale', 'PairMaker']
+           'push_apart', 'fill_seam', 'light_scale', 'chain_labels', 'PairMaker']
 
 # %% ../nbs/03b_generate.ipynb
-import json
+import itertools, json
 from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
@@ -201,15 +201,32 @@ def light_scale(grey, *, top=255.0, percentile=99):
     return float(min(1.0, top / max(np.percentile(lit, percentile), 1e-6))) if lit.size else 1.0
 
 # %% ../nbs/03b_generate.ipynb
+def chain_labels(masks):
+    """Labels (H, W) uint8 of a cluster from its chromosomes' `masks` (n, H, W) bool: chromosomes that cross or touch (8-connected)
+    get labels 1 and 2 by turns (A, B, A, ...), 3 where two cross, 0 elsewhere, as a pair model answers a chain; None when no
+    such labelling exists (three crossing or touching each other in a ring). The first chromosome is A."""
+    masks = np.asarray(masks, bool)
+    n = len(masks)
+    grown = [ndimage.binary_dilation(m, np.ones((3, 3), bool)) for m in masks]
+    meet = [(i, j) for i in range(n) for j in range(i + 1, n) if (grown[i] & masks[j]).any()]
+    for turns in itertools.product((0, 1), repeat=max(n - 1, 0)):
+        side = (0,) + turns
+        if all(side[i] != side[j] for i, j in meet):
+            a, b = (masks[[k for k in range(n) if side[k] == s]].any(0) for s in (0, 1))
+            return (a + 2 * b.astype(np.uint8)).astype(np.uint8)
+    return None
+
+# %% ../nbs/03b_generate.ipynb
 class PairMaker:
     """Fresh pairs from a bank of `Chromosome`s; `make(n, rng)` returns images (n, H, W) uint8 (as pair files store them), labels
     (n, H, W) uint8 and ids (n, 2). `recipe`: a `PairRecipe` (by default at every scale of `FRESH_SCALES`); most pairs overlap by
     at least its `min_overlap` pixels. Shares of them: `touching` touch without overlapping (`push_apart`), of which `filled_seams`
-    with their seam filled (`fill_seam`); `clusters` are clusters of three or four, labelled a bit per chromosome; `singles` one alone.
+    with their seam filled (`fill_seam`); `clusters` are clusters of three or four, labelled a bit per chromosome, or with
+`cluster_labels='chain'` laid as on a slide, a chain or a star, and labelled A, B, A, ... (`chain_labels`); `singles` one alone.
     `on_nuclei` of all the images lie on one of the `nuclei` (grey (h, w) float32 at the chromosomes' scale, zero outside it,
     as `nucleus_cutouts` gives, zoomed): its light adds under them and it stays background in the labels."""
     def __init__(self, chromosomes, recipe=PairRecipe(scales=FRESH_SCALES), *, n_angles=72, jitter=True, touching=0.2, clusters=0.0, singles=0.0,
-                 filled_seams=0.0, nuclei=(), on_nuclei=0.0):
+                 filled_seams=0.0, nuclei=(), on_nuclei=0.0, cluster_labels="membership"):
         self.chromosomes = list(chromosomes)
         if len(self.chromosomes) < 2: raise ValueError(f"need at least two chromosomes, got {len(self.chromosomes)}")
         self.recipe, self.n_angles = recipe, n_angles
@@ -219,6 +236,8 @@ class PairMaker:
             raise ValueError(f"clusters and singles are shares of the pairs, from 0 to 1 together; got {clusters} and {singles}")
         self.jitter, self.touching, self.filled_seams = jitter, touching, filled_seams
         self.clusters, self.singles = clusters, singles
+        if cluster_labels not in ("membership", "chain"): raise ValueError(f"cluster_labels is 'membership' or 'chain'; got {cluster_labels!r}")
+        self.cluster_labels = cluster_labels
         if not 0 <= on_nuclei <= 1: raise ValueError(f"on_nuclei is a share of the images, from 0 to 1; got {on_nuclei}")
         self.nuclei, self.on_nuclei = [np.clip(g, 0, None).astype(np.float32) for g in nuclei if np.any(np.asarray(g) > 0)], on_nuclei  # light adds, never takes off
         if on_nuclei and not self.nuclei: raise ValueError("on_nuclei needs nuclei to lay the images on; give nuclei (nucleus_cutouts of the metaphases)")
@@ -293,6 +312,42 @@ class PairMaker:
             return self.chromosomes[picked[0]].id, self.chromosomes[picked[1]].id
         raise ValueError(f"no cluster of {n} fits a {H}x{W} canvas after 100 tries; use a larger size")
 
+    def _chain_cluster(self, rng, canvas, labels, n, max_covered=1 / 3):
+        """Draw a chain or star of `n` chromosomes into `canvas` and `labels`, as on a slide: each laid across one already there by
+        `min_overlap` pixels or more but at most `max_covered` of it on the others, none in a ring; labelled A, B, A, ...
+        (`chain_labels`). Returns the first two ids."""
+        H, W = self.size
+        n_c = len(self.chromosomes)
+        for _ in range(100):
+            picked, s = rng.choice(n_c, n, replace=False), rng.integers(len(self.recipe.scales))
+            views = [self.view(i, rng.integers(self.n_angles), s)[:2] for i in picked]
+            big, corners = np.zeros((n, 3 * H, 3 * W), bool), [(H, W)]  # laid out from the middle of a canvas three times the size
+            big[0, H:H + views[0][1].shape[0], W:W + views[0][1].shape[1]] = views[0][1]
+            for k in range(1, n):
+                mk = views[k][1]; pk = np.argwhere(mk)
+                for _ in range(20):  # a random pixel of it onto a random pixel of one already there
+                    j = rng.integers(k); pj = np.argwhere(views[j][1])
+                    y, x = np.add(corners[j], pj[rng.integers(len(pj))] - pk[rng.integers(len(pk))])
+                    if y < 0 or x < 0 or y + mk.shape[0] > 3 * H or x + mk.shape[1] > 3 * W: continue
+                    big[k] = False; big[k, y:y + mk.shape[0], x:x + mk.shape[1]] = mk
+                    covered = (big[k] & big[:k].any(0)).sum()
+                    if not self.recipe.min_overlap <= covered <= max_covered * mk.sum(): continue
+                    if chain_labels(big[(slice(0, k + 1),) + bounding_box(big[:k + 1].any(0))]) is not None:
+                        corners.append((y, x)); break
+                else: break
+            if len(corners) < n: continue
+            rows, cols = np.nonzero(big.any(0))
+            top, left, h, w = rows.min(), cols.min(), rows.max() + 1 - rows.min(), cols.max() + 1 - cols.min()
+            if h > H or w > W: continue
+            y, x = rng.integers(H - h + 1) - top, rng.integers(W - w + 1) - left  # the big canvas' corner on this one
+            opaque = self.recipe.overlap == "opaque" or (self.recipe.overlap == "both" and rng.random() < 0.5)
+            for (g, m), (cy, cx) in zip(views, corners):
+                box = (slice(y + cy, y + cy + m.shape[0]), slice(x + cx, x + cx + m.shape[1]))
+                canvas[box] = np.maximum(canvas[box], g) if opaque else canvas[box] + g
+            labels[y + top:y + top + h, x + left:x + left + w] = chain_labels(big[:, top:top + h, left:left + w])
+            return self.chromosomes[picked[0]].id, self.chromosomes[picked[1]].id
+        raise ValueError(f"no chain of {n} fits a {H}x{W} canvas after 100 tries; use a larger size")
+
     def _single(self, rng, canvas, labels):
         "Draw one chromosome alone into `canvas` and `labels` (all label 1); returns its id twice."
         H, W = self.size
@@ -336,7 +391,9 @@ class PairMaker:
         for k in range(n):
             draw = rng.random() if self.clusters or self.singles else 1.0  # no draw for pairs alone: earlier seeds keep their pairs
             if draw < self.singles: ids[k] = self._single(rng, grey[k], labels[k])
-            elif draw < self.singles + self.clusters: ids[k] = self._cluster(rng, grey[k], labels[k], 3 + int(rng.random() < 0.4))
+            elif draw < self.singles + self.clusters:
+                cluster = self._chain_cluster if self.cluster_labels == "chain" else self._cluster
+                ids[k] = cluster(rng, grey[k], labels[k], 3 + int(rng.random() < 0.4))
             else: ids[k] = self._one(rng, grey[k], labels[k])
             if self.on_nuclei and rng.random() < self.on_nuclei: self._under_nucleus(rng, grey[k])  # no draw without: earlier seeds keep their images
         if self.jitter: grey = self._jitter(grey, rng)

@@ -227,7 +227,8 @@ def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
         recipe = PairRecipe((pairs.height, pairs.width), config.min_overlap, config.overlap, FRESH_SCALES)
         nuclei = run_nuclei(config, set(metas.ravel().tolist())) if config.on_nuclei else ()  # the training metaphases' own
         maker = PairMaker(bank, recipe, touching=config.touching, filled_seams=config.filled_seams,
-                          clusters=config.clusters, singles=config.singles, nuclei=nuclei, on_nuclei=config.on_nuclei)
+                          clusters=config.clusters, singles=config.singles, nuclei=nuclei, on_nuclei=config.on_nuclei,
+                          cluster_labels=config.cluster_labels)
         train = OnlinePairSequence(maker, per_epoch, config.batch_size,
                                    shape=x.shape[1:3], seed=config.seed, start_epoch=start_epoch, workers=config.workers)
     else:
@@ -237,7 +238,7 @@ def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
     if config.online and (config.clusters or config.singles or config.on_nuclei) and len(split.val):  # the file holds pairs only: fresh ones
         images, labels, _ = maker.make(len(split.val), np.random.default_rng([config.seed, 2**31]))
         vx, vy = to_model_size(config, images, labels)
-    val = (PairSequence(vx, vy, config.batch_size, workers=config.workers, drop_remainder=whole, membership=bool(config.clusters))
+    val = (PairSequence(vx, vy, config.batch_size, workers=config.workers, drop_remainder=whole, membership=bool(config.clusters) and config.cluster_labels == "membership")
            if len(split.val) else None)
     return train, val
 

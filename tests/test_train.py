@@ -167,7 +167,8 @@ def test_online_training_on_metaphase_chromosomes_through_the_cli(shared_data, t
 
 
 def test_clusters_train_with_the_peel_loss_and_are_refused_without_it(shared_data, tmp_path):
-    "Clusters labelled by membership bits train with peel_crossentropy (validation holds them too); any other loss: one line, exit 2."
+    """Clusters labelled by membership bits train with peel_crossentropy (validation holds them too); any other loss: one line,
+    exit 2. Clusters laid as chains and labelled A, B, A, ... (--cluster-labels chain) train with any loss."""
     flags = ["--metaphase", shared_data / "DAPI.tif", "--n-pairs", 200, "--online", "--clusters", 0.4, "--singles", 0.1, "--preset", "tiny",
              "--epochs", 1, "--batch-size", 16, "--quiet"]
     r = cli("train", *flags, "--loss", "swap_crossentropy", "--run-dir", tmp_path / "refused")
@@ -178,6 +179,10 @@ def test_clusters_train_with_the_peel_loss_and_are_refused_without_it(shared_dat
     assert r.returncode == 0, r.stderr[-3000:]
     (row,) = read_history(run / "history.csv")
     assert np.isfinite(row["val_loss"]) and 0 <= row["val_chromosome_iou"] <= 1, row
+    run = tmp_path / "chain"                                      # laid as chains and labelled A, B, A, ...: labels 0..3, any loss
+    r = cli("train", *flags, "--cluster-labels", "chain", "--loss", "swap_crossentropy", "--run-dir", run)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert json.loads((run / "config.json").read_text())["cluster_labels"] == "chain"
 
 
 def test_training_on_nuclei_lays_images_on_the_training_metaphases_nuclei(shared_data, tmp_path, monkeypatch):
