@@ -222,7 +222,7 @@ class PairMaker:
     (n, H, W) uint8 and ids (n, 2). `recipe`: a `PairRecipe` (by default at every scale of `FRESH_SCALES`); most pairs overlap by
     at least its `min_overlap` pixels. Shares of them: `touching` touch without overlapping (`push_apart`), of which `filled_seams`
     with their seam filled (`fill_seam`); `clusters` are clusters of three or four, labelled a bit per chromosome, or with
-`cluster_labels='chain'` laid as on a slide, a chain or a star, and labelled A, B, A, ... (`chain_labels`); `singles` one alone.
+    `cluster_labels='chain'` laid as on a slide, a chain or a star, and labelled A, B, A, ... (`chain_labels`); `singles` one alone.
     `on_nuclei` of all the images lie on one of the `nuclei` (grey (h, w) float32 at the chromosomes' scale, zero outside it,
     as `nucleus_cutouts` gives, zoomed): its light adds under them and it stays background in the labels."""
     def __init__(self, chromosomes, recipe=PairRecipe(scales=FRESH_SCALES), *, n_angles=72, jitter=True, touching=0.2, clusters=0.0, singles=0.0,
