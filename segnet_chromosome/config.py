@@ -139,12 +139,17 @@ class TrainConfig:
         if (self.clusters or self.singles or self.on_nuclei) and not self.online:
             raise ValueError("clusters, singles and on_nuclei are shares of the fresh pairs: give online=True (--online) and metaphase")
         if self.clusters + self.singles > 1: raise ValueError(f"clusters + singles is a share of the pairs, at most 1; got {self.clusters + self.singles}")
-        if self.clusters and self.cluster_labels == "membership" and self.loss != "peel_crossentropy":
+        if self.membership_labels and self.loss != "peel_crossentropy":
             raise ValueError(f"clusters are labelled by which chromosomes cover each pixel, which only loss 'peel_crossentropy' reads; "
                              f"give --loss peel_crossentropy, or --cluster-labels chain (got loss {self.loss!r})")
         if self.recipe == "deepfish-13434" and (not self.metaphase or len(self.metaphase) != 1 or not self.cy3):
             raise ValueError("recipe 'deepfish-13434' needs metaphase=DAPI.tif and cy3=Cy3.tif (the public set's metaphase)")
         if self.cy3 and self.metaphase and len(self.metaphase) != 1: raise ValueError("cy3 goes with a single metaphase")
+
+    @property
+    def membership_labels(self):
+        "Whether the run's labels may be membership bits (clusters labelled by which chromosomes cover each pixel), not 0..3."
+        return bool(self.clusters) and self.cluster_labels == "membership"
 
     @property
     def preprocessing(self):

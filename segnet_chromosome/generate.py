@@ -320,31 +320,31 @@ class PairMaker:
         n_c = len(self.chromosomes)
         for _ in range(100):
             picked, s = rng.choice(n_c, n, replace=False), rng.integers(len(self.recipe.scales))
-            views = [self.view(i, rng.integers(self.n_angles), s)[:2] for i in picked]
+            views = [self.view(i, rng.integers(self.n_angles), s) for i in picked]  # grey, mask, mask pixels
             big, corners = np.zeros((n, 3 * H, 3 * W), bool), [(H, W)]  # laid out from the middle of a canvas three times the size
             big[0, H:H + views[0][1].shape[0], W:W + views[0][1].shape[1]] = views[0][1]
             for k in range(1, n):
-                mk = views[k][1]; pk = np.argwhere(mk)
+                _, mk, pk = views[k]
                 for _ in range(20):  # a random pixel of it onto a random pixel of one already there
-                    j = rng.integers(k); pj = np.argwhere(views[j][1])
+                    j = rng.integers(k); pj = views[j][2]
                     y, x = np.add(corners[j], pj[rng.integers(len(pj))] - pk[rng.integers(len(pk))])
                     if y < 0 or x < 0 or y + mk.shape[0] > 3 * H or x + mk.shape[1] > 3 * W: continue
                     big[k] = False; big[k, y:y + mk.shape[0], x:x + mk.shape[1]] = mk
                     covered = (big[k] & big[:k].any(0)).sum()
                     if not self.recipe.min_overlap <= covered <= max_covered * mk.sum(): continue
-                    if chain_labels(big[(slice(0, k + 1),) + bounding_box(big[:k + 1].any(0))]) is not None:
-                        corners.append((y, x)); break
+                    box = bounding_box(big[:k + 1].any(0))
+                    chain = chain_labels(big[(slice(0, k + 1),) + box])  # with the last one laid: the cluster's labels in `box`
+                    if chain is not None: corners.append((y, x)); break
                 else: break
             if len(corners) < n: continue
-            rows, cols = np.nonzero(big.any(0))
-            top, left, h, w = rows.min(), cols.min(), rows.max() + 1 - rows.min(), cols.max() + 1 - cols.min()
+            top, left, h, w = box[0].start, box[1].start, box[0].stop - box[0].start, box[1].stop - box[1].start
             if h > H or w > W: continue
             y, x = rng.integers(H - h + 1) - top, rng.integers(W - w + 1) - left  # the big canvas' corner on this one
             opaque = self.recipe.overlap == "opaque" or (self.recipe.overlap == "both" and rng.random() < 0.5)
-            for (g, m), (cy, cx) in zip(views, corners):
-                box = (slice(y + cy, y + cy + m.shape[0]), slice(x + cx, x + cx + m.shape[1]))
-                canvas[box] = np.maximum(canvas[box], g) if opaque else canvas[box] + g
-            labels[y + top:y + top + h, x + left:x + left + w] = chain_labels(big[:, top:top + h, left:left + w])
+            for (g, m, _), (cy, cx) in zip(views, corners):
+                at = (slice(y + cy, y + cy + m.shape[0]), slice(x + cx, x + cx + m.shape[1]))
+                canvas[at] = np.maximum(canvas[at], g) if opaque else canvas[at] + g
+            labels[y + top:y + top + h, x + left:x + left + w] = chain
             return self.chromosomes[picked[0]].id, self.chromosomes[picked[1]].id
         raise ValueError(f"no chain of {n} fits a {H}x{W} canvas after 100 tries; use a larger size")
 

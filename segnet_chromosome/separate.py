@@ -180,7 +180,7 @@ def resolve_objects(model, grey, objects, *, preprocessing, policy=SeparationPol
     return found
 
 # %% ../nbs/12_separate.ipynb
-def _nucleus_top_hat(grey, mask, typical_radius, body=SeparationPolicy().nucleus_body):
+def _nucleus_top_hat(grey, mask, typical_radius, body):
     """The white top-hat of a nucleus object (grey (h, w) float in its box, `mask` (h, w) bool): what rises above an opening by a
     disk of `body` typical half-widths (`policy.nucleus_body`), computed where a chromosome is about 8 pixels wide (the opening
     stays cheap) and brought back to the box's size; and that disk and scale, for the nucleus' round body."""

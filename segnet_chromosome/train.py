@@ -238,7 +238,7 @@ def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
     if config.online and (config.clusters or config.singles or config.on_nuclei) and len(split.val):  # the file holds pairs only: fresh ones
         images, labels, _ = maker.make(len(split.val), np.random.default_rng([config.seed, 2**31]))
         vx, vy = to_model_size(config, images, labels)
-    val = (PairSequence(vx, vy, config.batch_size, workers=config.workers, drop_remainder=whole, membership=bool(config.clusters) and config.cluster_labels == "membership")
+    val = (PairSequence(vx, vy, config.batch_size, workers=config.workers, drop_remainder=whole, membership=config.membership_labels)
            if len(split.val) else None)
     return train, val
 
