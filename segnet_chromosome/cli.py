@@ -80,6 +80,8 @@ def cmd_train(args):
         raise ValueError("give at most one of --data, --metaphase and --synthetic")
     if "synthetic" in given: given.update(data=None, metaphase=None)  # over a --config that names data
     cfg = TrainConfig(**{**cfg.__dict__, **given})  # checked before Keras loads: a bad config is one line, with no start-up log
+    from segnet_chromosome.runs import refuse_foreign_directory
+    refuse_foreign_directory(args.run_dir)          # so is a folder that holds no run (train checks it again, as it claims it)
     from segnet_chromosome.train import train
     summary = train(cfg, args.run_dir, resume=args.resume, overwrite=args.overwrite, verbose=2 if args.quiet else "auto")
     run_dir = Path(summary["run_dir"])

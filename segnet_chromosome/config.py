@@ -227,7 +227,7 @@ class SeparationPolicy:
                                 "each one's long axis is within this many degrees of the line between their centres ...", at_least=0,
                                 at_most=90, group="policy: clusters")
     chain_gap: float = option(1.5, "... and they are at most this many median widths apart", at_least=0, group="policy: clusters")
-    max_chromosome_area: float = option(4.0, "a part the model leaves whole is one chromosome up to this many times the median single's area "
+    max_chromosome_area: float = option(4.0, "an object or part the model leaves whole is one chromosome up to this many times the median single's area "
                                         "(the longest chromosomes reach three); larger, the cluster's unresolved rest",
                                         above=0, group="policy: clusters")
     attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light",

@@ -4,8 +4,9 @@
 
 # %% auto 0
 __all__ = ['ResumePoint', 'read_history', 'write_history', 'higher_is_better', 'best_epoch_index', 'RunDirectoryError',
-           'prepare_run_dir', 'make_pair_file', 'run_data', 'read_not_single', 'without_pairs', 'run_chromosomes',
-           'run_nuclei', 'make_split', 'save_split', 'run_split', 'read_split', 'check_inputs', 'resume_point']
+           'refuse_foreign_directory', 'prepare_run_dir', 'make_pair_file', 'run_data', 'read_not_single',
+           'without_pairs', 'run_chromosomes', 'run_nuclei', 'make_split', 'save_split', 'run_split', 'read_split',
+           'check_inputs', 'resume_point']
 
 # %% ../nbs/08_runs.ipynb
 import csv, io, json, shutil
@@ -70,6 +71,12 @@ def _can_continue(run_dir, config):
     return (cut_short and config.epochs > run.get("epochs_run", config.epochs)
             and asdict(old) | {"epochs": config.epochs, "time_budget": config.time_budget} == asdict(config))
 
+def refuse_foreign_directory(run_dir):
+    "A `RunDirectoryError` when `run_dir` holds files but no run (no config.json): a run is never written into it, nor is it replaced."
+    run_dir = Path(run_dir)
+    if run_dir.is_dir() and any(run_dir.iterdir()) and not (run_dir / "config.json").exists():
+        raise RunDirectoryError(f"{run_dir} exists and is not a run directory (no config.json); choose another directory.")
+
 def prepare_run_dir(run_dir, config, resume=False, overwrite=False):
     """Decide where a run goes; returns (run_dir, state) with state "new", "resume", "continue" or "finished".
 
@@ -77,9 +84,8 @@ def prepare_run_dir(run_dir, config, resume=False, overwrite=False):
 
     Never deletes a finished run unless `overwrite`; never touches a directory that is not a run."""
     run_dir = Path(run_dir)
+    refuse_foreign_directory(run_dir)
     if run_dir.exists() and any(run_dir.iterdir()):
-        if not (run_dir / "config.json").exists():
-            raise RunDirectoryError(f"{run_dir} exists and is not a run directory (no config.json); choose another directory.")
         if overwrite:
             shutil.rmtree(run_dir)
         elif _finished(run_dir):

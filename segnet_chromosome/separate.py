@@ -142,7 +142,9 @@ def resolve_objects(model, grey, objects, *, preprocessing, policy=SeparationPol
     a chromosome at a time; `grey` {id: (h, w) float32} the slide's grey values in the same boxes. The ids in `pieces` are
     parts of objects already (chromosomes cut off a nucleus): one no larger than `peel_area` median singles is one chromosome,
     not asked about (asked, the model cuts many a chromosome in two where its end lies on the nucleus and its light changes);
-    a larger one is asked, and left whole by the model it is one chromosome, as any part is. The ids in `unsuspected` are
+    a larger one is asked, and left whole by the model it is one chromosome, as any part is, unless it is over
+    `policy.max_chromosome_area` median singles: then, as any object or part the model leaves whole, it is the unresolved
+    rest (an object called single by `find_objects` included: too large for one chromosome). The ids in `unsuspected` are
     singles of no suspect size or light, asked to make sure: the model's split of one is kept only where its confidence is at
     least `policy.single_confidence` (asked about every single, the model cuts a third of them, less sure than of a pair);
     left whole, its confidence is None, as for a single not asked.
@@ -163,10 +165,10 @@ def resolve_objects(model, grey, objects, *, preprocessing, policy=SeparationPol
             place = lambda part: np.pad(part, ((r0, rest.shape[0] - r0 - part.shape[0]), (c0, rest.shape[1] - c0 - part.shape[1])))
             if depth == 0 and i in unsuspected and conf < policy.single_confidence: parts, conf = None, None  # a single, as if not asked
             if depth == 0: first = conf
-            if parts is None:
-                if depth > 0 or i in pieces:  # a piece the model leaves whole (it was taught single chromosomes): one, unless too large for one
-                    if m.sum() <= policy.max_chromosome_area * typical_area: chromosomes.append(place(m))
-                    else: rest |= place(m)
+            if parts is None:                 # left whole: over max_chromosome_area median singles, more than one chromosome
+                too_large = m.sum() > policy.max_chromosome_area * typical_area
+                if too_large: rest |= place(m)  # (unresolved, whatever find_objects called the object)
+                elif depth > 0 or i in pieces: chromosomes.append(place(m))  # a piece (the model was taught single chromosomes): one
             else:
                 for k, part in enumerate(parts):
                     other = np.any([q for j, q in enumerate(parts) if j != k], axis=0)

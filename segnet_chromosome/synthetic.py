@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 from .slide import Chromosome
-from .generate import overlap_pair, push_apart, rotate_chromosome
+from .generate import overlap_pair, push_apart, rotate_chromosome, shared_pixels
 
 # %% ../nbs/03c_synthetic.ipynb
 def synthetic_chromosome(rng, id=0, length=(12, 34), half_width=(2.8, 4.2), brightness=(110, 170), edge=0.5):
@@ -159,16 +159,9 @@ def _crossing_one(parts, b, rng, *, max_covered=1 / 3, tries=20):
         p = np.argwhere(m0)
         (py, px), (qy, qx) = p[rng.integers(len(p))], q[rng.integers(len(q))]
         dy, dx = int(dy0 + py - qy), int(dx0 + px - qx)
-        covered = sum(_shared_pixels(m, d, b[1], (dy, dx)) for _, m, d in parts)
+        covered = sum(shared_pixels(m, b[1], dy - d[0], dx - d[1]) for _, m, d in parts)
         if covered <= max_covered * b[1].sum(): break
     return b[0], b[1], (dy, dx)
-
-def _shared_pixels(m1, d1, m2, d2):
-    "Pixels two masks share, each with its corner (dy, dx) on one canvas."
-    r0, c0 = max(d1[0], d2[0]), max(d1[1], d2[1])
-    r1, c1 = min(d1[0] + m1.shape[0], d2[0] + m2.shape[0]), min(d1[1] + m1.shape[1], d2[1] + m2.shape[1])
-    if r1 <= r0 or c1 <= c0: return 0
-    return int((m1[r0 - d1[0]:r1 - d1[0], c0 - d1[1]:c1 - d1[1]] & m2[r0 - d2[0]:r1 - d2[0], c0 - d2[1]:c1 - d2[1]]).sum())
 
 def compose_metaphase(chromosomes, nuclei=(), *, counts=None, size=(1024, 1536), seed=0, gap=14):
     """A `ComposedSlide` of real `chromosomes` (`Chromosome`s at the slide's scale: `segment_chromosomes` with zoom 1) and `nuclei`
