@@ -27,3 +27,11 @@ def run_cli(*args, env=None):
     "`segnet-chromosome ARGS` in a fresh interpreter (this checkout's package), as a user runs it: the CompletedProcess, text captured."
     return subprocess.run([sys.executable, "-c", "import sys; from segnet_chromosome.cli import main; sys.exit(main())", *map(str, args)],
                           capture_output=True, text=True, env=env)
+
+# the files of the longest tests, run first: pytest-xdist hands tests out in this order, and a long one begun last runs alone
+LONGEST_FIRST = ("test_notebooks.py", "test_train.py", "test_model.py", "test_shipped_model.py", "test_concurrency.py")
+
+def pytest_collection_modifyitems(items):
+    "The tests of `LONGEST_FIRST`'s files first, in its order; the rest after them, as collected."
+    rank = lambda item: LONGEST_FIRST.index(item.path.name) if item.path.name in LONGEST_FIRST else len(LONGEST_FIRST)
+    items.sort(key=rank)
