@@ -36,6 +36,10 @@ def run_pytest(targets, args, workers=1):
                      for s in suites for c in s.iter("testcase") if c.get("name", "").startswith("test_notebook[")}
         return count("tests") - failed - skipped, failed, skipped, notebooks
 
+def refuse(message):
+    "Bad input: one line on stderr, exit status 2."
+    print(f"run_tests.py: {message}", file=sys.stderr); sys.exit(2)
+
 if __name__ == "__main__":
     argv = sys.argv[1:]
     ours = argv[:argv.index("--") if "--" in argv else len(argv)]
@@ -44,12 +48,12 @@ if __name__ == "__main__":
     if "--workers" in ours:
         at = argv.index("--workers")
         if at + 1 >= len(argv) or not argv[at + 1].isdigit() or int(argv[at + 1]) < 1:
-            sys.exit("run_tests.py: --workers needs a whole number of at least 1, e.g. --workers 2")
+            refuse("--workers needs a whole number of at least 1, e.g. --workers 2")
         workers = int(argv.pop(at + 1)); argv.pop(at)
     pytest_args = argv[argv.index("--") + 1:] if "--" in argv else []
     names = argv[:argv.index("--")] if "--" in argv else argv
     missing = [n for n in names if not Path(n).is_file()]
-    if missing: sys.exit(f"run_tests.py: no such notebook: {', '.join(missing)}; name files in nbs/, e.g. nbs/00_core.ipynb")
+    if missing: refuse(f"no such notebook: {', '.join(missing)}; name files in nbs/, e.g. nbs/00_core.ipynb")
     targets = [f"tests/test_notebooks.py::test_notebook[{Path(n).name}]" for n in names] + (["tests"] if not names or pytest_args else [])
     t = time.time()
     passed, failed, skipped, notebooks = run_pytest(targets, pytest_args, workers)
