@@ -28,7 +28,8 @@ def run_cli(*args, env=None):
     return subprocess.run([sys.executable, "-c", "import sys; from segnet_chromosome.cli import main; sys.exit(main())", *map(str, args)],
                           capture_output=True, text=True, env=env)
 
-# the files of the longest tests, run first: pytest-xdist hands tests out in this order, and a long one begun last runs alone
+# the files of the longest tests, first: pytest-xdist (worksteal) shares the tests out in this order and an idle worker takes the
+# tail of another's share, so the long ones are begun early and the last to run are short (a long one begun last runs alone)
 LONGEST_FIRST = ("test_notebooks.py", "test_train.py", "test_model.py", "test_shipped_model.py", "test_concurrency.py")
 
 def pytest_collection_modifyitems(items):
