@@ -5,9 +5,10 @@ Prints pytest's report with its 15 slowest tests, then one line per notebook (wi
 `N passed, N failed` (plus `, N skipped` when pytest skipped any). Exits 1 when anything failed.
 Cells flagged `#| slow` (the eleven real slides, the public recipe's whole replica) run too; `--quick` skips them
 (nbdev's `tst_flags`), for a fast pass while editing.
-`--workers N` (default: the machine's cores, at most 4) runs the tests in N processes (pytest-xdist): most tests start an
-interpreter, import Keras and trace a tiny model, work that leaves the second core idle, so two cores take the suite in
-little more than half the time. `--workers 1` runs everything one after the other.
+`--workers N` (default: the machine's cores, at most 4) runs the tests in N processes (pytest-xdist). On this project's
+2-core machine two workers take about four fifths of the time one does (1086 s against 1333 s): TensorFlow already keeps
+both cores busy for much of a test, and the Python between its steps (start-up, tracing) is what a second worker fills.
+`--workers 1` runs everything one after the other.
 Usage: python tools/run_tests.py [--quick] [--workers N] [NOTEBOOK ...] [-- PYTEST ARGS]
 (NOTEBOOK ...: only those notebooks, and the pytest tests only when PYTEST ARGS are given too.)
 """
