@@ -23,6 +23,14 @@ def tiny_config(**changes):
     from segnet_chromosome.config import TrainConfig
     return TrainConfig(**{**TINY, **changes})
 
+NBDEV_TEST = Path(sys.executable).with_name("nbdev_test")  # this interpreter's, when it has one (a venv not activated)
+
+def run_notebook_tests(notebook, *, flags=(), env=None):
+    "`nbdev_test --path NOTEBOOK` (a path) with nbdev's `flags`, from the checkout's root as CI runs it: the CompletedProcess, text captured."
+    command = str(NBDEV_TEST) if NBDEV_TEST.exists() else "nbdev_test"
+    flags = ["--flags", *flags] if flags else []
+    return subprocess.run([command, "--path", str(notebook), *flags], cwd=ROOT, env=env, capture_output=True, text=True)
+
 def run_cli(*args, env=None):
     "`segnet-chromosome ARGS` in a fresh interpreter (this checkout's package), as a user runs it: the CompletedProcess, text captured."
     return subprocess.run([sys.executable, "-c", "import sys; from segnet_chromosome.cli import main; sys.exit(main())", *map(str, args)],

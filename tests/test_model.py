@@ -2,6 +2,7 @@
 import os, subprocess, sys, time
 from pathlib import Path
 import pytest
+from conftest import run_notebook_tests
 
 ROOT = Path(__file__).resolve().parent.parent
 JAX_ENV = {**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu"}
@@ -19,7 +20,7 @@ def test_segnet_runs_on_jax():
 @pytest.mark.parametrize("notebook", ["06_model.ipynb", "04_pipeline.ipynb"])
 def test_notebook_tests_pass_on_jax(notebook):
     "Pooling/unpooling against numpy with ties, parameter counts, gradient, save/load, mixed precision: all on JAX."
-    r = subprocess.run(["nbdev_test", "--path", str(ROOT / "nbs" / notebook)], env=JAX_ENV, capture_output=True, text=True, cwd=ROOT)
+    r = run_notebook_tests(ROOT / "nbs" / notebook, env=JAX_ENV)
     assert r.returncode == 0, (r.stdout + r.stderr)[-5000:]
 
 def test_tiny_segnet_overfits_16_synthetic_pairs():
