@@ -9,7 +9,7 @@ __all__ = ['SHIPPED_SHA256', 'LOSSES', 'MaxPoolingWithArgmax2D', 'MaxUnpooling2D
            'one_against_the_rest', 'PeelCrossentropy', 'median_frequency_weights', 'make_loss']
 
 # %% ../nbs/06_model.ipynb
-import hashlib, zipfile
+import hashlib, weakref, zipfile
 from pathlib import Path
 import numpy as np
 from .core import load_keras
@@ -145,14 +145,19 @@ def padded_size(model, height, width):
     return tuple(max(int(s or 0), -(-int(n) // m) * m) for s, n in zip(model.input_shape[1:3], (height, width)))
 
 # %% ../nbs/06_model.ipynb
+_SIZED = weakref.WeakKeyDictionary()  # model -> {(height, width): the network of its layers at that size}
+
 def with_input_size(model, height, width):
-    "The same network with the same weights, for inputs of `height` x `width` pixels (multiples of `size_multiple_of(model)`)."
+    """The same network, its very layers and weights, for inputs of `height` x `width` pixels (multiples of
+    `size_multiple_of(model)`); built once per size while `model` lives."""
     if tuple(model.input_shape[1:3]) == (height, width): return model
     m = size_multiple_of(model)
     if height % m or width % m: raise ValueError(f"{height}x{width} is not a multiple of {m} on each side; pad the images to a multiple of {m}")
-    clone = keras.models.clone_model(model, input_tensors=keras.Input((height, width, model.input_shape[-1])))
-    clone.set_weights(model.get_weights())
-    return clone
+    sized = _SIZED.setdefault(model, {})
+    if (height, width) not in sized:
+        sized[height, width] = keras.models.clone_model(model, input_tensors=keras.Input((height, width, model.input_shape[-1])),
+                                                        clone_function=lambda layer: layer)  # the layers themselves, not copies
+    return sized[height, width]
 
 # %% ../nbs/06_model.ipynb
 SHIPPED_SHA256 = {

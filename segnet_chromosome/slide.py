@@ -4,13 +4,14 @@
 
 # %% auto 0
 __all__ = ['OBJECT_KINDS', 'Chromosome', 'load_metaphase', 'NoChromosomesError', 'SlideObjects', 'pruned_skeleton_ends',
-           'find_objects', 'ChromosomeList', 'bounding_box', 'cut_out', 'cut_with_skirt', 'segment_chromosomes',
-           'nucleus_cutouts']
+           'sliding_percentile', 'find_objects', 'ChromosomeList', 'bounding_box', 'cut_out', 'cut_with_skirt',
+           'segment_chromosomes', 'nucleus_cutouts']
 
 # %% ../nbs/03_slide.ipynb
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from scipy import ndimage
 from skimage import filters, measure, morphology, transform
 from .core import Preprocessing, read_image
@@ -78,6 +79,22 @@ def pruned_skeleton_ends(mask, spur):
     return int(_skeleton_ends(skel).sum())
 
 # %% ../nbs/03_slide.ipynb
+def sliding_percentile(image, percentile, *, size):
+    """`scipy.ndimage.percentile_filter(image, percentile, size=size)` for a 2-D float `image` (H, W) and an odd `size`, the same
+    values (border mode `reflect`), computed by `np.partition` over the windows of a few rows at a time: (H, W), `image`'s dtype."""
+    image = np.asarray(image)
+    if image.ndim != 2 or size < 1 or size % 2 == 0: raise ValueError(f"a 2-D image and an odd size, got shape {image.shape} and size {size}")
+    n, r = size * size, size // 2
+    rank = n - 1 if percentile == 100 else int(n * percentile / 100)
+    padded, out = np.pad(image, r, mode="symmetric"), np.empty_like(image)
+    rows = max(1, 2**23 // (image.shape[1] * n))  # 32 MiB of float32 windows at a time
+    for i in range(0, image.shape[0], rows):
+        windows = sliding_window_view(padded[i:i + rows + 2 * r], (size, size))
+        windows = windows.reshape(*windows.shape[:2], n)
+        out[i:i + rows] = np.partition(windows, rank, axis=-1)[..., rank]
+    return out
+
+# %% ../nbs/03_slide.ipynb
 def _drop_small(mask, max_size):
     "`mask` without its connected parts of at most `max_size` pixels (as skimage's remove_small_objects, on any version)."
     labels, n = ndimage.label(mask, np.ones((3, 3)))
@@ -94,7 +111,7 @@ def _foreground(image):
     "Background-subtracted, lightly smoothed float32 image."
     im = np.asarray(image, np.float32)
     small = transform.rescale(im, 0.25, anti_aliasing=True, preserve_range=True)
-    bg = ndimage.uniform_filter(ndimage.percentile_filter(small, 20, size=41), 9)
+    bg = ndimage.uniform_filter(sliding_percentile(small, 20, size=41), 9)
     bg = transform.resize(bg, im.shape, order=1, preserve_range=True)
     return filters.gaussian(im - bg, 1, preserve_range=True).astype(np.float32)
 
