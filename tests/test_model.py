@@ -2,10 +2,10 @@
 import os, subprocess, sys, time
 from pathlib import Path
 import pytest
-from conftest import run_notebook_tests
+from conftest import JAX_FAST_COMPILE, run_notebook_tests
 
 ROOT = Path(__file__).resolve().parent.parent
-JAX_ENV = {**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu"}
+JAX_ENV = {**os.environ, **JAX_FAST_COMPILE}
 
 def test_segnet_runs_on_jax():
     "The package's own layers (pooling with switches, unpooling) build and predict on JAX: the outputs are JAX arrays, the switches int32."

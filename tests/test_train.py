@@ -8,7 +8,7 @@ from segnet_chromosome.train import train, load_run
 from segnet_chromosome.data import load_pairs
 from segnet_chromosome.evaluate import evaluate, predict_labels
 
-from conftest import TINY_FLAGS as TINY, run_cli as cli, tiny_config
+from conftest import JAX_FAST_COMPILE, TINY_FLAGS as TINY, run_cli as cli, tiny_config
 
 
 def test_train_evaluate_predict_plot_through_the_cli(tmp_path):
@@ -143,7 +143,7 @@ print(json.dumps(dict(devices=s["devices"])))
 def test_data_parallel_on_two_virtual_devices_matches_one(tmp_path):
     "JAX with two virtual CPU devices: the same steps give the same losses as on one device, and train() uses both."
     pytest.importorskip("jax")
-    env = {**__import__("os").environ, "KERAS_BACKEND": "jax", "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+    env = {**__import__("os").environ, **JAX_FAST_COMPILE, "XLA_FLAGS": JAX_FAST_COMPILE["XLA_FLAGS"] + " --xla_force_host_platform_device_count=2"}
     r = subprocess.run([sys.executable, "-c", DATA_PARALLEL, str(tmp_path / "run")], capture_output=True, text=True, env=env)
     assert r.returncode == 0, r.stderr[-3000:]
     lines = [json.loads(l) for l in r.stdout.splitlines() if l.startswith("{")]
