@@ -35,7 +35,7 @@ def test_train_evaluate_predict_plot_through_the_cli(tmp_path):
 
 def test_finished_run_is_never_overwritten(tmp_path):
     run = tmp_path / "run"
-    assert cli("train", *TINY, "--epochs", 1, "--run-dir", run).returncode == 0
+    train(tiny_config(epochs=1), run, verbose=0)  # the run the CLI finds (TINY_FLAGS spell the same config); in this process, sooner
     model_bytes = (run / "model.keras").read_bytes()
     r = cli("train", *TINY, "--epochs", 1, "--run-dir", run)
     assert r.returncode == 0 and (tmp_path / "run-2" / "model.keras").exists()
@@ -99,7 +99,7 @@ def test_early_stopping_stops_and_restores_the_best_weights(tmp_path):
 
 def test_capped_run_continues_with_more_epochs(tmp_path):
     run = tmp_path / "run"
-    assert cli("train", *TINY, "--epochs", 1, "--run-dir", run).returncode == 0
+    train(tiny_config(epochs=1), run, verbose=0)  # a run capped at one epoch, as `train TINY_FLAGS --epochs 1` leaves it
     first = read_history(run / "history.csv")
     r = cli("train", "--run-dir", run, "--resume", "--epochs", 2, "--quiet")  # the run's own config, more epochs
     assert r.returncode == 0 and f"continuing {run} after epoch 1" in r.stdout, r.stderr[-3000:]
