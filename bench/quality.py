@@ -10,6 +10,7 @@
     python bench/quality.py --plan curated --out runs/curated-gpu --parallel 1 --budget 560 --tta  # without the singles that are pairs
     python bench/quality.py --plan singles --out runs/singles-gpu --parallel 1 --budget 560 --tta  # touching seams filled, singles left whole
     python bench/quality.py --plan nuclei --out runs/nuclei-gpu --parallel 1 --budget 560 --tta  # chromosomes on nuclei (separate asks it)
+    python bench/quality.py --plan combined --out runs/combined-gpu --parallel 1 --budget 560 --tta  # nuclei, chains and singles at once
 
 A plan is a built-in name or a JSON file {"name": {TrainConfig fields}, ...}; "{data}" in a string field is
 replaced by the data folder (--data-dir, default ../shared/data) and "{out}" by --out. Each configuration
@@ -126,8 +127,18 @@ def _chains_plan():
     return {"chains": {**_curated_plan()["ship_curated"], "init_from": "pretrained", "clusters": 0.3, "cluster_labels": "chain",
                        "learning_rate": 2e-4, "patience": 6}}
 
+def _combined_plan():
+    """The three recipes above at once, from the shipped model: one fresh image in five on a nucleus, 30% clusters laid as
+    chains (labelled A, B, A, ...), one in ten a single alone, touching seams filled in 40% (issue 24; the CPU run:
+    runs/combined, README), Adam 2e-4, patience 8, for at most 8 minutes. Then score it:
+    python bench/quality.py --plan combined --out runs/combined-gpu --parallel 1 --budget 560 --tta
+    python bench/heldout_scores.py --model runs/combined-gpu/combined --out runs/heldout-combined-gpu
+    python bench/slide_benchmark.py --model runs/combined-gpu/combined"""
+    return {"combined": {**_curated_plan()["ship_curated"], "init_from": "pretrained", "on_nuclei": 0.2, "clusters": 0.3,
+                         "cluster_labels": "chain", "singles": 0.1, "filled_seams": 0.4, "learning_rate": 2e-4, "patience": 8}}
+
 PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan, "speed": _speed_plan, "ship": _ship_plan, "peel": _peel_plan, "curated": _curated_plan,
-         "singles": _singles_plan, "nuclei": _nuclei_plan, "chains": _chains_plan}
+         "singles": _singles_plan, "nuclei": _nuclei_plan, "chains": _chains_plan, "combined": _combined_plan}
 
 def _fill(value, data, out):
     if isinstance(value, str): return value.replace("{data}", str(data)).replace("{out}", str(out))
