@@ -209,10 +209,14 @@ def cmd_plot(args):
 # %% ../nbs/13_cli.ipynb
 def cmd_separate(args):
     """Separate every chromosome of whole metaphase slides: instance stack, object table, overlay and gallery per slide in --out.
-    A slide that cannot be read or holds no chromosomes is reported and skipped; the others are still separated (exit 2 then)."""
+    A slide that cannot be read or holds no chromosomes is reported and skipped; the others are still separated (exit 2 then).
+    A path that is not there is refused at once, before the model loads: a mistyped name is fixed in seconds, not after a batch."""
     from segnet_chromosome.results import separation_paths, complete_separation
     paths = _image_paths(args.slides)
     if not paths: raise FileNotFoundError(f"no TIFF image (.tif, .tiff) in {' '.join(args.slides)}")
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing: raise FileNotFoundError(f"no such slide: {', '.join(missing)}" + (f" ({len(missing)} of the {len(paths)} named)" if len(paths) > 1 else "")
+                                        + "; check the path, nothing was separated")
     names = {}
     for p in paths:  # each slide's files are named by its file name: two of one name would overwrite each other
         if p.stem in names: raise ValueError(f"{names[p.stem]} and {p} have one name; their outputs would collide: rename one")

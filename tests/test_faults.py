@@ -107,6 +107,7 @@ CASES = [  # (what is wrong, command line with {d} for the folder, words the mes
     ("an 8000x8000 image to predict", "predict {d}/giant.tif --out {d}/pred", "declares 64,000,000 pixel values"),
     ("an 8000x8000 slide to separate", "separate {d}/giant.tif --out {d}/sep", "more than the limit of 50,000,000"),
     ("--out naming a file, to separate", "separate {d}/flat.tif --out {d}/afile", "is a file"),
+    ("a slide that is not there, to separate", "separate {d}/nope.tif --out {d}/sep", "no such slide: "),
     ("a model that resizes its inputs, to separate", "separate {d}/flat.tif --model {d}/run-resize --out {d}/sep",
      "was trained with geometry 'resize'; separate needs a model trained with 'pad'"),
     ("--nuclei model with a model never shown a nucleus", "separate {d}/flat.tif --nuclei model --out {d}/sep",
@@ -126,6 +127,15 @@ def test_bad_input_is_refused_cleanly(work, capsys, what, command, words):
     assert words in err, (what, err)
     assert "\n" not in err and "Traceback" not in err, err
     assert snapshot(work) == before, f"{what}: files were written or changed"
+
+def test_a_mistyped_slide_is_refused_before_the_model_loads(work, capsys, monkeypatch):
+    "One path of a batch not there: one line naming it, exit 2, before the model loads and before --out is made."
+    import segnet_chromosome.cli as C
+    monkeypatch.setattr(C, "_model_for", lambda args: pytest.fail("the model was loaded"))
+    rc = main(["separate", str(work / "flat.tif"), str(work / "nope.tif"), "--out", str(work / "sep")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and f"no such slide: {work / 'nope.tif'} (1 of the 2 named)" in err and "\n" not in err, err
+    assert not (work / "sep").exists()
 
 def test_unreachable_min_overlap_stops_with_a_count(shared_data, work, capsys):
     "A search that cannot succeed is bounded, says how many it found, and writes no file."
