@@ -5,8 +5,8 @@
 # %% auto 0
 __all__ = ['Machine', 'size_multiple', 'to_model_size', 'build_model', 'load_initial_weights', 'accelerator', 'training_devices',
            'distribution_scope', 'where_it_runs', 'HistoryLogger', 'AtomicCheckpoint', 'FitFinished',
-           'ResumableEarlyStopping', 'EpochTimer', 'TimeBudget', 'ChromosomeIoU', 'make_optimizer', 'dtype_policy',
-           'make_batches', 'make_callbacks', 'train', 'load_run']
+           'ResumableEarlyStopping', 'EpochTimer', 'TimeBudget', 'StopWhenDiverged', 'ChromosomeIoU', 'make_optimizer',
+           'dtype_policy', 'make_batches', 'make_callbacks', 'train', 'load_run']
 
 # %% ../nbs/09_train.ipynb
 import contextlib, json, sys, time
@@ -172,6 +172,17 @@ class TimeBudget(keras.callbacks.Callback):
               "(train again with resume=True, or --resume, to go on)", flush=True)
 
 # %% ../nbs/09_train.ipynb
+class StopWhenDiverged(keras.callbacks.Callback):
+    """Ends training with a `ValueError` that says what to do when an epoch's loss or monitored value is not finite; placed
+    before the callbacks that log, save and back up an epoch, so the run keeps the epochs before it and nothing of that one."""
+    def __init__(self, monitor, learning_rate): super().__init__(); self.monitor, self.learning_rate = monitor, learning_rate
+    def on_epoch_end(self, epoch, logs=None):
+        bad = [(k, logs[k]) for k in dict.fromkeys(("loss", self.monitor)) if logs and k in logs and not np.isfinite(logs[k])]
+        if bad: raise ValueError(f"training diverged: {bad[0][0]} was {bad[0][1]} in epoch {epoch + 1} (the run keeps the epochs "
+                                 f"before it); train again with a lower --learning-rate (this run's: {self.learning_rate:g}), "
+                                 "with --overwrite or into a new --run-dir")
+
+# %% ../nbs/09_train.ipynb
 @keras.saving.register_keras_serializable(package="segnet_chromosome")
 class ChromosomeIoU(keras.metrics.IoU):
     """Mean IoU of chromosome A, chromosome B and overlap (background left out), from the argmax of the predictions: logged
@@ -244,13 +255,13 @@ def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
 
 # %% ../nbs/09_train.ipynb
 def make_callbacks(config, run_dir, history=(), n_train=0):
-    """The callbacks that keep a run, in the order they must see an epoch: its time, the learning-rate schedule, the history
+    """The callbacks that keep a run, in the order they must see an epoch: its time, a stop if it diverged, the learning-rate schedule, the history
     row, the best model, EarlyStopping, the mark of a finished fit, and last the backup (an epoch is backed up once it is logged)."""
     run_dir = Path(run_dir)
     best = [r[config.monitor] for r in history if config.monitor in r]
     plateau = [keras.callbacks.ReduceLROnPlateau(monitor=config.monitor, factor=0.5, patience=max(1, config.patience // 2),
                                                  min_lr=config.learning_rate / 1000)] if config.lr_schedule == "plateau" else []
-    return [EpochTimer(n_train), *plateau, HistoryLogger(run_dir / "history.csv", history),
+    return [EpochTimer(n_train), StopWhenDiverged(config.monitor, config.learning_rate), *plateau, HistoryLogger(run_dir / "history.csv", history),
             AtomicCheckpoint(run_dir / "model.keras", config.monitor, best[best_epoch_index(best, config.monitor)] if best else None),
             ResumableEarlyStopping(history, monitor=config.monitor, patience=config.patience, min_delta=config.min_delta,
                                    restore_best_weights=True, verbose=1),
