@@ -1,10 +1,8 @@
 "The SegNet model beyond the notebook: the JAX backend in a subprocess, and a whole model that learns."
 import os, subprocess, sys, time
-from pathlib import Path
 import pytest
-from conftest import JAX_FAST_COMPILE, run_notebook_tests
+from conftest import JAX_FAST_COMPILE, ROOT, run_notebook_tests
 
-ROOT = Path(__file__).resolve().parent.parent
 JAX_ENV = {**os.environ, **JAX_FAST_COMPILE}
 
 def test_segnet_runs_on_jax():
