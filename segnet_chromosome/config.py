@@ -209,15 +209,16 @@ class SeparationPolicy:
                                            "many times the rest of the object's (a single cut in two has no brighter middle; two tips "
                                            "lying over each other reach 1.1)",
                                            at_least=0, group="policy: when an answer is two chromosomes")
-    max_contact: float = option(1.0, "two chromosomes that touch without overlapping meet along at most this many median widths (end to end)",
+    max_contact: float = option(2.0, "two chromosomes that touch without overlapping meet along at most this many median widths (end to "
+                                "end, or in a V, L or T, where the model marks both and the seam runs a little longer than one width)",
                                 at_least=0, group="policy: when an answer is two chromosomes")
     side_contact: float = option(1.5, "two chromosomes that touch without overlapping may also meet along at least this many median widths "
-                                 "(side by side), when each is as wide as `side_width` says; 0: never",
+                                 "(side by side: a seam longer than `max_contact`), when each is as wide as `side_width` says; 0: never",
                                  at_least=0, group="policy: when an answer is two chromosomes")
     side_width: float = option(0.7, "side by side, each chromosome is at least this many times the median single's width (a single cut "
                                "lengthwise is not)", at_least=0, group="policy: when an answer is two chromosomes")
-    part_max_contact: float = option(0.6, "a part of a split sent back to the model is cut without an overlap only where it is this many median "
-                                     "widths across or less (a neck): a long chromosome sent back is most often cut where another lay across it",
+    part_max_contact: float = option(1.0, "a part of a split sent back to the model is cut without an overlap only where it is this many median "
+                                     "widths across or less (a neck, or two end to end): a long chromosome sent back is most often cut where another lay across it",
                                      at_least=0, group="policy: when an answer is two chromosomes")
     peel_area: float = option(2.2, "a part of a split larger than this many times the median single's area holds more than one chromosome: "
                               "it goes back to the model (the longest chromosomes reach twice the median)", above=0, group="policy: clusters")

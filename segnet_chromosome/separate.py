@@ -85,7 +85,7 @@ def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typica
     of three or four, which a pair model labels A, B, A, ...: with `typical_area` only), each piece.
     With `grey` (the object's grey values, as `mask`), an overlap must be brighter than the rest of the object: fluorescence adds.
     Two chromosomes without an overlap must meet at their ends (`max_contact`) or lie side by side (`side_contact`, `side_width`);
-    a `part` of an earlier split only at a neck (`part_max_contact`)."""
+    a `part` of an earlier split only at a neck or end to end (`part_max_contact`)."""
     h, w = mask.shape
     p = probs[margin:probs.shape[0] - margin, margin:probs.shape[1] - margin]
     p = transform.resize(p, (h, w, 4), order=1, preserve_range=True) if p.shape[:2] != (h, w) else p
