@@ -203,6 +203,11 @@ class SeparationPolicy:
     min_whole: float = option(0.9, "each chromosome is one piece: its largest 8-connected part holds this share of it", at_least=0, at_most=1,
                               group="policy: when an answer is two chromosomes")
     min_part_area: float = option(0.3, "each chromosome's area is at least this many times the median single's", at_least=0, group="policy: when an answer is two chromosomes")
+    min_neck_part_area: float = option(0.2, "... or, a smaller one down to this many, where it touches the other at a neck (`neck_contact`) and "
+                                       "no light adds there: the smallest chromosomes end to end with another (a piece cut off at a band is "
+                                       "not at a neck)", at_least=0, group="policy: when an answer is two chromosomes")
+    neck_contact: float = option(0.8, "a chromosome under `min_part_area` meets the other along at most this many median widths",
+                                 at_least=0, group="policy: when an answer is two chromosomes")
     min_overlap: float = option(0.03, "two chromosomes crossing overlap on at least this share of the object", at_least=0, at_most=1,
                                 group="policy: when an answer is two chromosomes")
     min_overlap_brightness: float = option(1.05, "where two chromosomes cross, the light adds: the overlap's median grey is at least this "

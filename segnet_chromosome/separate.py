@@ -85,7 +85,8 @@ def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typica
     of three or four, which a pair model labels A, B, A, ...: with `typical_area` only), each piece.
     With `grey` (the object's grey values, as `mask`), an overlap must be brighter than the rest of the object: fluorescence adds.
     Two chromosomes without an overlap must meet at their ends (`max_contact`) or lie side by side (`side_contact`, `side_width`);
-    a `part` of an earlier split only at a neck or end to end (`part_max_contact`)."""
+    a `part` of an earlier split only at a neck or end to end (`part_max_contact`). A chromosome under `min_part_area` median
+    singles (down to `min_neck_part_area`) is cut off only where it touches the other at a neck (`neck_contact`), no light added."""
     h, w = mask.shape
     p = probs[margin:probs.shape[0] - margin, margin:probs.shape[1] - margin]
     p = transform.resize(p, (h, w, 4), order=1, preserve_range=True) if p.shape[:2] != (h, w) else p
@@ -97,16 +98,20 @@ def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typica
     a, b = np.isin(labels, (1, 3)), np.isin(labels, (2, 3))
     confidence = float(p.max(-1)[mask].mean())
     area, typical_area = mask.sum(), typical_area or 0
-    if (min(a.sum(), b.sum()) >= max(policy.min_part * area, policy.min_part_area * typical_area)
+    smaller = min(a.sum(), b.sum())
+    small = smaller < policy.min_part_area * typical_area                                           # cut off only at a neck (below)
+    if (smaller >= max(policy.min_part * area, min(policy.min_part_area, policy.min_neck_part_area) * typical_area)
         and min(_largest_share(a), _largest_share(b)) >= policy.min_whole): parts = (a, b)             # two whole chromosomes
     elif not typical_area: return None, confidence
     else:                                                                                            # a chain: A, B, A, ...
+        small = False
         parts = _chain(a, b, min_area=policy.min_part_area * typical_area, min_whole=policy.min_whole, typical_width=typical_width, policy=policy)
         if parts is None: return None, confidence
     both = a & b
-    if both.sum() >= policy.min_overlap * area:                                                      # lying across each other ...
-        if grey is None or np.median(grey[both]) >= policy.min_overlap_brightness * np.median(grey[mask & ~both]): return parts, confidence
+    brighter = lambda: grey is None or np.median(grey[both]) >= policy.min_overlap_brightness * np.median(grey[mask & ~both])
+    if not small and both.sum() >= policy.min_overlap * area and brighter(): return parts, confidence  # lying across each other ...
     if len(parts) > 2: return None, confidence                                                       # ... not where no light adds
+    if small and both.any() and (mask & ~both).any() and brighter(): return None, confidence          # a small piece over a bright band
     if both.any():  # an overlap too small to count, or where no light adds: two touching? its pixels go to the nearer one
         only_a, only_b = a & ~b, b & ~a
         if not (only_a.any() and only_b.any()): return None, confidence
@@ -114,6 +119,7 @@ def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typica
         a, b = only_a | (both & nearer_a), only_b | (both & ~nearer_a)
         parts = (a, b)
     contact = (ndimage.binary_dilation(a, np.ones((3, 3), bool)) & b).sum()                         # B's pixels next to A's
+    if small: return (parts if typical_width and contact <= policy.neck_contact * typical_width else None), confidence
     if typical_width and contact <= (policy.part_max_contact if part else policy.max_contact) * typical_width:
         return parts, confidence                                                                     # touching end to end
     if (typical_width and not part and policy.side_contact and contact >= policy.side_contact * typical_width
