@@ -99,14 +99,13 @@ def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typica
     confidence = float(p.max(-1)[mask].mean())
     area, typical_area = mask.sum(), typical_area or 0
     smaller = min(a.sum(), b.sum())
-    small = smaller < policy.min_part_area * typical_area                                           # cut off only at a neck (below)
     if (smaller >= max(policy.min_part * area, min(policy.min_part_area, policy.min_neck_part_area) * typical_area)
         and min(_largest_share(a), _largest_share(b)) >= policy.min_whole): parts = (a, b)             # two whole chromosomes
     elif not typical_area: return None, confidence
     else:                                                                                            # a chain: A, B, A, ...
-        small = False
         parts = _chain(a, b, min_area=policy.min_part_area * typical_area, min_whole=policy.min_whole, typical_width=typical_width, policy=policy)
         if parts is None: return None, confidence
+    small = len(parts) == 2 and smaller < policy.min_part_area * typical_area                        # cut off only at a neck (below)
     both = a & b
     brighter = lambda: grey is None or np.median(grey[both]) >= policy.min_overlap_brightness * np.median(grey[mask & ~both])
     if not small and both.sum() >= policy.min_overlap * area and brighter(): return parts, confidence  # lying across each other ...
