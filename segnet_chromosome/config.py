@@ -265,10 +265,13 @@ class SeparationPolicy:
 
     @classmethod
     def from_json(cls, path):
-        "The policy written beside a separation: the same thresholds, to repeat it."
+        """The policy written beside a separation: the same thresholds, to repeat it. A field the file lacks takes its default,
+        but `min_neck_part_area` (added after the first files were written) takes the file's `min_part_area`: no chromosome
+        smaller than that cut off, as the version that wrote the file did."""
         d = read_json(path)
         unknown = set(d) - {f.name for f in dataclasses.fields(cls)}
         if unknown: raise ValueError(f"{path}: unknown SeparationPolicy fields {sorted(unknown)}; was it written by a newer version?")
+        if "min_part_area" in d and "min_neck_part_area" not in d: d = {**d, "min_neck_part_area": d["min_part_area"]}
         return cls(**d)
 
 # %% ../nbs/05_config.ipynb
