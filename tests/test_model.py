@@ -21,8 +21,9 @@ def test_notebook_tests_pass_on_jax(notebook):
     r = run_notebook_tests(ROOT / "nbs" / notebook, env=JAX_ENV)
     assert r.returncode == 0, (r.stdout + r.stderr)[-5000:]
 
-def test_tiny_segnet_overfits_16_synthetic_pairs():
-    """The whole model learns, not just runs: 16 synthetic pairs fitted to >95% pixel accuracy.
+def test_tiny_segnet_overfits_8_synthetic_pairs():
+    """The whole model learns, not just runs: 8 synthetic pairs fitted to >95% pixel accuracy (8, not 16 as before:
+    half the time; after the same 80 epochs their chromosome pixels reach 0.947 of the 0.90 asked).
 
     Background is 96% of the pixels, so pixel accuracy alone would pass for a model that predicts only
     background; the chromosome pixels (labels 1-3) must be right too (>90%)."""
@@ -30,7 +31,7 @@ def test_tiny_segnet_overfits_16_synthetic_pairs():
     from segnet_chromosome.synthetic import synthetic_pairs
     from segnet_chromosome.data import pad_to_multiple
     from segnet_chromosome.model import SegNet
-    images, labels, _ = synthetic_pairs(16, seed=0)
+    images, labels, _ = synthetic_pairs(8, seed=0)
     images, labels = pad_to_multiple(images, labels, multiple=8)
     x, y = images[..., None].astype("float32") / 255, labels.astype("int32")
     keras.utils.set_random_seed(0)
@@ -40,5 +41,5 @@ def test_tiny_segnet_overfits_16_synthetic_pairs():
     model.fit(x, y, batch_size=4, epochs=80, verbose=0)
     pred = model.predict(x, verbose=0).argmax(-1)
     pixel, chromosome = (pred == y).mean(), (pred[y > 0] == y[y > 0]).mean()
-    print(f"tiny SegNet, 16 pairs, 80 epochs: {time.time() - t:.0f} s, pixel accuracy {pixel:.4f}, chromosome pixels {chromosome:.4f}")
+    print(f"tiny SegNet, 8 pairs, 80 epochs: {time.time() - t:.0f} s, pixel accuracy {pixel:.4f}, chromosome pixels {chromosome:.4f}")
     assert pixel > 0.95 and chromosome > 0.90
