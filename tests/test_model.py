@@ -23,7 +23,7 @@ def test_notebook_tests_pass_on_jax(notebook):
 
 def test_tiny_segnet_overfits_8_synthetic_pairs():
     """The whole model learns, not just runs: 8 synthetic pairs fitted to >95% pixel accuracy (8, not 16 as before:
-    half the time; after the same 80 epochs their chromosome pixels reach 0.947 of the 0.90 asked).
+    half the time; after the same 80 epochs their chromosome pixels reach 0.947, where 0.90 is asked).
 
     Background is 96% of the pixels, so pixel accuracy alone would pass for a model that predicts only
     background; the chromosome pixels (labels 1-3) must be right too (>90%)."""
