@@ -35,20 +35,21 @@ def test_train_evaluate_predict_plot_through_the_cli(tmp_path):
 
 def test_finished_run_is_never_overwritten(tmp_path, capsys):
     "The CLI on a finished run: a new run beside it, --resume returns it, --overwrite replaces it, a folder not a run is refused."
-    from segnet_chromosome.cli import main  # the calls that train nothing run in this process (no second TensorFlow start-up)
+    from segnet_chromosome.cli import main
+    here = lambda *flags: main(["train", *map(str, (*TINY, "--epochs", 1, *flags))])  # `cli("train", ...)` in this process: no TensorFlow start-up
     run = tmp_path / "run"
     train(tiny_config(epochs=1), run, verbose=0)  # the run the CLI finds (TINY_FLAGS spell the same config); in this process, sooner
     model_bytes = (run / "model.keras").read_bytes()
     r = cli("train", *TINY, "--epochs", 1, "--run-dir", run)
     assert r.returncode == 0 and (tmp_path / "run-2" / "model.keras").exists()
     assert (run / "model.keras").read_bytes() == model_bytes
-    assert main(["train", *map(str, TINY), "--epochs", "1", "--run-dir", str(run), "--resume"]) == 0
+    assert here("--run-dir", run, "--resume") == 0
     assert not (tmp_path / "run-3").exists() and (run / "model.keras").read_bytes() == model_bytes
-    assert main(["train", *map(str, TINY), "--epochs", "1", "--run-dir", str(run), "--overwrite", "--seed", "5"]) == 0
+    assert here("--run-dir", run, "--overwrite", "--seed", 5) == 0
     assert TrainConfig.from_json(run / "config.json").seed == 5 and (run / "model.keras").read_bytes() != model_bytes
     (tmp_path / "mine").mkdir(); (tmp_path / "mine" / "thesis.tex").write_text("x")
     capsys.readouterr()
-    rc = main(["train", *map(str, TINY), "--epochs", "1", "--run-dir", str(tmp_path / "mine"), "--overwrite"])
+    rc = here("--run-dir", tmp_path / "mine", "--overwrite")
     err = capsys.readouterr().err
     assert rc == 2 and "not a run directory" in err and "\n" not in err.strip() and (tmp_path / "mine" / "thesis.tex").exists()
 
