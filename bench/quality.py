@@ -12,6 +12,7 @@
     python bench/quality.py --plan nuclei --out runs/nuclei-gpu --parallel 1 --budget 560 --tta  # chromosomes on nuclei (separate asks it)
     python bench/quality.py --plan combined --out runs/combined-gpu --parallel 1 --budget 560 --tta  # nuclei, chains and singles at once
     python bench/quality.py --plan larger --out runs/larger-gpu --parallel 1 --budget 560 --tta  # the vgg16 preset (issue 24)
+    python bench/quality.py --plan medium --out runs/medium-gpu --parallel 1 --budget 560 --tta  # the shipped model widened (issue 24)
 
 A plan is a built-in name or a JSON file {"name": {TrainConfig fields}, ...}; "{data}" in a string field is
 replaced by the data folder (--data-dir, default ../shared/data) and "{out}" by --out. Each configuration
@@ -147,9 +148,17 @@ def _larger_plan():
     python bench/slide_benchmark.py --model runs/larger-gpu/larger"""
     return {"larger": {**_curated_plan()["ship_curated"], "init_from": None, "preset": "vgg16"}}
 
+def _medium_plan():
+    """The curated recipe with the `medium` preset (the `small` one twice as wide, 2.4 M weights), started from the shipped
+    model widened (`model.widen_weights`: the same function at the first step), Adam 2e-4, for at most 8 minutes. The CPU
+    trained it for 95 minutes (runs/medium, README). Then score it:
+    python bench/quality.py --plan medium --out runs/medium-gpu --parallel 1 --budget 560 --tta
+    python bench/slide_benchmark.py --model runs/medium-gpu/medium"""
+    return {"medium": {**_curated_plan()["ship_curated"], "init_from": "pretrained", "preset": "medium", "learning_rate": 2e-4}}
+
 PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan, "speed": _speed_plan, "ship": _ship_plan, "peel": _peel_plan, "curated": _curated_plan,
          "singles": _singles_plan, "nuclei": _nuclei_plan, "chains": _chains_plan, "combined": _combined_plan,
-         "larger": _larger_plan}
+         "larger": _larger_plan, "medium": _medium_plan}
 
 def _fill(value, data, out):
     if isinstance(value, str): return value.replace("{data}", str(data)).replace("{out}", str(out))

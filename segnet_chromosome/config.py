@@ -16,6 +16,7 @@ from .core import Preprocessing, read_json, write_atomic
 # %% ../nbs/05_config.ipynb
 PRESETS = {
     "vgg16": dict(widths=(64, 128, 256, 512, 512), convs=(2, 2, 3, 3, 3)),
+    "medium": dict(widths=(32, 64, 128, 256), convs=(2, 2, 2, 2)),
     "small": dict(widths=(16, 32, 64, 128), convs=(2, 2, 2, 2)),
     "tiny": dict(widths=(16, 32, 64), convs=(1, 1, 1)),
 }
@@ -105,7 +106,8 @@ class TrainConfig:
     preset: str = option("small", "SegNet size", choices=tuple(PRESETS), group="model")
     dropout: float = option(0.2, "dropout after every block", at_least=0, below=1, group="model")
     init_from: str = option(None, "start from these weights instead of random ones: 'pretrained', 'pretrained:synthetic', "
-                            "a run directory or a .keras file (same preset, preprocessing and classes)", group="model")
+                            "a run directory or a .keras file (same preprocessing and classes; same preset, or a narrower one of "
+                            "the same layers, widened: 'small' into 'medium')", group="model")
     # optimisation
     learning_rate: float = option(1e-3, "Adam's learning rate", above=0, flag="--lr")
     batch_size: int = option(32, "pairs per step", at_least=1, at_most=4096)

@@ -5,8 +5,9 @@
 # %% auto 0
 __all__ = ['SHIPPED_SHA256', 'LOSSES', 'MaxPoolingWithArgmax2D', 'MaxUnpooling2D', 'conv_bn_relu', 'decoder_convs', 'SegNet',
            'UpSamplingSegNet', 'load_model', 'size_multiple_of', 'padded_size', 'with_input_size', 'sha256_of',
-           'pretrained', 'load_model_source', 'WeightedCrossentropy', 'DiceCrossentropy', 'SwapInvariantCrossentropy',
-           'one_against_the_rest', 'PeelCrossentropy', 'median_frequency_weights', 'make_loss']
+           'pretrained', 'load_model_source', 'widen_weights', 'WeightedCrossentropy', 'DiceCrossentropy',
+           'SwapInvariantCrossentropy', 'one_against_the_rest', 'PeelCrossentropy', 'median_frequency_weights',
+           'make_loss']
 
 # %% ../nbs/06_model.ipynb
 import hashlib, weakref, zipfile
@@ -186,6 +187,37 @@ def load_model_source(spec="pretrained"):
     source = model_source(spec)
     model = pretrained(source.shipped) if source.shipped else load_model(source.path, compile=False)
     return model, source.preprocessing
+
+# %% ../nbs/06_model.ipynb
+def widen_weights(narrow, wide, *, noise=0.05, seed=0):
+    """Set the weights of `wide` so that it computes what `narrow` does (Net2WiderNet): returns `wide`.
+
+    Both are SegNets of the same layers (names, kernels, depth); each layer of `wide` is a whole number of times as wide
+    as `narrow`'s. `noise` is the relative spread of the split of a weight among its copies (summing to the weight)."""
+    rng, narrow_layers = np.random.default_rng(seed), {l.name: l for l in narrow.layers}
+    named = lambda model: [(l.name, type(l).__name__) for l in model.layers if l.weights]
+    if named(narrow) != named(wide):
+        raise ValueError(f"{narrow.name} and {wide.name} differ in their layers: widen a model of the same layers (depth and convolutions per block)")
+    def times(wide_n, narrow_n, what):
+        if wide_n % narrow_n: raise ValueError(f"layer {layer.name!r} of {wide.name} has {wide_n} {what}, not a multiple of {narrow.name}'s {narrow_n}")
+        return wide_n // narrow_n
+    for layer in wide.layers:
+        if not layer.weights: continue
+        source = narrow_layers[layer.name]
+        weights = source.get_weights()
+        if isinstance(layer, layers.Conv2D):
+            kernel, *bias = weights
+            kh, kw, n_in, n_out = kernel.shape
+            if tuple(layer.kernel.shape[:2]) != (kh, kw): raise ValueError(f"layer {layer.name!r}: kernels {tuple(layer.kernel.shape[:2])} and {(kh, kw)} differ")
+            m_in, m_out = times(layer.kernel.shape[2], n_in, "input channels"), times(layer.kernel.shape[3], n_out, "filters")
+            split = rng.normal(0, noise / m_in, (kh, kw, m_in, n_in, n_out * m_out))
+            split = 1 / m_in + split - split.mean(axis=2, keepdims=True)  # sums to 1 over the copies of an input channel
+            kernel = np.tile(kernel, (1, 1, m_in, m_out)) * split.reshape(kh, kw, m_in * n_in, n_out * m_out)
+            layer.set_weights([kernel.astype(weights[0].dtype)] + [np.tile(b, m_out) for b in bias])
+        else:  # batch norm: gamma, beta and the moving statistics, one per channel
+            m = times(layer.weights[0].shape[0], weights[0].shape[0], "channels")
+            layer.set_weights([np.tile(w, m) for w in weights])
+    return wide
 
 # %% ../nbs/06_model.ipynb
 @keras.saving.register_keras_serializable(package="segnet_chromosome")

@@ -19,7 +19,7 @@ import keras
 from .config import PRESETS, UPSAMPLING_LAYOUT, TrainConfig
 from .data import pad_to_multiple, resize_pairs, open_pairs
 from .pipeline import PairSequence, OnlinePairSequence
-from .model import SegNet, UpSamplingSegNet, load_model, load_model_source, make_loss, one_against_the_rest
+from .model import SegNet, UpSamplingSegNet, load_model, load_model_source, make_loss, one_against_the_rest, widen_weights
 from .evaluate import evaluate, write_report
 from .generate import FRESH_SCALES, PairMaker, PairRecipe
 from .runs import (best_epoch_index, check_inputs, higher_is_better, prepare_run_dir, read_history, read_split,
@@ -46,15 +46,17 @@ def build_model(config, input_shape):
 # %% ../nbs/09_train.ipynb
 def load_initial_weights(model, config):
     """Put the weights of `config.init_from` into `model` (fine-tuning): refused unless that model predicts as many classes and
-    has the same layers (`runs.check_inputs` has checked, before the run began, that its inputs were cut out as this run's)."""
+    has the same layers, as wide or a whole number of times narrower (then widened: `model.widen_weights`, the same function
+    with more weights). `runs.check_inputs` has checked, before the run began, that its inputs were cut out as this run's."""
     source, _ = load_model_source(config.init_from)
     if source.output_shape[-1] != model.output_shape[-1]:
         raise ValueError(f"init_from {config.init_from!r} predicts {source.output_shape[-1]} classes, this model {model.output_shape[-1]}")
     shapes = lambda m: [tuple(w.shape) for w in m.weights]
-    if shapes(source) != shapes(model):
-        raise ValueError(f"init_from {config.init_from!r} is not a {config.model} of preset {config.preset!r} "
-                         f"({source.count_params():,} parameters, this one {model.count_params():,}); set preset to match")
-    model.set_weights(source.get_weights())
+    if shapes(source) == shapes(model): return model.set_weights(source.get_weights())
+    try: widen_weights(source, model, seed=config.seed)
+    except ValueError:
+        raise ValueError(f"init_from {config.init_from!r} is not a {config.model} of preset {config.preset!r} nor a narrower one of its "
+                         f"layers ({source.count_params():,} parameters, this one {model.count_params():,}); set preset to match") from None
 
 # %% ../nbs/09_train.ipynb
 def accelerator():
