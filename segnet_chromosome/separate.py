@@ -78,12 +78,15 @@ def _chain(a, b, *, min_area, min_whole, typical_width=None, policy=SeparationPo
     if pieces_a and pieces_b and len(pieces_a) + len(pieces_b) > 2 and min(share_a, share_b) >= min_whole: return tuple(pieces_a + pieces_b)
     return None
 
-def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typical_area=None, typical_width=None, grey=None, part=False):
+def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typical_area=None, typical_width=None, grey=None, part=False,
+                 single=False):
     """The chromosome masks (h, w) bool of one object from the model's probabilities at its scale (an overlap belongs to both
     chromosomes), or None when the model does not find whole chromosomes in it; and the confidence (mean top probability over
     the object's pixels). Two, A and B; or, where A or B is in pieces each of at least `min_part_area` median singles (a chain
     of three or four, which a pair model labels A, B, A, ...: with `typical_area` only), each piece.
     With `grey` (the object's grey values, as `mask`), an overlap must be brighter than the rest of the object: fluorescence adds.
+    A `single` (an object `find_objects` took for one chromosome) is cut with an overlap only where the overlap is as bright as
+    two chromosomes' crossing (`single_overlap_brightness`) or the model is sure (`single_overlap_confidence`).
     Two chromosomes without an overlap must meet at their ends (`max_contact`) or lie side by side (`side_contact`, `side_width`);
     a `part` of an earlier split only at a neck or end to end (`part_max_contact`). A chromosome under `min_part_area` median
     singles (down to `min_neck_part_area`) is cut off only where it touches the other at a neck (`neck_contact`), no light added."""
@@ -107,8 +110,11 @@ def split_object(probs, mask, *, zoom, margin, policy=SeparationPolicy(), typica
         if parts is None: return None, confidence
     small = len(parts) == 2 and smaller < policy.min_part_area * typical_area                        # cut off only at a neck (below)
     both = a & b
-    brighter = lambda: grey is None or np.median(grey[both]) >= policy.min_overlap_brightness * np.median(grey[mask & ~both])
-    if not small and both.sum() >= policy.min_overlap * area and brighter(): return parts, confidence  # lying across each other ...
+    brighter = lambda times=policy.min_overlap_brightness: grey is None or np.median(grey[both]) >= times * np.median(grey[mask & ~both])
+    if not small and both.sum() >= policy.min_overlap * area and brighter():                           # lying across each other ...
+        if single and confidence < policy.single_overlap_confidence and not brighter(policy.single_overlap_brightness):
+            return None, confidence                                                                  # ... or one chromosome's bright band
+        return parts, confidence
     if len(parts) > 2: return None, confidence                                                       # ... not where no light adds
     if small and both.any() and (mask & ~both).any() and brighter(): return None, confidence          # a small piece over a bright band
     if both.any():  # an overlap too small to count, or where no light adds: two touching? its pixels go to the nearer one
@@ -142,14 +148,16 @@ def _alone(grey, other, part):
     return g
 
 def resolve_objects(model, grey, objects, *, preprocessing, policy=SeparationPolicy(), typical_area, typical_width, typical_length,
-                    pieces=(), unsuspected=(), tta=False):
+                    pieces=(), singles=(), unsuspected=(), tta=False):
     """Ask the model about each object of `objects` {id: mask (h, w) bool in the object's box of `grey`} and peel clusters
     a chromosome at a time; `grey` {id: (h, w) float32} the slide's grey values in the same boxes. The ids in `pieces` are
     parts of objects already (chromosomes cut off a nucleus): one no larger than `peel_area` median singles is one chromosome,
     not asked about (asked, the model cuts many a chromosome in two where its end lies on the nucleus and its light changes);
     a larger one is asked, and left whole by the model it is one chromosome, as any part is, unless it is over
     `policy.max_chromosome_area` median singles: then, as any object or part the model leaves whole, it is the unresolved
-    rest (an object called single by `find_objects` included: too large for one chromosome). The ids in `unsuspected` are
+    rest (an object called single by `find_objects` included: too large for one chromosome). The ids in `singles` are the
+    objects `find_objects` called single: cut with an overlap, one keeps the cut only where the overlap is as bright as a
+    crossing's or the model is sure (`split_object`'s `single`). The ids in `unsuspected` (some of `singles`) are
     singles of no suspect size or light, asked to make sure: the model's split of one is kept only where its confidence is at
     least `policy.single_confidence` (asked about every single, the model cuts a third of them, less sure than of a pair);
     left whole, its confidence is None, as for a single not asked.
@@ -165,7 +173,7 @@ def resolve_objects(model, grey, objects, *, preprocessing, policy=SeparationPol
         probs, next_work = _predict_crops(model, crops, tta), []
         for (i, (r0, c0), m, g, depth), p in zip(work, probs):
             parts, conf = split_object(p, m, zoom=preprocessing.zoom, margin=preprocessing.margin, policy=policy, grey=g,
-                                       typical_area=typical_area, typical_width=typical_width, part=depth > 0)
+                                       typical_area=typical_area, typical_width=typical_width, part=depth > 0, single=depth == 0 and i in singles)
             chromosomes, rest, first = found[i]
             place = lambda part: np.pad(part, ((r0, rest.shape[0] - r0 - part.shape[0]), (c0, rest.shape[1] - c0 - part.shape[1])))
             if depth == 0 and i in unsuspected and conf < policy.single_confidence: parts, conf = None, None  # a single, as if not asked
@@ -343,7 +351,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     resolved = resolve_objects(model, {**{i: grey[regions[i].slice] for i in to_split}, **{key: g for key, (_, _, g) in attached.items()}},
                                {**{i: regions[i].image for i in to_split}, **{key: m for key, (_, m, _) in attached.items()}},
                                preprocessing=preprocessing, policy=policy, typical_area=area, typical_width=width, typical_length=length,
-                               pieces=set(attached), unsuspected=unsuspected, tta=tta)
+                               pieces=set(attached), singles=set(singles), unsuspected=unsuspected, tta=tta)
     predicted_at = time.perf_counter()
     instances, table = [], []
     for i, kind in enumerate(found.kinds, 1):
