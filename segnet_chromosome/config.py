@@ -187,7 +187,8 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "min_neck_part_area": lambda d: d["min_part_area"],  # no chromosome smaller than min_part_area cut off
     "neck_contact": None,
     "single_overlap_brightness": lambda d: 0.0,          # no single's cut refused for a dim overlap
-    "single_overlap_confidence": None}
+    "single_overlap_confidence": None,
+    "min_solidity": lambda d: 0.0}                       # no answer looked at again
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -253,6 +254,12 @@ class SeparationPolicy:
     max_chromosome_area: float = option(4.0, "an object or part the model leaves whole is one chromosome up to this many times the median single's area "
                                         "(the longest chromosomes reach three); larger, the cluster's unresolved rest",
                                         above=0, group="policy: clusters")
+    min_solidity: float = option(0.8, "an answer is in doubt when part of the object is left unresolved, a cluster gets no chromosome, "
+                                 "or a chromosome is less solid than this (its area over its convex hull's: two kept as one in an X, V "
+                                 "or T are less); such an object is asked again in the 7 other symmetries of the square and, of the "
+                                 "answers with as many chromosomes or more, the one whose chromosomes of this solidity or more cover "
+                                 "most of it is kept (never for a single the model left whole, nor with --tta, whose answer is the "
+                                 "symmetries' mean); 0: never asked again", at_least=0, at_most=1, group="policy: second looks")
     attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light",
                                       above=0, group="policy: chromosomes on nuclei")
     attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")
@@ -285,7 +292,8 @@ class SeparationPolicy:
         """The policy written beside a separation: the same thresholds, to repeat it. A field the file lacks takes its default,
         except in a file an earlier version wrote (it holds every field but some added since, `POLICY_FIELDS_ADDED`): there
         each missing one takes the value that decides as that version did (`min_neck_part_area` the file's `min_part_area`:
-        no chromosome smaller cut off; `single_overlap_brightness` 0: no single's cut refused for a dim overlap)."""
+        no chromosome smaller cut off; `single_overlap_brightness` 0: no single's cut refused for a dim overlap; `min_solidity`
+        0: no answer looked at again)."""
         d = read_json(path)
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = set(d) - names

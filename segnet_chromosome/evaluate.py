@@ -109,9 +109,12 @@ def align_chromosomes(probs, reference):
     return probs
 
 # %% ../nbs/07_evaluate.ipynb
-def predict_probabilities(model, x, tta=False):
-    "Class probabilities (N, H, W, 4) of `model` for a batch `x` (N, H, W) float32 at its input size; `tta` averages the symmetries."
+def predict_probabilities(model, x, tta=False, symmetry=0):
+    """Class probabilities (N, H, W, 4) of `model` for a batch `x` (N, H, W) float32 at its input size; `tta` averages the
+    symmetries. `symmetry` k (0 to 7, `dihedral`'s; instead of `tta`): the model is asked about the batch turned by k and its
+    answer turned back (a second look at the same images; odd k transpose, so they need square images)."""
     predict = lambda batch: np.asarray(model.predict_on_batch(batch[..., None].astype(np.float32)), np.float32)
+    if symmetry: return undo_dihedral(predict(np.ascontiguousarray(dihedral(x, symmetry))), symmetry, (1, 2))
     p0 = predict(x)
     if not tta: return p0
     ks = range(8) if x.shape[1] == x.shape[2] else (0, 2, 4, 6)  # a non-square input keeps its shape under flips only

@@ -34,9 +34,9 @@ def separated(held_out, seed, tta=False, policy=SeparationPolicy(), **counts):
 
 def test_touching_pairs_become_two_chromosomes(held_out):
     """A pair touching end to end and one side by side, each cut into its two chromosomes. Laid down with the light around
-    them, as on a slide, both pairs are one object each; of 30 such slides (seeds 0 to 29) 10 have both pairs cut and every
-    chromosome found (this is one; 2 before every single was asked about; the benchmark's recall on touching pairs,
-    about 81%, is the figure that counts)."""
+    them, as on a slide, both pairs are one object each; of 30 such slides (seeds 0 to 29) 18 have both pairs cut and every
+    chromosome found (this is one; as many without second looks; 2 before every single was asked about; the benchmark's recall on touching pairs,
+    about 89% end to end and 96% side by side, is the figure that counts)."""
     iou, kinds, sep = separated(held_out, 8, end_to_end=1, side_by_side=1)
     assert (iou[kinds == "end_to_end"] >= 0.5).all() and (iou[kinds == "side_by_side"] >= 0.5).all(), iou
     assert (iou[kinds == "isolated"] >= 0.8).all(), iou
@@ -54,7 +54,7 @@ def test_a_touching_pair_the_size_of_one_chromosome_is_asked_about(held_out):
 
 def test_a_chromosome_against_a_nucleus_is_kept(held_out):
     """Two chromosomes lying against a nucleus, each cut off it and kept; the nucleus stays a nucleus. Rare: of 30 such
-    slides (seeds 0 to 29) 5 have both found (this is one; the benchmark's recall on nuclei, about 38%, is the figure that counts)."""
+    slides (seeds 0 to 29) 6 have both found (this is one; the benchmark's recall on nuclei, about 38%, is the figure that counts)."""
     iou, kinds, sep = separated(held_out, 4, on_nucleus=2)
     assert (iou[kinds == "on_nucleus"] >= 0.5).all(), iou
     nucleus_rows = [r for r in sep.table if r["kind"] == "nucleus" and r["chromosomes"]]
@@ -63,7 +63,8 @@ def test_a_chromosome_against_a_nucleus_is_kept(held_out):
 
 def test_a_cluster_is_peeled_into_more_than_two(held_out):
     """A cluster of four, laid as a chain: the model's answer (A, B, A, ...: each piece a chromosome) and the parts that go back to
-    it resolve three or more (of 30 such slides, seeds 0 to 29, 3 recover three of the four; this is one)."""
+    it resolve three or more (of 30 such slides, seeds 0 to 29, 5 recover three of the four, 4 without second looks; this
+    is one)."""
     iou, kinds, sep = separated(held_out, 16, cluster_of_4=1)
     peeled = [r for r in sep.table if r["kind"] == "cluster_separated"]
     assert len(peeled) == 1 and len(peeled[0]["chromosomes"].split()) >= 3, sep.table
@@ -71,17 +72,28 @@ def test_a_cluster_is_peeled_into_more_than_two(held_out):
 
 def test_a_cluster_of_three_becomes_three(held_out):
     """A chain of three, each lying across the next, becomes three chromosomes. Rare with the shipped model: of 30 such slides
-    (seeds 0 to 29) 1 without test-time augmentation (this one; most often the model cuts the chain into one chromosome and
-    the other two, which pass for one); the README's limits."""
+    (seeds 0 to 29) 3 without test-time augmentation (this one; 1 before second looks; most often the model cuts the chain
+    into one chromosome and the other two, which pass for one); the README's limits."""
     iou, kinds, sep = separated(held_out, 24, cluster_of_3=1)
     assert (iou[kinds == "cluster_of_3"] >= 0.5).all(), iou
     assert [r["kind"] for r in sep.table].count("cluster_separated") == 1, sep.table
     assert (iou[kinds == "isolated"] >= 0.8).all(), iou
 
+def test_a_second_look_cuts_apart_what_the_first_kept_as_one(held_out):
+    """A chain of three that the model, asked as it lies, cuts into one chromosome and "one" that is two: that one is less
+    solid than a chromosome, so the object is asked again turned and flipped (`separate.look_again`), and a look that cuts
+    all three is kept. Without second looks (`min_solidity=0`) the two stay one. Of 30 such slides (seeds 0 to 29) second
+    looks gain 2 (this is one)."""
+    iou, kinds, sep = separated(held_out, 21, cluster_of_3=1)
+    assert (iou[kinds == "cluster_of_3"] >= 0.5).all(), iou
+    assert [r["kind"] for r in sep.table].count("cluster_separated") == 1, sep.table
+    iou, kinds, sep = separated(held_out, 21, policy=SeparationPolicy(min_solidity=0), cluster_of_3=1)
+    assert (iou[kinds == "cluster_of_3"] < 0.5).any(), iou
+
 def test_crossing_pairs_are_cut_apart(held_out):
     """Two crossing pairs, each cut apart with its overlap. Not every draw: of 30 such slides (seeds 0 to 29) the shipped model
-    finds all four chromosomes and cuts both crossings with an overlap on 9 (this is one; the benchmark's crossing recall,
-    95%, is the figure that counts)."""
+    finds all four chromosomes and cuts both crossings with an overlap on 11 (12 without second looks; this is one; the
+    benchmark's crossing recall, 92.5%, is the figure that counts)."""
     iou, kinds, sep = separated(held_out, 4, crossing=2)
     assert (iou[kinds == "crossing"] >= 0.5).all(), iou
     assert sep.counts["overlap"] == 2, sep.counts
