@@ -254,12 +254,10 @@ class SeparationPolicy:
     max_chromosome_area: float = option(4.0, "an object or part the model leaves whole is one chromosome up to this many times the median single's area "
                                         "(the longest chromosomes reach three); larger, the cluster's unresolved rest",
                                         above=0, group="policy: clusters")
-    min_solidity: float = option(0.8, "an answer is in doubt when part of the object is left unresolved, a cluster gets no chromosome, "
-                                 "or a chromosome is less solid than this (its area over its convex hull's: two kept as one in an X, V "
-                                 "or T are less); such an object is asked again in the 7 other symmetries of the square and, of the "
-                                 "answers with as many chromosomes or more, the one whose chromosomes of this solidity or more cover "
-                                 "most of it is kept (never for a single the model left whole, nor with --tta, whose answer is the "
-                                 "symmetries' mean); 0: never asked again", at_least=0, at_most=1, group="policy: second looks")
+    min_solidity: float = option(0.8, "an answer is in doubt when part of the object is left unresolved, a cluster gets no chromosome, or a chromosome is "
+                                 "less solid than this (its area over its convex hull's: two kept as one in an X, V or T are less); it is asked again in the 7 "
+                                 "other symmetries of the square and, of the answers with as many chromosomes or more, the one whose chromosomes this solid "
+                                 "cover most of it is kept (not for a single left whole, nor with --tta); 0: never asked again", at_least=0, at_most=1, group="policy: second looks")
     attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light",
                                       above=0, group="policy: chromosomes on nuclei")
     attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")

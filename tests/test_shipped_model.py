@@ -73,8 +73,8 @@ def test_the_preprocessing_is_read_from_the_models_card(tmp_path, monkeypatch):
     from segnet_chromosome import separate
     seen = []
     real_predict = separate._predict_crops
-    def spy(model, crops, tta=False, batch_size=32):
-        seen.append([c.shape for c in crops]); return real_predict(model, crops, tta, batch_size)
+    def spy(model, crops, tta=False, batch_size=32, symmetry=0):
+        seen.append([c.shape for c in crops]); return real_predict(model, crops, tta, batch_size, symmetry)
     monkeypatch.setattr(separate, "_predict_crops", spy)
     card = pretrained_card("synthetic")
     first_round = []
