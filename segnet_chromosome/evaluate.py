@@ -114,14 +114,15 @@ def predict_probabilities(model, x, tta=False, symmetry=0):
     symmetries. `symmetry` k (0 to 7, `dihedral`'s; instead of `tta`): the model is asked about the batch turned by k and its
     answer turned back (a second look at the same images; odd k transpose, so they need square images)."""
     predict = lambda batch: np.asarray(model.predict_on_batch(batch[..., None].astype(np.float32)), np.float32)
-    if symmetry: return undo_dihedral(predict(np.ascontiguousarray(dihedral(x, symmetry))), symmetry, (1, 2))
+    turned = lambda k: undo_dihedral(predict(np.ascontiguousarray(dihedral(x, k))), k, (1, 2))  # asked turned, turned back
+    if symmetry: return turned(symmetry)
     p0 = predict(x)
     if not tta: return p0
     ks = range(8) if x.shape[1] == x.shape[2] else (0, 2, 4, 6)  # a non-square input keeps its shape under flips only
     total = p0.copy()
     for k in ks:
         if k == 0: continue
-        total += align_chromosomes(undo_dihedral(predict(np.ascontiguousarray(dihedral(x, k))), k, (1, 2)), p0)
+        total += align_chromosomes(turned(k), p0)
     return total / len(ks)
 
 # %% ../nbs/07_evaluate.ipynb

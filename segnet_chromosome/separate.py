@@ -322,14 +322,15 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
             box = bounding_box(m)
             attached[(i, k)] = ((box[0].start, box[1].start), m[box], g[box])
     model_at = time.perf_counter()
+    single_ids = set(singles)
     ask = lambda ids, symmetry=0: resolve_objects(
         model, {i: attached[i][2] if i in attached else grey[regions[i].slice] for i in ids},
         {i: attached[i][1] if i in attached else regions[i].image for i in ids}, preprocessing=preprocessing, policy=policy,
-        typical_area=area, typical_width=width, typical_length=length, pieces=set(attached).intersection(ids), singles=set(singles),
+        typical_area=area, typical_width=width, typical_length=length, pieces=set(attached).intersection(ids), singles=single_ids,
         unsuspected=unsuspected, tta=tta, symmetry=symmetry)
     resolved = ask(to_split + list(attached))
     if not tta:                                                     # second looks where an answer is in doubt
-        resolved = look_again({i: regions[i].image for i in to_split}, resolved, ask, policy=policy, typical_area=area, singles=set(singles))
+        resolved = look_again({i: regions[i].image for i in to_split}, resolved, ask, policy=policy, typical_area=area, singles=single_ids)
     predicted_at = time.perf_counter()
     instances, table = [], []
     for i, kind in enumerate(found.kinds, 1):
