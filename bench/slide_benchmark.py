@@ -114,6 +114,8 @@ def main():
     from segnet_chromosome.separate import separate_metaphase
     from segnet_chromosome.evaluate import match_instances
     sources = [Path(s) for s in args.sources] if args.sources else [Path(args.data_dir) / s for s in HELD_OUT]
+    missing = [str(s) for s in sources if not s.is_file()]
+    if missing: fail(f"--from: no such slide {', '.join(missing)} (give each image's path, e.g. {Path(args.data_dir) / HELD_OUT[0]})")
     from segnet_chromosome.runs import read_not_single
     try: not_single = read_not_single(args.not_single)
     except (OSError, ValueError) as e: fail(f"--not-single {args.not_single}: {e}")

@@ -32,11 +32,8 @@ def option(default, help, *, choices=None, at_least=None, above=None, below=None
 # %% ../nbs/05_config.ipynb
 def describe_range(meta):
     "The range of an option in words, e.g. 'at least 0 and below 1' ('' when it has none)."
-    parts = [f"at least {meta['at_least']}" if meta.get("at_least") is not None else "",
-             f"above {meta['above']}" if meta.get("above") is not None else "",
-             f"below {meta['below']}" if meta.get("below") is not None else "",
-             f"at most {meta['at_most']}" if meta.get("at_most") is not None else ""]
-    return " and ".join(p for p in parts if p)
+    words = dict(at_least="at least", above="above", below="below", at_most="at most")
+    return " and ".join(f"{w} {meta[k]}" for k, w in words.items() if meta.get(k) is not None)
 
 # %% ../nbs/05_config.ipynb
 def check_option(name, value, meta):
@@ -188,7 +185,8 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "neck_contact": None,
     "single_overlap_brightness": lambda d: 0.0,          # no single's cut refused for a dim overlap
     "single_overlap_confidence": None,
-    "min_solidity": lambda d: 0.0}                       # no answer looked at again
+    "min_solidity": lambda d: 0.0,                       # no answer looked at again
+    "min_line_ends": lambda d: 0}                        # every chromosome less solid than min_solidity in doubt
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -258,6 +256,8 @@ class SeparationPolicy:
                                  "less solid than this (its area over its convex hull's: two kept as one in an X, V or T are less); it is asked again in the 7 "
                                  "other symmetries of the square and, of the answers with as many chromosomes or more, the one whose chromosomes this solid "
                                  "cover most of it is kept (not for a single left whole, nor with --tta); 0: never asked again", at_least=0, at_most=1, group="policy: second looks")
+    min_line_ends: int = option(3, "... and such a chromosome is in doubt only when its centre line has this many ends or more (3: it branches, as two kept as "
+                                "one in an X, T or Y do; a bent chromosome, a J or a C, has 2); 0: whatever its line", at_least=0, group="policy: second looks")
     attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light",
                                       above=0, group="policy: chromosomes on nuclei")
     attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")
@@ -291,7 +291,7 @@ class SeparationPolicy:
         except in a file an earlier version wrote (it holds every field but some added since, `POLICY_FIELDS_ADDED`): there
         each missing one takes the value that decides as that version did (`min_neck_part_area` the file's `min_part_area`:
         no chromosome smaller cut off; `single_overlap_brightness` 0: no single's cut refused for a dim overlap; `min_solidity`
-        0: no answer looked at again)."""
+        0: no answer looked at again; `min_line_ends` 0: every chromosome less solid than `min_solidity` in doubt)."""
         d = read_json(path)
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = set(d) - names

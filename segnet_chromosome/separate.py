@@ -203,6 +203,17 @@ def _solidity(mask):
     "The area of `mask` (h, w) bool over its convex hull's (0 for an empty mask): about 0.9 for a chromosome, less for two kept as one."
     return measure.regionprops(mask.astype(np.uint8))[0].solidity if mask.any() else 0.0
 
+def _centre_line_ends(mask):
+    """The ends of the centre line of `mask` (h, w) bool: its skeleton, spurs shorter than a third of its half-width pruned.
+    2 for one chromosome, straight or bent (a J, a C); 3 or more where the line branches, as two kept as one in an X, T or Y."""
+    body = ndimage.binary_opening(np.pad(mask, 2))
+    line, around = morphology.skeletonize(body), np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]])
+    for _ in range(int(ndimage.distance_transform_edt(body).max() / 3)):   # a spur loses a pixel a turn, the line one at each end
+        tips = line & (ndimage.convolve(line.astype(np.uint8), around, mode="constant") <= 1)
+        if tips.sum() == line.sum(): break
+        line &= ~tips
+    return int((line & (ndimage.convolve(line.astype(np.uint8), around, mode="constant") == 1)).sum())
+
 def answer_cover(mask, answer, *, policy=SeparationPolicy(), typical_area):
     """The share of an object's pixels (`mask` (h, w) bool) that its answer (chromosomes, rest, confidence) of
     `resolve_objects` puts in chromosomes shaped as a slide's are: at least `policy.min_solidity` solid and at most
@@ -212,7 +223,8 @@ def answer_cover(mask, answer, *, policy=SeparationPolicy(), typical_area):
 
 def look_again(objects, answers, ask, *, policy=SeparationPolicy(), typical_area, singles=()):
     """Second looks: `objects` {id: mask (h, w) bool} whose `answers` {id: (chromosomes, rest, confidence)} of
-    `resolve_objects` are in doubt (part unresolved, no chromosome, or one under `policy.min_solidity`; not a single of
+    `resolve_objects` are in doubt (part unresolved, no chromosome, or one under `policy.min_solidity` whose centre line
+    has `policy.min_line_ends` ends or more, `_centre_line_ends`: two kept as one, not a bent chromosome; not a single of
     `singles`, the ids `find_objects` called single, that the model left whole) are asked again by `ask(ids, symmetry)`
     (`resolve_objects` with the model turned) in symmetries 1 to 7. Each keeps, of the answers with at least as many
     chromosomes as its first, the one of the largest `answer_cover`, the first on a tie. Returns the answers, those bettered
@@ -221,7 +233,7 @@ def look_again(objects, answers, ask, *, policy=SeparationPolicy(), typical_area
         chromosomes, rest, _ = answers[i]
         if rest.any(): return True
         if not chromosomes: return i not in singles                 # a single left whole is one chromosome, as find_objects said
-        return any(_solidity(c) < policy.min_solidity for c in chromosomes)
+        return any(_solidity(c) < policy.min_solidity and _centre_line_ends(c) >= policy.min_line_ends for c in chromosomes)
     doubtful = [i for i in objects if policy.min_solidity > 0 and in_doubt(i)]
     cover = lambda i, a: answer_cover(objects[i], a, policy=policy, typical_area=typical_area)
     best = {i: (cover(i, answers[i]), answers[i]) for i in doubtful}

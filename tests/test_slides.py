@@ -46,7 +46,7 @@ def test_a_touching_pair_the_size_of_one_chromosome_is_asked_about(held_out):
     """Two chromosomes touching end to end in an object of a single's size and light: the model is asked about it only
     because every single is (`SeparationPolicy.single_confidence`), and cuts it apart surely enough for the split to be
     kept; with singles not asked (`single_confidence=1`) the same slide keeps the pair as one. Of 20 such slides (seeds 0
-    to 19) the pair is found on 8 by default and on 4 with singles not asked; this is one of the four the rule gains."""
+    to 19) the pair is found on 11 by default and on 7 with singles not asked; this is one of the four the rule gains."""
     iou, kinds, sep = separated(held_out, 1, end_to_end=1)
     assert (iou[kinds == "end_to_end"] >= 0.5).all() and len(sep.instances) == len(iou), (iou, len(sep.instances))
     iou, kinds, sep = separated(held_out, 1, policy=SeparationPolicy(single_confidence=1), end_to_end=1)
@@ -72,7 +72,7 @@ def test_a_cluster_is_peeled_into_more_than_two(held_out):
 
 def test_a_cluster_of_three_becomes_three(held_out):
     """A chain of three, each lying across the next, becomes three chromosomes. Rare with the shipped model: of 30 such slides
-    (seeds 0 to 29) 3 without test-time augmentation (this one; 1 before second looks; most often the model cuts the chain
+    (seeds 0 to 29) 2 without test-time augmentation (this one; 1 before second looks; most often the model cuts the chain
     into one chromosome and the other two, which pass for one); the README's limits."""
     iou, kinds, sep = separated(held_out, 24, cluster_of_3=1)
     assert (iou[kinds == "cluster_of_3"] >= 0.5).all(), iou
@@ -80,20 +80,21 @@ def test_a_cluster_of_three_becomes_three(held_out):
     assert (iou[kinds == "isolated"] >= 0.8).all(), iou
 
 def test_a_second_look_cuts_apart_what_the_first_kept_as_one(held_out):
-    """A chain of three that the model, asked as it lies, cuts into one chromosome and "one" that is two: that one is less
-    solid than a chromosome, so the object is asked again turned and flipped (`separate.look_again`), and a look that cuts
-    all three is kept. Without second looks (`min_solidity=0`) the two stay one. Of 30 such slides (seeds 0 to 29) second
-    looks gain 2 (this is one)."""
-    iou, kinds, sep = separated(held_out, 21, cluster_of_3=1)
+    """A chain of three that the model, asked as it lies, leaves whole: the answer is in doubt, so the object is asked again
+    turned and flipped (`separate.look_again`), and a look that cuts all three apart is kept. Without second looks
+    (`min_solidity=0`) it stays one unresolved cluster. Of 30 such slides (seeds 0 to 29) second looks gain 1 (this one);
+    2 when every chromosome less solid than `min_solidity` was in doubt (`min_line_ends=0`): seed 21's first answer holds
+    two chromosomes in a V as one, whose centre line has two ends, as a bent chromosome's has, and is not asked again."""
+    iou, kinds, sep = separated(held_out, 26, cluster_of_3=1)
     assert (iou[kinds == "cluster_of_3"] >= 0.5).all(), iou
     assert [r["kind"] for r in sep.table].count("cluster_separated") == 1, sep.table
-    iou, kinds, sep = separated(held_out, 21, policy=SeparationPolicy(min_solidity=0), cluster_of_3=1)
+    iou, kinds, sep = separated(held_out, 26, policy=SeparationPolicy(min_solidity=0), cluster_of_3=1)
     assert (iou[kinds == "cluster_of_3"] < 0.5).any(), iou
 
 def test_crossing_pairs_are_cut_apart(held_out):
     """Two crossing pairs, each cut apart with its overlap. Not every draw: of 30 such slides (seeds 0 to 29) the shipped model
     finds all four chromosomes and cuts both crossings with an overlap on 11 (12 without second looks; this is one; the
-    benchmark's crossing recall, 92.5%, is the figure that counts)."""
+    benchmark's crossing recall, 93.3%, is the figure that counts)."""
     iou, kinds, sep = separated(held_out, 4, crossing=2)
     assert (iou[kinds == "crossing"] >= 0.5).all(), iou
     assert sep.counts["overlap"] == 2, sep.counts
