@@ -228,7 +228,8 @@ def look_again(objects, answers, ask, *, policy=SeparationPolicy(), typical_area
     `singles`, the ids `find_objects` called single, that the model left whole) are asked again by `ask(ids, symmetry)`
     (`resolve_objects` with the model turned) in symmetries 1 to 7. Each keeps, of the answers with at least as many
     chromosomes as its first, the one of the largest `answer_cover`, the first on a tie. Returns the answers, those bettered
-    replaced; `policy.min_solidity` 0 asks nothing again."""
+    replaced, and {id: the symmetry whose answer was kept} for every object asked again (0: the first stood);
+    `policy.min_solidity` 0 asks nothing again."""
     def in_doubt(i):
         chromosomes, rest, _ = answers[i]
         if rest.any(): return True
@@ -236,11 +237,11 @@ def look_again(objects, answers, ask, *, policy=SeparationPolicy(), typical_area
         return any(_solidity(c) < policy.min_solidity and _centre_line_ends(c) >= policy.min_line_ends for c in chromosomes)
     doubtful = [i for i in objects if policy.min_solidity > 0 and in_doubt(i)]
     cover = lambda i, a: answer_cover(objects[i], a, policy=policy, typical_area=typical_area)
-    best = {i: (cover(i, answers[i]), answers[i]) for i in doubtful}
+    best = {i: (cover(i, answers[i]), answers[i], 0) for i in doubtful}
     for symmetry in range(1, 8) if doubtful else ():
         for i, a in ask(doubtful, symmetry).items():
-            if len(a[0]) >= len(answers[i][0]) and (c := cover(i, a)) > best[i][0]: best[i] = (c, a)
-    return {**answers, **{i: a for i, (_, a) in best.items()}}
+            if len(a[0]) >= len(answers[i][0]) and (c := cover(i, a)) > best[i][0]: best[i] = (c, a, symmetry)
+    return {**answers, **{i: a for i, (_, a, _) in best.items()}}, {i: k for i, (_, _, k) in best.items()}
 
 # %% ../nbs/12_separate.ipynb
 def _nucleus_crop(grey, mask, preprocessing):
@@ -340,15 +341,15 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
         {i: attached[i][1] if i in attached else regions[i].image for i in ids}, preprocessing=preprocessing, policy=policy,
         typical_area=area, typical_width=width, typical_length=length, pieces=set(attached).intersection(ids), singles=single_ids,
         unsuspected=unsuspected, tta=tta, symmetry=symmetry)
-    resolved = ask(to_split + list(attached))
+    resolved, looks = ask(to_split + list(attached)), {}              # looks: {object: the symmetry whose answer was kept}
     if not tta:                                                     # second looks where an answer is in doubt
-        resolved = look_again({i: regions[i].image for i in to_split}, resolved, ask, policy=policy, typical_area=area, singles=single_ids)
+        resolved, looks = look_again({i: regions[i].image for i in to_split}, resolved, ask, policy=policy, typical_area=area, singles=single_ids)
     predicted_at = time.perf_counter()
     instances, table = [], []
     for i, kind in enumerate(found.kinds, 1):
         r = regions[i]
         row = dict(object=i, kind=kind, area=int(r.area), min_row=r.bbox[0], min_col=r.bbox[1], max_row=r.bbox[2], max_col=r.bbox[3],
-                   chromosomes="", confidence="", unresolved_area=0)
+                   chromosomes="", confidence="", unresolved_area=0, second_look=looks.get(i, ""))
         parts = (r.image,) if kind == "single" else None
         if i in resolved:
             chromosomes, rest, conf = resolved[i]

@@ -88,8 +88,11 @@ def test_a_second_look_cuts_apart_what_the_first_kept_as_one(held_out):
     iou, kinds, sep = separated(held_out, 26, cluster_of_3=1)
     assert (iou[kinds == "cluster_of_3"] >= 0.5).all(), iou
     assert [r["kind"] for r in sep.table].count("cluster_separated") == 1, sep.table
+    (peeled,) = [r for r in sep.table if r["kind"] == "cluster_separated"]
+    assert peeled["second_look"] in range(1, 8), peeled                 # the table says which look answered
     iou, kinds, sep = separated(held_out, 26, policy=SeparationPolicy(min_solidity=0), cluster_of_3=1)
     assert (iou[kinds == "cluster_of_3"] < 0.5).any(), iou
+    assert {r["second_look"] for r in sep.table} == {""}, sep.table       # none asked again
 
 def test_crossing_pairs_are_cut_apart(held_out):
     """Two crossing pairs, each cut apart with its overlap. Not every draw: of 30 such slides (seeds 0 to 29) the shipped model
