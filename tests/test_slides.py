@@ -84,7 +84,8 @@ def test_a_second_look_cuts_apart_what_the_first_kept_as_one(held_out):
     turned and flipped (`separate.look_again`), and a look that cuts all three apart is kept. Without second looks
     (`min_solidity=0`) it stays one unresolved cluster. Of 30 such slides (seeds 0 to 29) second looks gain 1 (this one);
     2 when every chromosome less solid than `min_solidity` was in doubt (`min_line_ends=0`): seed 21's first answer holds
-    two chromosomes in a V as one, whose centre line has two ends, as a bent chromosome's has, and is not asked again."""
+    two chromosomes lying end to end at an angle as one (solidity 0.78), whose centre line has two ends, as a bent
+    chromosome's has: not asked again."""
     iou, kinds, sep = separated(held_out, 26, cluster_of_3=1)
     assert (iou[kinds == "cluster_of_3"] >= 0.5).all(), iou
     assert [r["kind"] for r in sep.table].count("cluster_separated") == 1, sep.table
