@@ -100,9 +100,10 @@ def overlay_image(sep, *, title=None, numbers=True, pixel_size=None):
             draw.rectangle([x, y, x + w, y + h], fill=(0, 0, 0))
             draw.text((x + 2, y), text, fill="white", font=font)
     if pixel_size: _scale_bar(draw, pixel_size, H, W, font)
-    counts = sep.counts
+    counts, many = sep.counts, lambda n, one, more: f"{n} {one if n == 1 else more}"
     legend = [(tuple(int(255 * v) for v in instance_colours(1)[0]),
-               f"chromosome ({len(sep.instances)}; {counts['overlap']} overlaps cut apart, hatched; {counts['touching']} touching pairs split)"),
+               f"chromosomes ({len(sep.instances)}; {many(counts['overlap'], 'overlap', 'overlaps')} cut apart, hatched; "
+               f"{many(counts['touching'], 'touching pair', 'touching pairs')} split; {many(counts['cluster_separated'], 'cluster', 'clusters')} peeled)"),
               ((200, 200, 200), f"cluster or its rest not separated, white stripes ({counts['cluster']})"),
               ((90, 90, 90), f"nucleus, debris, border ({counts['nucleus'] + counts['debris'] + counts['border']})")]
     lines = ([(None, title)] if title else []) + legend  # drawn in a dark box at the top left: the image keeps the slide's size
