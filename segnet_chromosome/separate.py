@@ -15,7 +15,7 @@ from scipy import ndimage
 from skimage import measure, morphology, transform
 from .core import Preprocessing
 from .config import SeparationPolicy
-from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects
+from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects, pruned_skeleton_ends
 from .model import load_model_source, padded_size, with_input_size
 from .evaluate import predict_probabilities
 from .generate import light_scale
@@ -204,15 +204,11 @@ def _solidity(mask):
     return measure.regionprops(mask.astype(np.uint8))[0].solidity if mask.any() else 0.0
 
 def _centre_line_ends(mask):
-    """The ends of the centre line of `mask` (h, w) bool: its skeleton, spurs shorter than a third of its half-width pruned.
-    2 for one chromosome, straight or bent (a J, a C); 3 or more where the line branches, as two kept as one in an X, T or Y."""
+    """The ends of the centre line of `mask` (h, w) bool (`pruned_skeleton_ends` of the mask opened, spurs shorter than a third
+    of its half-width pruned): 2 for one chromosome, straight or bent (a J, a C); 3 or more where the line branches, as two
+    kept as one in an X, T or Y."""
     body = ndimage.binary_opening(np.pad(mask, 2))
-    line, around = morphology.skeletonize(body), np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]])
-    for _ in range(int(ndimage.distance_transform_edt(body).max() / 3)):   # a spur loses a pixel a turn, the line one at each end
-        tips = line & (ndimage.convolve(line.astype(np.uint8), around, mode="constant") <= 1)
-        if tips.sum() == line.sum(): break
-        line &= ~tips
-    return int((line & (ndimage.convolve(line.astype(np.uint8), around, mode="constant") == 1)).sum())
+    return pruned_skeleton_ends(body, ndimage.distance_transform_edt(body).max() / 3)
 
 def answer_cover(mask, answer, *, policy=SeparationPolicy(), typical_area):
     """The share of an object's pixels (`mask` (h, w) bool) that its answer (chromosomes, rest, confidence) of
