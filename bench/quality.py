@@ -81,7 +81,7 @@ def _peel_plan():
     """A model that peels clusters and leaves singles whole (issue 24): the ship recipe with clusters of three or four (25%),
     labelled by which chromosomes cover each pixel and scored by `PeelCrossentropy` (any one chromosome against the rest),
     and single chromosomes (10%) among the fresh pairs, from the shipped model, with a gentler schedule, for at most 8
-    minutes (the CPU run of the same recipe: runs/anyone, README). Then score it:
+    minutes (the CPU run of the same recipe: runs/anyone, CHANGES.md). Then score it:
     python bench/quality.py --plan peel --out runs/peel-gpu --parallel 1 --budget 560 --tta
     python bench/heldout_scores.py --model runs/peel-gpu/peel --out runs/heldout-peel
     python bench/slide_benchmark.py --model runs/peel-gpu/peel"""
@@ -92,7 +92,7 @@ def _peel_plan():
 def _curated_plan():
     """The shipped model's recipe (`ship`) without the "singles" that are two chromosomes (`bench/not_single.json`: a pair
     made of one teaches two chromosomes as one; issue 24), from the synthetic model as the shipped one was, for at most 8
-    minutes. The CPU could only train on from the shipped model (runs/curated, README). Then score it:
+    minutes. The CPU could only train on from the shipped model (runs/curated, CHANGES.md). Then score it:
     python bench/quality.py --plan curated --out runs/curated-gpu --parallel 1 --budget 560 --tta
     python bench/heldout_scores.py --model runs/curated-gpu/ship_curated --out runs/heldout-curated-gpu
     python bench/slide_benchmark.py --model runs/curated-gpu/ship_curated"""
@@ -101,7 +101,7 @@ def _curated_plan():
 def _singles_plan():
     """The curated recipe with touching pairs as slides show them and single chromosomes to leave whole (issue 24): from
     the shipped model, 30% touching (40% of them with their seam filled), 10% singles, Adam 2e-4, for at most 8 minutes.
-    On the CPU (runs/singles, README: 35 epochs, 56 minutes) it left long singles whole where the shipped model cuts them
+    On the CPU (runs/singles, CHANGES.md: 35 epochs, 56 minutes) it left long singles whole where the shipped model cuts them
     at a tip, and cut fewer crossings. Then score it:
     python bench/quality.py --plan singles --out runs/singles-gpu --parallel 1 --budget 560 --tta
     python bench/heldout_scores.py --model runs/singles-gpu/singles --out runs/heldout-singles-gpu
@@ -113,7 +113,7 @@ def _nuclei_plan():
     """The curated recipe with one image in five laid on a nucleus of the training metaphases (`--on-nuclei 0.2`: its light
     added, labelled background), from the shipped model, Adam 2e-4, for at most 8 minutes: a model `separate` asks which
     pixels of a nucleus are chromosome (`--nuclei auto`, the default, since its run says it was trained on them; issue 24;
-    the CPU run: runs/nuclei, README). Then score it:
+    the CPU run: runs/nuclei, CHANGES.md). Then score it:
     python bench/quality.py --plan nuclei --out runs/nuclei-gpu --parallel 1 --budget 560 --tta
     python bench/heldout_scores.py --model runs/nuclei-gpu/nuclei --out runs/heldout-nuclei-gpu
     python bench/slide_benchmark.py --model runs/nuclei-gpu/nuclei"""
@@ -123,7 +123,7 @@ def _chains_plan():
     """The curated recipe with 30% clusters of three or four laid as on a slide (a chain or a star, each across one already
     there) and labelled A, B, A, ... (`--cluster-labels chain`: what a pair model answers for a chain, which `separate`
     reads piece by piece; issue 24), from the shipped model, Adam 2e-4, for at most 8 minutes (the CPU run: runs/chains,
-    README). Then score it:
+    CHANGES.md). Then score it:
     python bench/quality.py --plan chains --out runs/chains-gpu --parallel 1 --budget 560 --tta
     python bench/heldout_scores.py --model runs/chains-gpu/chains --out runs/heldout-chains-gpu
     python bench/slide_benchmark.py --model runs/chains-gpu/chains"""
@@ -133,7 +133,7 @@ def _chains_plan():
 def _combined_plan():
     """The three recipes above at once, from the shipped model: one fresh image in five on a nucleus, 30% clusters laid as
     chains (labelled A, B, A, ...), one in ten a single alone, touching seams filled in 40% (issue 24; the CPU run:
-    runs/combined, README), Adam 2e-4, patience 8, for at most 8 minutes. Then score it:
+    runs/combined, CHANGES.md), Adam 2e-4, patience 8, for at most 8 minutes. Then score it:
     python bench/quality.py --plan combined --out runs/combined-gpu --parallel 1 --budget 560 --tta
     python bench/heldout_scores.py --model runs/combined-gpu/combined --out runs/heldout-combined-gpu
     python bench/slide_benchmark.py --model runs/combined-gpu/combined"""
@@ -142,7 +142,7 @@ def _combined_plan():
 
 def _larger_plan():
     """The curated recipe with the `vgg16` preset (29.5 M weights against the `small` one's 0.59 M), from random weights,
-    for at most 8 minutes. Trained without dropout on the CPU (runs/nodrop, README), the small model fitted its training
+    for at most 8 minutes. Trained without dropout on the CPU (runs/nodrop, CHANGES.md), the small model fitted its training
     chromosomes no better than held-out ones (losses 0.0162 and 0.0165): it is too small, not held back (issue 24). Then
     score it:
     python bench/quality.py --plan larger --out runs/larger-gpu --parallel 1 --budget 560 --tta
@@ -152,7 +152,7 @@ def _larger_plan():
 def _medium_plan():
     """The curated recipe with the `medium` preset (the `small` one twice as wide, 2.4 M weights), started from the shipped
     model widened (`model.widen_weights`: the same function at the first step), Adam 2e-4, for at most 8 minutes. The CPU
-    trained it for 129 minutes (runs/medium, README: 27 epochs, still learning; F1 87.5% on the held-out slides, the
+    trained it for 129 minutes (runs/medium, CHANGES.md: 27 epochs, still learning; F1 87.5% on the held-out slides, the
     shipped model 87.0%). Then score it:
     python bench/quality.py --plan medium --out runs/medium-gpu --parallel 1 --budget 560 --tta
     python bench/slide_benchmark.py --model runs/medium-gpu/medium"""
@@ -161,7 +161,7 @@ def _medium_plan():
 def _combined_medium_plan():
     """The `combined` recipe (nuclei, chains of clusters, singles) with the `medium` preset widened from the shipped model.
     On the CPU the wider model fitted the pairs better, and its misses on the slides still lie mostly in clusters and on
-    nuclei (runs/medium, README), which pairs do not show. Then score it:
+    nuclei (runs/medium, CHANGES.md), which pairs do not show. Then score it:
     python bench/quality.py --plan combined-medium --out runs/combined-medium-gpu --parallel 1 --budget 560 --tta
     python bench/slide_benchmark.py --model runs/combined-medium-gpu/combined_medium"""
     return {"combined_medium": {**_combined_plan()["combined"], "preset": "medium"}}
