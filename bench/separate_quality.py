@@ -6,7 +6,10 @@ the fraction of chromosomes recovered (IoU >= 0.5), the mean IoU over all chromo
 chromosomes of the pairs alone; and the time per slide, split into finding the objects, the model, the rest of the
 separation, and writing its five files (the model loaded once; TensorFlow's start-up not counted).
 Slides are made from procedural chromosomes, and from the real single chromosomes of DAPI.tif when
-../shared/data/DAPI.tif (or --dapi) is there.
+../shared/data/DAPI.tif (or --dapi) is there. Its slides hold isolated chromosomes and overlapping pairs only: the
+benchmark with every configuration a real slide has (touching pairs, chromosomes on nuclei, clusters), composed from the
+real chromosomes of held-out metaphases or of `--from` slides of your own and scored as COCO AP too, is
+bench/slide_benchmark.py.
 
     python bench/separate_quality.py [--n 20] [--model pretrained|pretrained:synthetic|RUN_DIR] [--tta] [--json figures.json]
 """

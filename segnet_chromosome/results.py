@@ -230,7 +230,7 @@ def roi_set(sep):
 
 # %% ../nbs/12b_results.ipynb
 def separation_paths(out, name):
-    "The four files `write_separation` writes for slide `name` into folder `out`, by kind."
+    "The eight files `write_separation` writes for slide `name` into folder `out`, by kind."
     return {k: Path(out) / f"{name}_{k}.{ext}" for k, ext in (("instances", "tif"), ("labels", "tif"), ("rois", "zip"), ("objects", "csv"),
                                                               ("chromosomes", "csv"), ("overlay", "png"), ("gallery", "png"), ("policy", "json"))}
 

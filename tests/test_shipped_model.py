@@ -88,3 +88,18 @@ def test_the_preprocessing_is_read_from_the_models_card(tmp_path, monkeypatch):
     small, large = (np.array([s[0] for s in shapes], float) - 4 for shapes in first_round)  # the object without its 2-pixel margins
     assert len(small) == len(large) > 0
     np.testing.assert_allclose(large / small, 2.0, atol=0.1)
+
+def test_ship_model_refuses_what_it_cannot_name(tmp_path):
+    "tools/ship_model.py names the weight file segnet_small_NAME.keras: a run of another preset, or no run, gets one line and exit 2."
+    import subprocess, sys
+    from pathlib import Path
+    tool = Path(__file__).resolve().parent.parent / "tools" / "ship_model.py"
+    before = shipped_path("real").read_bytes()
+    ship = lambda run: subprocess.run([sys.executable, str(tool), str(run), "--name", "real"], capture_output=True, text=True)
+    done = ship(tmp_path / "nothing")
+    assert done.returncode == 2 and "is not a run directory" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    run = tmp_path / "wide"; run.mkdir()
+    (run / "config.json").write_text(TrainConfig(preset="medium").to_json())
+    done = ship(run)
+    assert done.returncode == 2 and "'medium' model" in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert shipped_path("real").read_bytes() == before         # nothing replaced

@@ -2,7 +2,8 @@
 
     python tools/ship_model.py RUN_DIR --name real --scores runs/heldout/scores.json --command "segnet-chromosome train ..."
 
-Writes segnet_chromosome/weights/segnet_small_NAME.keras (weights and architecture, no optimizer state) and its card
+Writes segnet_chromosome/weights/segnet_small_NAME.keras (weights and architecture, no optimizer state; a run of another
+preset or architecture is refused, as the file name, config.shipped_path and settings.ini's licence lines say small) and its card
 segnet_small_NAME.json: the run's config, the preprocessing the model wants (zoom, grey level, margin, input multiple),
 the training slides with their SHA-256, the command, backend, device and wall time, the scores given with --scores
 (bench/heldout_scores.py writes them), and the weights' licence: GPL-3.0 when any image entered training (the
@@ -10,7 +11,7 @@ shared metaphases are GPL-3.0; LICENSE-weights-GPL-3.0 beside the weights holds 
 trained on synthetic pairs only. It writes the SHA-256 into nbs/06_model.ipynb, where `pretrained()` checks it.
 Run `nbdev_export` after.
 """
-import argparse, json, re
+import argparse, json, re, sys
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
@@ -27,8 +28,19 @@ def main():
     p.add_argument("--command", help="the command that trained the run")
     p.add_argument("--notes", help="a JSON list of sentences for the card (limits, how far training got)")
     args = p.parse_args()
+    from segnet_chromosome.config import TrainConfig
     from segnet_chromosome.core import read_json
-    from segnet_chromosome.model import sha256_of, size_multiple_of
+    config_path = Path(args.run_dir) / "config.json"
+    if not config_path.is_file():
+        print(f"{args.run_dir} is not a run directory (no config.json); give the folder `segnet-chromosome train` wrote", file=sys.stderr)
+        raise SystemExit(2)
+    config = TrainConfig.from_json(config_path)
+    if config.model != "segnet" or config.preset != "small":  # the file name, config.shipped_path and settings.ini's licence lines say small
+        print(f"{args.run_dir} trained the {config.model} {config.preset!r} model; the shipped files are named "
+              f"segnet_small_NAME.keras: rename them in config.shipped_path (nbs/05_config.ipynb), settings.ini's "
+              f"licence lines and here first, then ship it", file=sys.stderr)
+        raise SystemExit(2)
+    from segnet_chromosome.model import sha256_of, size_multiple_of  # Keras from here on
     from segnet_chromosome.train import load_run
     config, model, _, _ = load_run(args.run_dir)
     path = WEIGHTS / f"segnet_small_{args.name}.keras"
