@@ -181,12 +181,11 @@ class TrainConfig:
 
 # %% ../nbs/05_config.ipynb
 POLICY_FIELDS_ADDED = {  # field added after policy files were first written: how a file without it is read (None: its default)
-    "min_neck_part_area": lambda d: d["min_part_area"],  # no chromosome smaller than min_part_area cut off
-    "neck_contact": None,
-    "single_overlap_brightness": lambda d: 0.0,          # no single's cut refused for a dim overlap
-    "single_overlap_confidence": None,
+    "min_neck_part_area": lambda d: d["min_part_area"], "neck_contact": None,  # no chromosome smaller than min_part_area cut off
+    "single_overlap_brightness": lambda d: 0.0, "single_overlap_confidence": None,  # no single's cut refused for a dim overlap
     "min_solidity": lambda d: 0.0,                       # no answer looked at again
-    "min_line_ends": lambda d: 0}                        # every chromosome less solid than min_solidity in doubt
+    "min_line_ends": lambda d: 0,                        # every chromosome less solid than min_solidity in doubt
+    "single_look_area": lambda d: 0.0}                   # no single the model left whole looked at again
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -258,6 +257,9 @@ class SeparationPolicy:
                                  "cover most of it is kept (not for a single left whole, nor with --tta); 0: never asked again", at_least=0, at_most=1, group="policy: second looks")
     min_line_ends: int = option(3, "... and such a chromosome is in doubt only when its centre line has this many ends or more (3: it branches, as two kept as "
                                 "one in an X, T or Y do; a bent chromosome, a J or a C, has 2); 0: whatever its line", at_least=0, group="policy: second looks")
+    single_look_area: float = option(2.2, "a 'single' the model left whole is in doubt too when it is over this many median singles and shaped "
+                                     "as two kept as one (less solid than min_solidity, its centre line with min_line_ends ends): a cluster "
+                                     "find_objects took for one chromosome; 0: no such single asked again", at_least=0, group="policy: second looks")
     attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light",
                                       above=0, group="policy: chromosomes on nuclei")
     attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")
@@ -288,10 +290,8 @@ class SeparationPolicy:
     @classmethod
     def from_json(cls, path):
         """The policy written beside a separation: the same thresholds, to repeat it. A field the file lacks takes its default,
-        except in a file an earlier version wrote (it holds every field but some added since, `POLICY_FIELDS_ADDED`): there
-        each missing one takes the value that decides as that version did (`min_neck_part_area` the file's `min_part_area`:
-        no chromosome smaller cut off; `single_overlap_brightness` 0: no single's cut refused for a dim overlap; `min_solidity`
-        0: no answer looked at again; `min_line_ends` 0: every chromosome less solid than `min_solidity` in doubt)."""
+        except in a file an earlier version wrote (it holds every field but some added since): there each missing one takes
+        the value that decides as that version did (`POLICY_FIELDS_ADDED` says which, and why)."""
         d = read_json(path)
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = set(d) - names

@@ -221,16 +221,19 @@ def look_again(objects, answers, ask, *, policy=SeparationPolicy(), typical_area
     """Second looks: `objects` {id: mask (h, w) bool} whose `answers` {id: (chromosomes, rest, confidence)} of
     `resolve_objects` are in doubt (part unresolved, no chromosome, or one under `policy.min_solidity` whose centre line
     has `policy.min_line_ends` ends or more, `_centre_line_ends`: two kept as one, not a bent chromosome; not a single of
-    `singles`, the ids `find_objects` called single, that the model left whole) are asked again by `ask(ids, symmetry)`
+    `singles`, the ids `find_objects` called single, that the model left whole, unless it is over `policy.single_look_area`
+    median singles and itself shaped so: a cluster taken for one chromosome) are asked again by `ask(ids, symmetry)`
     (`resolve_objects` with the model turned) in symmetries 1 to 7. Each keeps, of the answers with at least as many
     chromosomes as its first, the one of the largest `answer_cover`, the first on a tie. Returns the answers, those bettered
     replaced, and {id: the symmetry whose answer was kept} for every object asked again (0: the first stood);
     `policy.min_solidity` 0 asks nothing again."""
+    kept_as_one = lambda c: _solidity(c) < policy.min_solidity and _centre_line_ends(c) >= policy.min_line_ends
     def in_doubt(i):
         chromosomes, rest, _ = answers[i]
         if rest.any(): return True
-        if not chromosomes: return i not in singles                 # a single left whole is one chromosome, as find_objects said
-        return any(_solidity(c) < policy.min_solidity and _centre_line_ends(c) >= policy.min_line_ends for c in chromosomes)
+        if not chromosomes:  # a single left whole is one chromosome, as find_objects said, unless of a cluster's size and shape
+            return i not in singles or (0 < policy.single_look_area * typical_area < objects[i].sum() and kept_as_one(objects[i]))
+        return any(kept_as_one(c) for c in chromosomes)
     doubtful = [i for i in objects if policy.min_solidity > 0 and in_doubt(i)]
     cover = lambda i, a: answer_cover(objects[i], a, policy=policy, typical_area=typical_area)
     best = {i: (cover(i, answers[i]), answers[i], 0) for i in doubtful}
