@@ -254,7 +254,7 @@ class SeparationPolicy:
     min_solidity: float = option(0.8, "an answer is in doubt when part of the object is left unresolved, a cluster gets no chromosome, or a chromosome is "
                                  "less solid than this (its area over its convex hull's: two kept as one in an X, V or T are less); it is asked again in the 7 "
                                  "other symmetries of the square and, of the answers with as many chromosomes or more, the one whose chromosomes this solid "
-                                 "cover most of it is kept (not for a single left whole, nor with --tta); 0: never asked again", at_least=0, at_most=1, group="policy: second looks")
+                                 "cover most of it is kept (a single left whole only as single_look_area says; not with --tta); 0: never asked again", at_least=0, at_most=1, group="policy: second looks")
     min_line_ends: int = option(3, "... and such a chromosome is in doubt only when its centre line has this many ends or more (3: it branches, as two kept as "
                                 "one in an X, T or Y do; a bent chromosome, a J or a C, has 2); 0: whatever its line", at_least=0, group="policy: second looks")
     single_look_area: float = option(2.2, "a 'single' the model left whole is in doubt too when it is over this many median singles and shaped "

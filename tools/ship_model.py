@@ -34,7 +34,8 @@ def main():
     if not config_path.is_file():
         print(f"{args.run_dir} is not a run directory (no config.json); give the folder `segnet-chromosome train` wrote", file=sys.stderr)
         raise SystemExit(2)
-    config = TrainConfig.from_json(config_path)
+    try: config = TrainConfig.from_json(config_path)
+    except ValueError as e: print(f"{config_path}: {e}", file=sys.stderr); raise SystemExit(2)
     if config.model != "segnet" or config.preset != "small":  # the file name, config.shipped_path and settings.ini's licence lines say small
         print(f"{args.run_dir} trained the {config.model} {config.preset!r} model; the shipped files are named "
               f"segnet_small_NAME.keras: rename them in config.shipped_path (nbs/05_config.ipynb), settings.ini's "
