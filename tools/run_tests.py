@@ -10,7 +10,8 @@ Cells flagged `#| slow` (the eleven real slides, the public recipe's whole repli
 both cores busy for much of a test, and the Python between its steps (start-up, tracing) is what a second worker fills.
 `--workers 1` runs everything one after the other.
 Usage: python tools/run_tests.py [--quick] [--workers N] [NOTEBOOK ...] [-- PYTEST ARGS]
-(NOTEBOOK ...: only those notebooks, and the pytest tests only when PYTEST ARGS are given too.)
+(NOTEBOOK ...: only those notebooks, and the pytest tests only when PYTEST ARGS are given too: the test files they name,
+e.g. `-- tests/test_cli.py`, or all of tests/ filtered by the other arguments, e.g. `-- -k touching`.)
 """
 import os, subprocess, sys, tempfile, time
 import xml.etree.ElementTree as ET
@@ -55,7 +56,8 @@ if __name__ == "__main__":
     names = argv[:argv.index("--")] if "--" in argv else argv
     missing = [n for n in names if not Path(n).is_file()]
     if missing: refuse(f"no such notebook: {', '.join(missing)}; name files in nbs/, e.g. nbs/00_core.ipynb")
-    targets = [f"tests/test_notebooks.py::test_notebook[{Path(n).name}]" for n in names] + (["tests"] if not names or pytest_args else [])
+    named_tests = any(Path(a.split("::")[0]).exists() for a in pytest_args)  # test files named after --: those, not all of tests/
+    targets = [f"tests/test_notebooks.py::test_notebook[{Path(n).name}]" for n in names] + (["tests"] if not named_tests and (not names or pytest_args) else [])
     t = time.time()
     passed, failed, skipped, notebooks = run_pytest(targets, pytest_args, workers)
     for name, (ok, seconds) in sorted(notebooks.items()):
