@@ -76,6 +76,9 @@ def main():
     slides = [Path(s) for s in args.slides] or shared_slides(args.data_dir)
     missing = [str(s) for s in slides if not s.is_file()]
     if missing: fail(f"no such slide {', '.join(missing)} (name metaphase images, or --data-dir the folder holding DAPI.tif and jpp21/)")
+    stems = [s.stem for s in slides]
+    twice = sorted({s for s in stems if stems.count(s) > 1})
+    if twice: fail(f"two slides named {', '.join(twice)} (their drawings would share a file); compare them in two runs, each with its own --out")
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())): fail(f"--out {out} exists and is not an empty folder; name a new one (nothing is overwritten)")
     policies = []
