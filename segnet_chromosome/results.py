@@ -236,7 +236,7 @@ def separation_paths(out, name):
 
 # %% ../nbs/12b_results.ipynb
 def complete_separation(out, name):
-    "Whether folder `out` holds all four files of slide `name` (a set cut short by a kill or a full disk is no result)."
+    "Whether folder `out` holds all eight files of slide `name` (a set cut short by a kill or a full disk is no result)."
     return all(p.exists() for p in separation_paths(out, name).values())
 
 # %% ../nbs/12b_results.ipynb
@@ -244,7 +244,7 @@ def write_separation(sep, out, name, overwrite=False, pixel_size=None):
     """Write what `sep` found into `out` as NAME_*: the instance stack, the label image and the ImageJ ROI set, the tables of
     objects and of chromosomes (measured), the overlay, the gallery and the policy; returns their paths.
 
-    The four are written into a staging folder first and moved into place together, the instance stack last; a set
+    The eight are written into a staging folder first and moved into place together, the instance stack last; a set
     left incomplete by a killed call is replaced, a complete one only with `overwrite`. `pixel_size` (micrometres a pixel)
     puts a scale bar on the overlay."""
     out, paths = Path(out), separation_paths(out, name)
