@@ -239,7 +239,7 @@ def _policy(args):
 def _separate(args, paths, out):
     from tqdm.auto import tqdm
     from segnet_chromosome.slide import load_metaphase
-    from segnet_chromosome.separate import separate_metaphase
+    from segnet_chromosome.separate import model_record, separate_metaphase
     from segnet_chromosome.results import separation_paths, write_separation
     policy = _policy(args)
     if policy.nuclei == "model" and not model_source(args.model).preprocessing.nuclei:
@@ -247,10 +247,11 @@ def _separate(args, paths, out):
                          "with train --on-nuclei, or --nuclei rules")
     model, preprocessing, geometry, _ = _model_for(args)
     if geometry != "pad": raise ValueError(f"{args.model} was trained with geometry {geometry!r}; separate needs a model trained with 'pad'")
-    failed = []
+    made_by, failed = model_record(args.model), []                  # what --model named, written beside each slide's outputs
     for path in tqdm(paths, desc="slides", unit="slide", disable=args.quiet or len(paths) == 1):
         try:
-            sep = separate_metaphase(load_metaphase(path), model, preprocessing=preprocessing, policy=policy, tta=args.tta)
+            sep = dataclasses.replace(separate_metaphase(load_metaphase(path), model, preprocessing=preprocessing, policy=policy, tta=args.tta),
+                                      model=made_by)
         except (ValueError, TypeError, OSError) as e:
             print(f"segnet-chromosome separate: {path}: skipped: {_for_the_terminal(str(e))}", file=sys.stderr); failed.append(path)
             continue
@@ -352,7 +353,7 @@ def make_parser():
 
     s = sub.add_parser("separate", formatter_class=_Help, help="separate every chromosome of whole metaphase slides")
     s.add_argument("slides", nargs="+", help="raw metaphase images (DAPI channel, any bit depth) or folders of .tif files")
-    s.add_argument("--out", required=True, help="folder for each slide's instance stack, label image, ROI set, tables, overlay, gallery and policy (NAME_*)")
+    s.add_argument("--out", required=True, help="folder for each slide's instance stack, label image, ROI set, tables, overlay, gallery, policy and provenance (NAME_*)")
     s.add_argument("--model", default="pretrained", help=MODEL_HELP)
     s.add_argument("--tta", action="store_true", help="test-time augmentation: average the 8 symmetries")
     s.add_argument("--pixel-size", type=number_type(float, 0, low_open=True), help="micrometres a pixel of the slides: a scale bar on the overlay")

@@ -8,7 +8,7 @@ __all__ = ['instance_colours', 'separation_overlay', 'overlay_image', 'gallery_i
            'complete_separation', 'write_separation']
 
 # %% ../nbs/12b_results.ipynb
-import csv, io, os, shutil, tempfile, zipfile
+import csv, io, json, os, shutil, tempfile, zipfile
 from pathlib import Path
 import numpy as np
 from scipy import ndimage
@@ -230,21 +230,22 @@ def roi_set(sep):
 
 # %% ../nbs/12b_results.ipynb
 def separation_paths(out, name):
-    "The eight files `write_separation` writes for slide `name` into folder `out`, by kind."
+    "The nine files `write_separation` writes for slide `name` into folder `out`, by kind."
     return {k: Path(out) / f"{name}_{k}.{ext}" for k, ext in (("instances", "tif"), ("labels", "tif"), ("rois", "zip"), ("objects", "csv"),
-                                                              ("chromosomes", "csv"), ("overlay", "png"), ("gallery", "png"), ("policy", "json"))}
+                                                              ("chromosomes", "csv"), ("overlay", "png"), ("gallery", "png"), ("policy", "json"),
+                                                              ("provenance", "json"))}
 
 # %% ../nbs/12b_results.ipynb
 def complete_separation(out, name):
-    "Whether folder `out` holds all eight files of slide `name` (a set cut short by a kill or a full disk is no result)."
+    "Whether folder `out` holds all nine files of slide `name` (a set cut short by a kill or a full disk is no result)."
     return all(p.exists() for p in separation_paths(out, name).values())
 
 # %% ../nbs/12b_results.ipynb
 def write_separation(sep, out, name, overwrite=False, pixel_size=None):
     """Write what `sep` found into `out` as NAME_*: the instance stack, the label image and the ImageJ ROI set, the tables of
-    objects and of chromosomes (measured), the overlay, the gallery and the policy; returns their paths.
+    objects and of chromosomes (measured), the overlay, the gallery, the policy and what made them; returns their paths.
 
-    The eight are written into a staging folder first and moved into place together, the instance stack last; a set
+    The nine are written into a staging folder first and moved into place together, the instance stack last; a set
     left incomplete by a killed call is replaced, a complete one only with `overwrite`. `pixel_size` (micrometres a pixel)
     puts a scale bar on the overlay."""
     out, paths = Path(out), separation_paths(out, name)
@@ -268,6 +269,8 @@ def write_separation(sep, out, name, overwrite=False, pixel_size=None):
         plot_gallery(sep, staged["gallery"], title=f"{name}: {len(sep.instances)} chromosomes, longest first",
                      lengths=[r["length_px"] for r in measured])
         staged["policy"].write_text(sep.policy.to_json())  # the thresholds that made it: SeparationPolicy.from_json repeats it
+        from segnet_chromosome import __version__
+        staged["provenance"].write_text(json.dumps(dict(segnet_chromosome=__version__, model=sep.model, tta=sep.tta, pixel_size=pixel_size), indent=2))
         for kind in [k for k in paths if k != "instances"] + ["instances"]: os.replace(staged[kind], paths[kind])
     finally: shutil.rmtree(staging, ignore_errors=True)
     return paths

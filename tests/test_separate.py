@@ -1,5 +1,5 @@
 "Whole slides through the command line, as a user runs them: `separate` on a synthetic slide with truth, on nothing, and `predict` with the shipped model."
-import csv, os, subprocess, sys
+import csv, json, os, subprocess, sys
 import numpy as np, pytest, tifffile
 from conftest import run_cli as cli
 from segnet_chromosome.synthetic import synthetic_metaphase
@@ -32,7 +32,9 @@ def test_separate_a_synthetic_slide(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["slide_chromosomes.csv", "slide_gallery.png", "slide_instances.tif", "slide_labels.tif", "slide_objects.csv",
-                     "slide_overlay.png", "slide_policy.json", "slide_rois.zip"]
+                     "slide_overlay.png", "slide_policy.json", "slide_provenance.json", "slide_rois.zip"]
+    made = json.loads((tmp_path / "out" / "slide_provenance.json").read_text())   # which model made them: the name given and its file
+    assert made["model"]["source"] == "pretrained:synthetic" and made["model"]["file"].endswith("segnet_small_synthetic.keras"), made
     instances = tifffile.imread(tmp_path / "out" / "slide_instances.tif").astype(bool)
     import roifile
     rois = roifile.roiread(tmp_path / "out" / "slide_rois.zip")                   # Fiji's ROI Manager reads them back: one a chromosome
