@@ -118,6 +118,7 @@ def main():
         print(f"{path.name}: {len(a.instances)} -> {len(b.instances)} chromosomes; {line}", flush=True)
     (out / "changes.json").write_text(json.dumps(dict(a=dict(model=args.model, policy=args.policy), b=dict(model=model_b, policy=args.policy_b or args.policy),
                                                       tta=args.tta, slides=report), indent=1))
-    print(f"{differ(total)} on {len(slides)} slide{'s' * (len(slides) != 1)}; each drawn in {out}/SLIDE_changes.png (A | B), figures in {out / 'changes.json'}")
+    drawn = f"each drawn in {out}/SLIDE_changes.png (A | B)" if total else "nothing to draw"
+    print(f"{differ(total)} on {len(slides)} slide{'s' * (len(slides) != 1)}; {drawn}; figures in {out / 'changes.json'}")
 
 if __name__ == "__main__": main()
