@@ -11,6 +11,7 @@
     python bench/quality.py --plan singles --out runs/singles-gpu --parallel 1 --budget 560 --tta  # touching seams filled, singles left whole
     python bench/quality.py --plan nuclei --out runs/nuclei-gpu --parallel 1 --budget 560 --tta  # chromosomes on nuclei (separate asks it)
     python bench/quality.py --plan combined --out runs/combined-gpu --parallel 1 --budget 560 --tta  # nuclei, chains and singles at once
+    python bench/quality.py --plan chains-full --out runs/chains-full-gpu --parallel 1 --budget 560 --tta  # chains, trained as the shipped model was
     python bench/quality.py --plan larger --out runs/larger-gpu --parallel 1 --budget 560 --tta  # the vgg16 preset (issue 24)
     python bench/quality.py --plan medium --out runs/medium-gpu --parallel 1 --budget 560 --tta  # the shipped model widened (issue 24)
     python bench/quality.py --plan combined-medium --out runs/combined-medium-gpu --parallel 1 --budget 560 --tta  # widened, on clusters and nuclei
@@ -130,6 +131,17 @@ def _chains_plan():
     return {"chains": {**_curated_plan()["ship_curated"], "init_from": "pretrained", "clusters": 0.3, "cluster_labels": "chain",
                        "learning_rate": 2e-4, "patience": 6}}
 
+def _chains_full_plan():
+    """The curated recipe with one fresh image in ten a cluster laid and labelled as a chain, trained as the shipped model
+    was (from the synthetic model, Adam 1e-3 lowered on plateaus) instead of fine-tuned from it: every earlier chains run
+    started from the shipped model at a small learning rate and traded touching pairs for clusters (CHANGES.md). The CPU
+    run of this recipe: runs/chains-full.cmd (started on 2026-12-04, `--time-budget 95`, `--resume` to go on). For at most
+    8 minutes; then score it:
+    python bench/quality.py --plan chains-full --out runs/chains-full-gpu --parallel 1 --budget 560 --tta
+    python bench/slide_benchmark.py --model runs/chains-full-gpu/chains_full
+    python bench/compare_slides.py --out runs/compare-chains-full --model-b runs/chains-full-gpu/chains_full"""
+    return {"chains_full": {**_curated_plan()["ship_curated"], "clusters": 0.1, "cluster_labels": "chain"}}
+
 def _combined_plan():
     """The three recipes above at once, from the shipped model: one fresh image in five on a nucleus, 30% clusters laid as
     chains (labelled A, B, A, ...), one in ten a single alone, touching seams filled in 40% (issue 24; the CPU run:
@@ -167,7 +179,7 @@ def _combined_medium_plan():
     return {"combined_medium": {**_combined_plan()["combined"], "preset": "medium"}}
 
 PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan, "speed": _speed_plan, "ship": _ship_plan, "peel": _peel_plan, "curated": _curated_plan,
-         "singles": _singles_plan, "nuclei": _nuclei_plan, "chains": _chains_plan, "combined": _combined_plan,
+         "singles": _singles_plan, "nuclei": _nuclei_plan, "chains": _chains_plan, "chains-full": _chains_full_plan, "combined": _combined_plan,
          "larger": _larger_plan, "medium": _medium_plan, "combined-medium": _combined_medium_plan}
 
 def _fill(value, data, out):
