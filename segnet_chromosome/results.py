@@ -237,8 +237,9 @@ def separation_paths(out, name):
 
 # %% ../nbs/12b_results.ipynb
 def complete_separation(out, name):
-    "Whether folder `out` holds all nine files of slide `name` (a set cut short by a kill or a full disk is no result)."
-    return all(p.exists() for p in separation_paths(out, name).values())
+    """Whether folder `out` holds a whole result for slide `name`: all nine files (a set cut short by a kill or a full disk is
+    no result), or all but the provenance, as the versions before it wrote them."""
+    return all(p.exists() for kind, p in separation_paths(out, name).items() if kind != "provenance")
 
 # %% ../nbs/12b_results.ipynb
 def write_separation(sep, out, name, overwrite=False, pixel_size=None):
