@@ -6,7 +6,7 @@ shipped model's protocol) it cuts out the single chromosomes as the model's prep
 chromosomes, `bench/not_single.json`, left out: `--keep-pairs` keeps them), and scores the model on
 them: IoU per class, pooled over the pairs, with fixed labels and swap-aware, without and with test-time
 augmentation; per slide and over the three together. It also separates each whole slide (`separate_metaphase`)
-and writes its four files into OUT, so the overlays can be looked at. The figures go to OUT/scores.json (the
+and writes its files into OUT (`write_separation`), so the overlays can be looked at. The figures go to OUT/scores.json (the
 `--scores` of tools/ship_model.py) and are printed as a table.
 
     python bench/heldout_scores.py --model runs/real --out runs/heldout
