@@ -22,9 +22,9 @@ def fail(message):
     print(message, file=sys.stderr); sys.exit(2)
 
 def shared_slides(data_dir):
-    "The twelve shared real slides: `DAPI.tif`, then jpp21's metaphases in their numbers' order."
-    d = Path(data_dir)
-    return [d / "DAPI.tif"] + sorted((d / "jpp21").glob("metaphase*-dapi.tif"), key=lambda p: int(p.stem[len("metaphase"):-len("-dapi")]))
+    "The twelve shared real slides in `data_dir`: bench/quality.py's list (`DAPI.tif`, then jpp21's metaphases in their numbers' order)."
+    from quality import METAPHASES                                 # bench/ is this script's folder, first on sys.path
+    return [Path(p.replace("{data}", str(data_dir))) for p in METAPHASES]
 
 def object_chromosomes(sep):
     "{object: [its chromosome masks (H, W) bool]} of a `Separation`, from its table."
