@@ -113,7 +113,7 @@ class TrainConfig:
     monitor: str = option("val_loss", "the logged value EarlyStopping, the checkpoint and the plateau schedule watch")
     patience: int = option(5, "epochs without a better monitored value before EarlyStopping stops", at_least=0)
     min_delta: float = option(0.0, "smallest change of the monitored value that counts as better", at_least=0)
-    loss: str = option("crossentropy", "training loss", choices=("crossentropy", "weighted_crossentropy", "dice_crossentropy", "swap_crossentropy", "peel_crossentropy"))
+    loss: str = option("crossentropy", "training loss", choices=("crossentropy", "weighted_crossentropy", "dice_crossentropy", "swap_crossentropy", "seam_crossentropy", "peel_crossentropy"))
     lr_schedule: str = option("constant", "learning rate: constant, halved when the monitored value stalls, or warm-up then cosine decay",
                               choices=("constant", "plateau", "cosine"))
     warmup_epochs: int = option(2, "linear warm-up of the cosine schedule, in epochs", at_least=0)

@@ -6,8 +6,8 @@
 __all__ = ['SHIPPED_SHA256', 'LOSSES', 'MaxPoolingWithArgmax2D', 'MaxUnpooling2D', 'conv_bn_relu', 'decoder_convs', 'SegNet',
            'UpSamplingSegNet', 'load_model', 'size_multiple_of', 'padded_size', 'with_input_size', 'sha256_of',
            'pretrained', 'load_model_source', 'widen_weights', 'WeightedCrossentropy', 'DiceCrossentropy',
-           'SwapInvariantCrossentropy', 'one_against_the_rest', 'PeelCrossentropy', 'median_frequency_weights',
-           'make_loss']
+           'SwapInvariantCrossentropy', 'seam_pixels', 'SeamCrossentropy', 'one_against_the_rest', 'PeelCrossentropy',
+           'median_frequency_weights', 'make_loss']
 
 # %% ../nbs/06_model.ipynb
 import hashlib, weakref, zipfile
@@ -263,6 +263,31 @@ class SwapInvariantCrossentropy(keras.losses.Loss):
         return ops.minimum(plain, other)
 
 # %% ../nbs/06_model.ipynb
+def seam_pixels(labels, *, width=2):
+    """Float map (B, H, W), 1 on each pixel of chromosome A (label 1) within `width` pixels (a square) of one of B (label 2) and on
+    each of B near A, else 0, from labels (B, H, W) int 0..3. Overlap pixels (3) are no seam. Numpy arrays or backend tensors."""
+    labels = ops.cast(labels, "int32")
+    a, b = (ops.cast(labels == k, "float32")[..., None] for k in (1, 2))
+    near = lambda mask: ops.max_pool(mask, 2 * width + 1, strides=1, padding="same")
+    return (a * near(b) + b * near(a))[..., 0]
+
+# %% ../nbs/06_model.ipynb
+@keras.saving.register_keras_serializable(package="segnet_chromosome")
+class SeamCrossentropy(keras.losses.Loss):
+    """`SwapInvariantCrossentropy` with each seam pixel (`seam_pixels`: A within `seam_width` pixels of B, or B of A) counted
+    `seam_weight` times; the weights are the same for both labellings."""
+    def __init__(self, seam_weight=5.0, seam_width=2, name="seam_crossentropy", **kw):
+        super().__init__(name=name, **kw)
+        self.seam_weight, self.seam_width = float(seam_weight), int(seam_width)
+    def call(self, y_true, y_pred):
+        y_true = ops.cast(y_true, "int32")
+        swapped = ops.where(y_true == 1, 2, ops.where(y_true == 2, 1, y_true))
+        weight = 1 + (self.seam_weight - 1) * ops.cast(seam_pixels(y_true, width=self.seam_width), y_pred.dtype)
+        mean = lambda target: ops.mean(keras.losses.sparse_categorical_crossentropy(target, y_pred) * weight, axis=(1, 2))
+        return ops.minimum(mean(y_true), mean(swapped))
+    def get_config(self): return {**super().get_config(), "seam_weight": self.seam_weight, "seam_width": self.seam_width}
+
+# %% ../nbs/06_model.ipynb
 def one_against_the_rest(membership, chromosome, *, exchanged=False):
     """Labels 0..3 from membership bits (B, H, W) int: chromosome `chromosome` (its bit) as A, every other chromosome as B, 3 where
     it lies on another; with `exchanged` it is B and the others A. Works on numpy arrays and backend tensors alike."""
@@ -306,6 +331,7 @@ LOSSES = {"crossentropy": lambda labels: keras.losses.SparseCategoricalCrossentr
           "weighted_crossentropy": lambda labels: WeightedCrossentropy(median_frequency_weights(labels)),
           "dice_crossentropy": lambda labels: DiceCrossentropy(),
           "swap_crossentropy": lambda labels: SwapInvariantCrossentropy(),
+          "seam_crossentropy": lambda labels: SeamCrossentropy(),
           "peel_crossentropy": lambda labels: PeelCrossentropy()}
 
 def make_loss(name, train_labels=None):
