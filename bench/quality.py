@@ -12,6 +12,7 @@
     python bench/quality.py --plan nuclei --out runs/nuclei-gpu --parallel 1 --budget 560 --tta  # chromosomes on nuclei (separate asks it)
     python bench/quality.py --plan combined --out runs/combined-gpu --parallel 1 --budget 560 --tta  # nuclei, chains and singles at once
     python bench/quality.py --plan chains-full --out runs/chains-full-gpu --parallel 1 --budget 560 --tta  # chains, trained as the shipped model was
+    python bench/quality.py --plan seam --out runs/seam-gpu --parallel 2 --budget 560 --tta  # seams weighted: pairs, and chains (issue 24)
     python bench/quality.py --plan larger --out runs/larger-gpu --parallel 1 --budget 560 --tta  # the vgg16 preset (issue 24)
     python bench/quality.py --plan medium --out runs/medium-gpu --parallel 1 --budget 560 --tta  # the shipped model widened (issue 24)
     python bench/quality.py --plan combined-medium --out runs/combined-medium-gpu --parallel 1 --budget 560 --tta  # widened, on clusters and nuclei
@@ -142,6 +143,20 @@ def _chains_full_plan():
     python bench/compare_slides.py --out runs/compare-chains-full --model-b runs/chains-full-gpu/chains_full"""
     return {"chains_full": {**_curated_plan()["ship_curated"], "clusters": 0.1, "cluster_labels": "chain"}}
 
+def _seam_plan():
+    """The seam-weighted loss (`--loss seam_crossentropy`: the pixels where two chromosomes touch count five times, as U-Net
+    weighted the borders of touching cells), two runs side by side: the shipped recipe with it (from the synthetic model,
+    Adam 1e-3 on plateaus), and the gentle chains with it (from the shipped model, 15% clusters laid and labelled as chains,
+    Adam 1e-4; the CPU run: runs/seam-chains.cmd, CHANGES.md). Most missed chromosomes of the held-out slides are merges
+    where the model runs one label across two touching chromosomes (issue 24). For at most 8 minutes; then score them:
+    python bench/quality.py --plan seam --out runs/seam-gpu --parallel 2 --budget 560 --tta
+    python bench/slide_benchmark.py --model runs/seam-gpu/seam
+    python bench/slide_benchmark.py --model runs/seam-gpu/seam_chains
+    python bench/compare_slides.py --out runs/compare-seam --model-b runs/seam-gpu/seam"""
+    ship = {**_curated_plan()["ship_curated"], "loss": "seam_crossentropy"}
+    return {"seam": ship, "seam_chains": {**ship, "init_from": "pretrained", "clusters": 0.15, "cluster_labels": "chain",
+                                           "learning_rate": 1e-4, "seed": 61}}
+
 def _combined_plan():
     """The three recipes above at once, from the shipped model: one fresh image in five on a nucleus, 30% clusters laid as
     chains (labelled A, B, A, ...), one in ten a single alone, touching seams filled in 40% (issue 24; the CPU run:
@@ -179,7 +194,8 @@ def _combined_medium_plan():
     return {"combined_medium": {**_combined_plan()["combined"], "preset": "medium"}}
 
 PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan, "speed": _speed_plan, "ship": _ship_plan, "peel": _peel_plan, "curated": _curated_plan,
-         "singles": _singles_plan, "nuclei": _nuclei_plan, "chains": _chains_plan, "chains-full": _chains_full_plan, "combined": _combined_plan,
+         "singles": _singles_plan, "nuclei": _nuclei_plan, "chains": _chains_plan, "chains-full": _chains_full_plan, "seam": _seam_plan,
+         "combined": _combined_plan,
          "larger": _larger_plan, "medium": _medium_plan, "combined-medium": _combined_medium_plan}
 
 def _fill(value, data, out):
