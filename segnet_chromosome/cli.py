@@ -262,6 +262,9 @@ def _separate(args, paths, out):
               f"{_plural(c['cluster'], 'cluster')} not wholly separated, {_plural(c['nucleus'], 'nucleus', 'nuclei')}, {c['debris']} debris, "
               f"{c['border']} on the border")
     done = len(paths) - len(failed)
+    if not done:  # nothing was written: no "wrote 0 x 9 files"; one slide's own line said why
+        if len(paths) > 1: print(f"segnet-chromosome separate: none of the {len(paths)} slides could be separated; nothing was written", file=sys.stderr)
+        return 2
     names = ", ".join(p.name for p in separation_paths("", "NAME").values())
     print(f"wrote {done} x {len(separation_paths(out, 'NAME'))} files ({names}) to {out}"
           + (f"; {len(failed)} of {len(paths)} slides failed: {', '.join(p.name for p in failed)}" if failed else ""))

@@ -65,6 +65,10 @@ def test_separate_says_when_there_is_no_metaphase(tmp_path):
     r = cli("separate", tmp_path / "empty.tif", "--out", tmp_path / "out")
     assert r.returncode == 2, r.stderr
     assert "empty.tif: skipped: no chromosomes found" in r.stderr and "is it a metaphase" in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "wrote" not in r.stdout, (r.stdout, r.stderr)  # one line, no "wrote 0"
+    tifffile.imwrite(tmp_path / "empty2.tif", np.zeros((512, 512), np.uint16))
+    r = cli("separate", tmp_path / "empty.tif", tmp_path / "empty2.tif", "--out", tmp_path / "out")
+    assert r.returncode == 2 and "none of the 2 slides could be separated; nothing was written" in r.stderr, r.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 def test_predict_uses_the_shipped_model_without_a_run(tmp_path):
