@@ -31,3 +31,18 @@ def test_bad_input_is_one_line_and_writes_nothing(shared_data, tmp_path):
         r = compare(*args)
         assert r.returncode == 2 and message in r.stderr and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
     assert [p.name for p in used.iterdir()] == ["mine.txt"] and not (tmp_path / "new").exists()
+
+def test_different_objects_are_compared_by_counts_only():
+    """No option of today's policy changes the objects `find_objects` labels (its contrast only gates, `faint` only names
+    kinds), so the real slides never reach this: two separations whose objects differ are not compared object by object."""
+    from types import SimpleNamespace
+    import numpy as np
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("compare_slides", ROOT / "bench" / "compare_slides.py")
+    module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)
+    changed_objects = module.changed_objects
+    labels = np.zeros((4, 4), int); labels[1:3, 1:3] = 1
+    one = SimpleNamespace(objects=SimpleNamespace(labels=labels), table=[dict(object=1, kind="single", chromosomes="1")], instances=labels[None] > 0)
+    assert changed_objects(one, one) == []
+    other = SimpleNamespace(**{**vars(one), "objects": SimpleNamespace(labels=labels * 0)})
+    assert changed_objects(one, other) is None
