@@ -138,10 +138,12 @@ CONFIGURATIONS = ("isolated", "crossing", "end_to_end", "side_by_side", "on_nucl
 @dataclass
 class ComposedSlide:
     """A slide composed from real chromosomes and nuclei, with its truth: `image` (H, W) uint16 (12-bit), `instances` (K, H, W)
-    bool (one mask per chromosome), `configurations` (K,) the configuration each chromosome was placed in (`CONFIGURATIONS`)."""
+    bool (one mask per chromosome), `configurations` (K,) the configuration each chromosome was placed in (`CONFIGURATIONS`),
+    `nuclei` (H, W) bool where nuclei were laid (chromosomes of `on_nucleus` lie partly on them; haze and debris are neither)."""
     image: np.ndarray
     instances: np.ndarray
     configurations: list
+    nuclei: np.ndarray = None
 
 # %% ../nbs/03c_synthetic.ipynb
 def _touching(a, b, rng, along):
@@ -174,7 +176,7 @@ def compose_metaphase(chromosomes, nuclei=(), *, counts=None, size=(1024, 1536),
               **(counts or {})}
     rng = np.random.default_rng(seed)
     H, W = size
-    signal, occupied = np.zeros(size, np.float32), np.zeros(size, bool)
+    signal, occupied, nuclei_laid = np.zeros(size, np.float32), np.zeros(size, bool), np.zeros(size, bool)
     masks, kinds, nucleus_spots = [], [], []
     rotated = lambda: rotate_chromosome(chromosomes[rng.integers(len(chromosomes))], rng.uniform(0, 360), skirt=True)
     def place(parts, kind):
@@ -196,6 +198,7 @@ def compose_metaphase(chromosomes, nuclei=(), *, counts=None, size=(1024, 1536),
         r, c = spot
         signal[r:r + m.shape[0], c:c + m.shape[1]] += np.clip(g, 0, None)
         occupied[r:r + m.shape[0], c:c + m.shape[1]] |= m
+        nuclei_laid[r:r + m.shape[0], c:c + m.shape[1]] |= m
         nucleus_spots.append((r, c, m))
     for kind in CONFIGURATIONS:
         for _ in range(counts.get(kind, 0)):
@@ -228,4 +231,4 @@ def compose_metaphase(chromosomes, nuclei=(), *, counts=None, size=(1024, 1536),
     haze = sum(ndimage.gaussian_filter((rng.random(size) < 2e-6).astype(np.float32), 25) * 3e4 for _ in range(2))  # faint, wide
     debris = ndimage.gaussian_filter((rng.random(size) < 1e-5).astype(np.float32), 1.2) * 800 * ~occupied  # small, bright specks
     image = 200 + 40 * (yy / H) + 25 * (xx / W) + 8 * signal + haze + debris + rng.normal(0, 15, size)
-    return ComposedSlide(np.clip(np.round(image), 0, 4095).astype(np.uint16), np.array(masks, bool).reshape(-1, H, W), kinds)
+    return ComposedSlide(np.clip(np.round(image), 0, 4095).astype(np.uint16), np.array(masks, bool).reshape(-1, H, W), kinds, nuclei_laid)
