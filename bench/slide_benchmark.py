@@ -7,7 +7,8 @@ three and of four, faint haze and debris; each laid down with the light around i
 that its edge slopes as it did; the truth is its outline there). `separate_metaphase` runs on each, and its instances are matched one to one
 with the true chromosomes (`evaluate.match_instances`). Printed, per configuration and overall: recall (true chromosomes
 found with IoU >= 0.5), the mean IoU of those found, precision and F1 (overall; a false chromosome belongs to no
-configuration, and is counted by where it lies: on chromosomes' pixels, on a nucleus, or on haze or debris), the count error per slide, and COCO AP50 and AP (IoU 0.5:0.95, pycocotools; each instance scored by
+configuration, and is counted by where it lies: two chromosomes or more kept as one, a piece of one, on a nucleus, or on
+haze or debris), the count error per slide, and COCO AP50 and AP (IoU 0.5:0.95, pycocotools; each instance scored by
 the model's confidence in its object, 1 for a single the model was not asked about). `--json` keeps the figures;
 `--tta` separates with test-time augmentation (`separate --tta`: the 8 symmetries averaged, about 1.7 times the time).
 
@@ -92,20 +93,25 @@ def instance_scores(sep):
             if row["confidence"] != "": scores[int(k) - 1] = float(row["confidence"])
     return scores
 
-FALSE_PLACES = ("chromosomes", "nucleus", "haze_or_debris")
+FALSE_PLACES = ("merged", "piece", "nucleus", "haze_or_debris")
 
 def false_places(composed, instances, match):
     """Where each false chromosome lies (an instance of `instances` (L, H, W) matched to no true chromosome at IoU 0.5, by
-    `match`, `evaluate.match_instances`): {place: count} over `FALSE_PLACES`: mostly on true chromosomes' pixels (a wrong cut,
-    a fragment or two merged), else mostly on a nucleus laid (`composed.nuclei`: chromatin taken for a chromosome), else on
-    haze or debris."""
+    `match`, `evaluate.match_instances`): {place: count} over `FALSE_PLACES`. Mostly on true chromosomes' pixels: "merged"
+    where it holds half or more of each of two true chromosomes or more (two kept as one), else "piece" (a wrong cut or a
+    fragment); else mostly on a nucleus laid (`composed.nuclei`: chromatin taken for a chromosome), else on haze or debris."""
     hits = {c for r, c in match["pairs"] if match["iou"][r] >= 0.5}
-    ink, nuclei = composed.instances.any(0), composed.nuclei if composed.nuclei is not None else np.zeros(composed.image.shape, bool)
+    truth = composed.instances
+    ink, nuclei = truth.any(0), composed.nuclei if composed.nuclei is not None else np.zeros(composed.image.shape, bool)
+    halves = truth.reshape(len(truth), -1).sum(1) / 2
     places = dict.fromkeys(FALSE_PLACES, 0)
     for j, inst in enumerate(instances):
         if j in hits: continue
         half = inst.sum() / 2
-        places["chromosomes" if (inst & ink).sum() >= half else "nucleus" if (inst & nuclei).sum() >= half else "haze_or_debris"] += 1
+        if (inst & ink).sum() >= half:
+            held = (truth.reshape(len(truth), -1) & inst.ravel()).sum(1) >= halves
+            places["merged" if held.sum() >= 2 else "piece"] += 1
+        else: places["nucleus" if (inst & nuclei).sum() >= half else "haze_or_debris"] += 1
     return places
 
 def main():
@@ -191,8 +197,8 @@ def main():
         print(f"{kind:14} {len(ious):11d} {100 * hit.mean():6.1f}% {ious[hit].mean() if hit.any() else 0:15.3f}")
     every = np.concatenate([np.array(v) for v in per_kind.values() if v])
     print(f"{'all':14} {true_total:11d} {100 * recall:6.1f}% {every[every >= 0.5].mean():15.3f}   precision {100 * precision:.1f}%, F1 {100 * f1:.1f}%")
-    print(f"false chromosomes {found - matched}: {false['chromosomes']} on chromosomes' pixels (a wrong cut, a fragment or two merged), "
-          f"{false['nucleus']} on a nucleus, {false['haze_or_debris']} on haze or debris")
+    print(f"false chromosomes {found - matched}: {false['merged']} two or more kept as one, {false['piece']} a piece of one (a wrong cut, "
+          f"a fragment), {false['nucleus']} on a nucleus, {false['haze_or_debris']} on haze or debris")
     print(f"count error per slide {count_errors}: |error| <= 1 on {100 * figures['within_one']:.0f}% of slides")
     print("COCO AP50 {:.3f}, AP {:.3f}".format(*ap) if ap else "COCO AP: install pycocotools to compute it")
     print(f"median {figures['median_seconds']:.2f} s a slide to separate; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
