@@ -101,15 +101,15 @@ def false_places(composed, instances, match):
     where it holds half or more of each of two true chromosomes or more (two kept as one), else "piece" (a wrong cut or a
     fragment); else mostly on a nucleus laid (`composed.nuclei`: chromatin taken for a chromosome), else on haze or debris."""
     hits = {c for r, c in match["pairs"] if match["iou"][r] >= 0.5}
-    truth = composed.instances
-    ink, nuclei = truth.any(0), composed.nuclei if composed.nuclei is not None else np.zeros(composed.image.shape, bool)
-    halves = truth.reshape(len(truth), -1).sum(1) / 2
+    truth = composed.instances.reshape(len(composed.instances), -1)
+    ink, nuclei = composed.instances.any(0), composed.nuclei if composed.nuclei is not None else np.zeros(composed.image.shape, bool)
+    halves = truth.sum(1) / 2
     places = dict.fromkeys(FALSE_PLACES, 0)
     for j, inst in enumerate(instances):
         if j in hits: continue
         half = inst.sum() / 2
         if (inst & ink).sum() >= half:
-            held = (truth.reshape(len(truth), -1) & inst.ravel()).sum(1) >= halves
+            held = (truth & inst.ravel()).sum(1) >= halves
             places["merged" if held.sum() >= 2 else "piece"] += 1
         else: places["nucleus" if (inst & nuclei).sum() >= half else "haze_or_debris"] += 1
     return places

@@ -252,15 +252,21 @@ class DiceCrossentropy(keras.losses.Loss):
 # %% ../nbs/06_model.ipynb
 @keras.saving.register_keras_serializable(package="segnet_chromosome")
 class SwapInvariantCrossentropy(keras.losses.Loss):
-    "Per image, the smaller mean cross-entropy of the two labellings: A as A and B as B, or the two exchanged."
+    """Per image, the smaller mean cross-entropy of the two labellings: A as A and B as B, or the two exchanged; each pixel
+    weighted as `pixel_weights` says (all alike here; `SeamCrossentropy` weights the seams)."""
     def __init__(self, name="swap_crossentropy", **kw):
         super().__init__(name=name, **kw)
+    def pixel_weights(self, y_true, dtype):
+        "The weight (B, H, W) of each pixel's cross-entropy, the same for both labellings; None: all alike."
+        return None
     def call(self, y_true, y_pred):
         y_true = ops.cast(y_true, "int32")
         swapped = ops.where(y_true == 1, 2, ops.where(y_true == 2, 1, y_true))
-        plain = ops.mean(keras.losses.sparse_categorical_crossentropy(y_true, y_pred), axis=(1, 2))
-        other = ops.mean(keras.losses.sparse_categorical_crossentropy(swapped, y_pred), axis=(1, 2))
-        return ops.minimum(plain, other)
+        weight = self.pixel_weights(y_true, y_pred.dtype)
+        def mean(target):
+            ce = keras.losses.sparse_categorical_crossentropy(target, y_pred)
+            return ops.mean(ce if weight is None else ce * weight, axis=(1, 2))
+        return ops.minimum(mean(y_true), mean(swapped))
 
 # %% ../nbs/06_model.ipynb
 def seam_pixels(labels, *, width=2):
@@ -273,18 +279,14 @@ def seam_pixels(labels, *, width=2):
 
 # %% ../nbs/06_model.ipynb
 @keras.saving.register_keras_serializable(package="segnet_chromosome")
-class SeamCrossentropy(keras.losses.Loss):
+class SeamCrossentropy(SwapInvariantCrossentropy):
     """`SwapInvariantCrossentropy` with each seam pixel (`seam_pixels`: A within `seam_width` pixels of B, or B of A) counted
     `seam_weight` times; the weights are the same for both labellings."""
     def __init__(self, seam_weight=5.0, seam_width=2, name="seam_crossentropy", **kw):
         super().__init__(name=name, **kw)
         self.seam_weight, self.seam_width = float(seam_weight), int(seam_width)
-    def call(self, y_true, y_pred):
-        y_true = ops.cast(y_true, "int32")
-        swapped = ops.where(y_true == 1, 2, ops.where(y_true == 2, 1, y_true))
-        weight = 1 + (self.seam_weight - 1) * ops.cast(seam_pixels(y_true, width=self.seam_width), y_pred.dtype)
-        mean = lambda target: ops.mean(keras.losses.sparse_categorical_crossentropy(target, y_pred) * weight, axis=(1, 2))
-        return ops.minimum(mean(y_true), mean(swapped))
+    def pixel_weights(self, y_true, dtype):
+        return 1 + (self.seam_weight - 1) * ops.cast(seam_pixels(y_true, width=self.seam_width), dtype)
     def get_config(self): return {**super().get_config(), "seam_weight": self.seam_weight, "seam_width": self.seam_width}
 
 # %% ../nbs/06_model.ipynb
