@@ -5,11 +5,11 @@
 # %% auto 0
 __all__ = ['Machine', 'size_multiple', 'to_model_size', 'build_model', 'load_initial_weights', 'accelerator', 'training_devices',
            'distribution_scope', 'where_it_runs', 'HistoryLogger', 'AtomicCheckpoint', 'FitFinished',
-           'ResumableEarlyStopping', 'EpochTimer', 'TimeBudget', 'StopWhenDiverged', 'ChromosomeIoU', 'make_optimizer',
-           'dtype_policy', 'make_batches', 'make_callbacks', 'train', 'load_run']
+           'ResumableEarlyStopping', 'EpochTimer', 'TimeBudget', 'StopWhenDiverged', 'InterruptAtBatchEnd',
+           'ChromosomeIoU', 'make_optimizer', 'dtype_policy', 'make_batches', 'make_callbacks', 'train', 'load_run']
 
 # %% ../nbs/09_train.ipynb
-import contextlib, json, sys, time
+import contextlib, json, signal, sys, threading, time
 from collections import namedtuple
 from pathlib import Path
 import numpy as np
@@ -185,6 +185,27 @@ class StopWhenDiverged(keras.callbacks.Callback):
                                  "with --overwrite or into a new --run-dir")
 
 # %% ../nbs/09_train.ipynb
+class InterruptAtBatchEnd(keras.callbacks.Callback):
+    """A Ctrl-C (SIGINT) during `fit` raised as a `KeyboardInterrupt` at the end of the batch it falls in, so it is never lost.
+
+    Use as a context around `fit` and pass it among the callbacks. A second Ctrl-C raises at once. It changes nothing outside
+    the main thread or where SIGINT has a handler other than Python's own (ignored, as under a shell's `&`, or someone else's)."""
+    def __init__(self): super().__init__(); self.pressed, self.previous = 0, None
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self.previous = signal.signal(signal.SIGINT, self._note)
+        return self
+    def __exit__(self, *exc):
+        if self.previous is not None: signal.signal(signal.SIGINT, self.previous); self.previous = None
+    def _note(self, signum, frame):
+        self.pressed += 1
+        if self.pressed > 1: raise KeyboardInterrupt
+    def _raise_if_pressed(self, batch, logs=None):
+        if self.pressed: raise KeyboardInterrupt
+    on_train_batch_end = on_test_batch_end = _raise_if_pressed
+
+
+# %% ../nbs/09_train.ipynb
 @keras.saving.register_keras_serializable(package="segnet_chromosome")
 class ChromosomeIoU(keras.metrics.IoU):
     """Mean IoU of chromosome A, chromosome B and overlap (background left out), from the argmax of the predictions: logged
@@ -344,9 +365,10 @@ def _fit_and_report(config, run_dir, state, callbacks, verbose):
             train_batches, val_batches = make_batches(config, pairs, split, x, y, start_epoch=start.done, n_devices=n_devices)
             if verbose != 0: _say_what_runs(config, data_path, len(pairs), split, model, x.shape, machine=machine)
             budget = [TimeBudget(config.time_budget, run_dir / "last.keras")] if config.time_budget else []
-            model.fit(train_batches, validation_data=val_batches, epochs=config.epochs, initial_epoch=start.done, shuffle=False,
-                      callbacks=[*callbacks, *make_callbacks(config, run_dir, start.history, len(split.train)), *budget],
-                      verbose=_verbose(verbose))
+            with InterruptAtBatchEnd() as interrupt:
+                model.fit(train_batches, validation_data=val_batches, epochs=config.epochs, initial_epoch=start.done, shuffle=False,
+                          callbacks=[interrupt, *callbacks, *make_callbacks(config, run_dir, start.history, len(split.train)), *budget],
+                          verbose=_verbose(verbose))
             if not budget or not budget[0].stopped: (run_dir / "last.keras").unlink(missing_ok=True)
 
     # the best model, scored on the test pairs at their own size
