@@ -7,7 +7,7 @@ __all__ = ['SHIPPED_SHA256', 'LOSSES', 'MaxPoolingWithArgmax2D', 'MaxUnpooling2D
            'UpSamplingSegNet', 'load_model', 'size_multiple_of', 'padded_size', 'with_input_size', 'sha256_of',
            'pretrained', 'load_model_source', 'widen_weights', 'WeightedCrossentropy', 'DiceCrossentropy',
            'SwapInvariantCrossentropy', 'seam_pixels', 'SeamCrossentropy', 'one_against_the_rest', 'PeelCrossentropy',
-           'median_frequency_weights', 'make_loss']
+           'ChromosomeIoU', 'median_frequency_weights', 'make_loss']
 
 # %% ../nbs/06_model.ipynb
 import hashlib, weakref, zipfile
@@ -319,6 +319,17 @@ class PeelCrossentropy(keras.losses.Loss):
                 choices.append(ops.where(present, ce, ops.full_like(ce, 1e9)))
         return ops.min(ops.stack(choices), axis=0)
     def get_config(self): return {**super().get_config(), "max_chromosomes": self.max_chromosomes}
+
+# %% ../nbs/06_model.ipynb
+@keras.saving.register_keras_serializable(package="segnet_chromosome")
+class ChromosomeIoU(keras.metrics.IoU):
+    """Mean IoU of chromosome A, chromosome B and overlap (background left out), from the argmax of the predictions: logged
+    every epoch. A cluster's membership labels (`PeelCrossentropy`) are scored as its first chromosome against the rest."""
+    def __init__(self, name="chromosome_iou", **kw):
+        for fixed in ("num_classes", "target_class_ids", "sparse_y_true", "sparse_y_pred", "ignore_class", "axis"): kw.pop(fixed, None)
+        super().__init__(num_classes=4, target_class_ids=[1, 2, 3], sparse_y_true=True, sparse_y_pred=False, name=name, **kw)
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        return super().update_state(one_against_the_rest(y_true, 0), y_pred, sample_weight)
 
 # %% ../nbs/06_model.ipynb
 def median_frequency_weights(labels, n_classes=4):

@@ -6,7 +6,7 @@
 __all__ = ['Machine', 'size_multiple', 'to_model_size', 'build_model', 'load_initial_weights', 'accelerator', 'training_devices',
            'distribution_scope', 'where_it_runs', 'HistoryLogger', 'AtomicCheckpoint', 'FitFinished',
            'ResumableEarlyStopping', 'EpochTimer', 'TimeBudget', 'StopWhenDiverged', 'InterruptAtBatchEnd',
-           'ChromosomeIoU', 'make_optimizer', 'dtype_policy', 'make_batches', 'make_callbacks', 'train', 'load_run']
+           'make_optimizer', 'dtype_policy', 'make_batches', 'make_callbacks', 'train', 'load_run']
 
 # %% ../nbs/09_train.ipynb
 import contextlib, json, signal, sys, threading, time
@@ -19,7 +19,7 @@ import keras
 from .config import PRESETS, UPSAMPLING_LAYOUT, TrainConfig
 from .data import pad_to_multiple, resize_pairs, open_pairs
 from .pipeline import PairSequence, OnlinePairSequence
-from .model import SegNet, UpSamplingSegNet, load_model, load_model_source, make_loss, one_against_the_rest, widen_weights
+from .model import ChromosomeIoU, SegNet, UpSamplingSegNet, load_model, load_model_source, make_loss, widen_weights
 from .evaluate import evaluate, write_report
 from .generate import FRESH_SCALES, PairMaker, PairRecipe
 from .runs import (best_epoch_index, check_inputs, higher_is_better, prepare_run_dir, read_history, read_split,
@@ -204,17 +204,6 @@ class InterruptAtBatchEnd(keras.callbacks.Callback):
         if self.pressed: raise KeyboardInterrupt
     on_train_batch_end = on_test_batch_end = _raise_if_pressed
 
-
-# %% ../nbs/09_train.ipynb
-@keras.saving.register_keras_serializable(package="segnet_chromosome")
-class ChromosomeIoU(keras.metrics.IoU):
-    """Mean IoU of chromosome A, chromosome B and overlap (background left out), from the argmax of the predictions: logged
-    every epoch. A cluster's membership labels (`PeelCrossentropy`) are scored as its first chromosome against the rest."""
-    def __init__(self, name="chromosome_iou", **kw):
-        for fixed in ("num_classes", "target_class_ids", "sparse_y_true", "sparse_y_pred", "ignore_class", "axis"): kw.pop(fixed, None)
-        super().__init__(num_classes=4, target_class_ids=[1, 2, 3], sparse_y_true=True, sparse_y_pred=False, name=name, **kw)
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        return super().update_state(one_against_the_rest(y_true, 0), y_pred, sample_weight)
 
 # %% ../nbs/09_train.ipynb
 def make_optimizer(config, steps_per_epoch):
