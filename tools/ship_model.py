@@ -2,6 +2,7 @@
 
     python tools/ship_model.py RUN_DIR --name real --scores runs/heldout/scores.json --command "segnet-chromosome train ..."
 
+RUN_DIR may be a soup (tools/make_soup.py): its soup.json, what it averaged, goes into the card.
 Writes segnet_chromosome/weights/segnet_small_NAME.keras (weights and architecture, no optimizer state; a run of another
 preset or architecture is refused, as the file name, config.shipped_path and settings.ini's licence lines say small) and its card
 segnet_small_NAME.json: the run's config, the preprocessing the model wants (zoom, grey level, margin, input multiple),
@@ -61,6 +62,7 @@ def main():
                 held_out=[dict(file=Path(f).name, sha256=sha256_of(f)) for f in held_out],  # split 'metaphase': never trained on
                 run={k: run.get(k) for k in ("epochs_run", "best_epoch", "stopped_by", "wall_time_s", "device", "backend",
                                              "train_images_per_s", "n_train", "n_val", "n_test")},
+                soup=read_json(Path(args.run_dir) / "soup.json") if (Path(args.run_dir) / "soup.json").exists() else None,  # tools/make_soup.py
                 scores=json.loads(Path(args.scores).read_text()) if args.scores else None,
                 notes=json.loads(args.notes) if args.notes else [],
                 licence=GPL_NOTE if images else APACHE_NOTE)
