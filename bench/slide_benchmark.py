@@ -9,7 +9,8 @@ with the true chromosomes (`evaluate.match_instances`). Printed, per configurati
 found with IoU >= 0.5), the mean IoU of those found, precision and F1 (overall; a false chromosome belongs to no
 configuration, and is counted by where it lies: two chromosomes or more kept as one, a piece of one, on a nucleus, or on
 haze or debris), the count error per slide, and COCO AP50 and AP (IoU 0.5:0.95, pycocotools; each instance scored by
-the model's confidence in its object, 1 for a single the model was not asked about). `--json` keeps the figures;
+the model's confidence in its object, 1 for a single the model was not asked about). `--json` keeps the figures, with
+each slide's counts (`bench/compare_benchmarks.py A.json B.json`: is a difference between two runs more than chance?);
 `--tta` separates with test-time augmentation (`separate --tta`: the 8 symmetries averaged, about 1.7 times the time).
 
 Truth is only as good as its singles: `find_objects` calls some pairs single (two chromosomes touching or crossing),
@@ -164,7 +165,7 @@ def main():
     if args.gallery: return
     per_kind = {k: [] for k in CONFIGURATIONS}
     matched = found = true_total = 0
-    count_errors, truths, predictions, scores, seconds = [], [], [], [], []
+    count_errors, truths, predictions, scores, seconds, per_slide = [], [], [], [], [], []
     false = dict.fromkeys(FALSE_PLACES, 0)
     for seed in range(args.n):
         composed = compose_metaphase(chromosomes, nuclei, seed=seed)
@@ -177,6 +178,9 @@ def main():
         for place, n in false_places(composed, sep.instances, m).items(): false[place] += n
         matched += hits; found += len(sep.instances); true_total += len(composed.instances)
         count_errors.append(len(sep.instances) - len(composed.instances))
+        per_slide.append(dict(seed=seed, chromosomes=len(composed.instances), instances=len(sep.instances), matched=hits,
+                              found={kind: [int(((m["iou"] >= 0.5) & (np.array(composed.configurations) == kind)).sum()),
+                                            composed.configurations.count(kind)] for kind in CONFIGURATIONS}))
         truths.append(composed.instances); predictions.append(sep.instances); scores.append(instance_scores(sep))
     recall, precision = matched / max(true_total, 1), matched / max(found, 1)
     f1 = 2 * precision * recall / max(precision + recall, 1e-9)
@@ -184,7 +188,8 @@ def main():
     figures = dict(model=args.model, tta=args.tta, slides=args.n, sources=[s.name for s in sources], singles_left_out=dropped, chromosomes=true_total, instances=found,
                    precision=precision, recall=recall, f1=f1, count_errors=count_errors,
                    within_one=float(np.mean(np.abs(count_errors) <= 1)), ap50=ap and ap[0], ap=ap and ap[1],
-                   median_seconds=float(np.median(seconds)), configurations={}, false_chromosomes=false)
+                   median_seconds=float(np.median(seconds)), configurations={}, false_chromosomes=false,
+                   per_slide=per_slide)  # what bench/compare_benchmarks.py resamples: {seed, chromosomes, instances, matched, found {kind: [found, laid]}}
     print(f"model {args.model}{' with TTA' if args.tta else ''}; {args.n} slides composed from {len(chromosomes)} chromosomes "
           f"({dropped} singles left out as pairs) and {len(nuclei)} nuclei of {', '.join(s.name for s in sources)}; "
           f"{true_total} chromosomes, {found} instances found")

@@ -1,0 +1,40 @@
+"""bench/compare_benchmarks.py: a paired bootstrap over the slides of two benchmark runs (made-up per-slide counts; the
+benchmark itself takes minutes)."""
+import json, subprocess, sys
+from conftest import ROOT
+
+TOOL = ROOT / "bench" / "compare_benchmarks.py"
+
+def figures(model, matched, instances=40):
+    "A benchmark --json of 12 slides of 40 chromosomes each: `matched[i]` found on slide i."
+    per_slide = [dict(seed=i, chromosomes=40, instances=instances, matched=m,
+                      found={"isolated": [min(m, 16), 16], "crossing": [max(m - 16, 0), 24]})
+                 for i, m in enumerate(matched)]
+    return dict(model=model, tta=False, slides=len(matched), sources=["metaphase10-dapi.tif"], singles_left_out=3, per_slide=per_slide)
+
+def compare(tmp_path, a, b, *extra):
+    for name, f in (("a.json", a), ("b.json", b)): (tmp_path / name).write_text(json.dumps(f))
+    return subprocess.run([sys.executable, str(TOOL), str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--draws", "500", *extra],
+                          capture_output=True, text=True)
+
+def line(out, measure): return next(l for l in out.splitlines() if l.startswith(measure))
+
+def test_a_clear_gain_is_shown_and_chance_is_not(tmp_path):
+    a = figures("pretrained", [30, 32, 31, 29, 33, 30, 31, 32, 30, 29, 31, 30])
+    done = compare(tmp_path, a, figures("runs/better", [34, 36, 35, 33, 37, 34, 35, 36, 34, 33, 35, 34]))
+    assert done.returncode == 0, done.stderr
+    assert "B better" in line(done.stdout, "recall") and "+10.0" in line(done.stdout, "recall"), done.stdout  # 4 of 40 more on every slide
+    noisy = figures("runs/noisy", [34, 28, 31, 33, 29, 30, 35, 28, 30, 31, 29, 30])       # as many up as down
+    done = compare(tmp_path, a, noisy)
+    assert "no difference shown" in line(done.stdout, "f1"), done.stdout
+    same = compare(tmp_path, a, a)
+    assert "+0.0 [ +0.0,  +0.0]" in line(same.stdout, "f1"), same.stdout
+
+def test_runs_of_other_slides_or_without_counts_are_refused(tmp_path):
+    a = figures("pretrained", [30] * 12)
+    other = dict(figures("runs/x", [30] * 12), sources=["metaphase1-dapi.tif"])
+    done = compare(tmp_path, a, other)
+    assert done.returncode == 2 and "not measured on the same slides (sources differ)" in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    old = {k: v for k, v in a.items() if k != "per_slide"}
+    done = compare(tmp_path, old, a)
+    assert done.returncode == 2 and "no per-slide counts" in done.stderr and "Traceback" not in done.stderr, done.stderr
