@@ -27,31 +27,33 @@ def read_figures(path):
         fail(f"{path} has no per-slide counts (written by an older bench/slide_benchmark.py, or not its --json): run the benchmark again with --json")
     return figures
 
-def totals(slides, idx):
-    "(matched, instances, chromosomes, {kind: (found, laid)}) summed over the slides `idx` (indices, repeats allowed)."
-    pick = [slides[i] for i in idx]
-    kinds = {k: tuple(sum(s["found"][k][j] for s in pick) for j in (0, 1)) for k in pick[0]["found"]}
-    return sum(s["matched"] for s in pick), sum(s["instances"] for s in pick), sum(s["chromosomes"] for s in pick), kinds
+def count_table(slides):
+    """(kinds, table): the configurations, and each slide's counts as a row of `table` (n, 3 + 2 * len(kinds)): matched,
+    instances, chromosomes, then found and laid of each configuration."""
+    kinds = list(slides[0]["found"])
+    return kinds, np.array([[s["matched"], s["instances"], s["chromosomes"], *(s["found"][k][j] for k in kinds for j in (0, 1))]
+                            for s in slides], float)
 
-def scores(slides, idx):
-    "{recall, precision, f1, recall of each configuration} over the slides `idx`, as fractions (NaN where nothing was laid)."
-    matched, instances, chromosomes, kinds = totals(slides, idx)
-    recall, precision = matched / max(chromosomes, 1), matched / max(instances, 1)
-    out = dict(recall=recall, precision=precision, f1=2 * recall * precision / max(recall + precision, 1e-9))
-    out.update({k: found / laid if laid else np.nan for k, (found, laid) in kinds.items()})
+def scores(kinds, totals):
+    """{recall, precision, f1, recall of each configuration} as fractions (NaN where nothing was laid), from `count_table`'s
+    counts summed over slides: `totals` (..., C), one set of slides or one per bootstrap draw."""
+    matched, instances, chromosomes = totals[..., 0], totals[..., 1], totals[..., 2]
+    recall, precision = matched / np.maximum(chromosomes, 1), matched / np.maximum(instances, 1)
+    out = dict(recall=recall, precision=precision, f1=2 * recall * precision / np.maximum(recall + precision, 1e-9))
+    for i, k in enumerate(kinds):
+        found, laid = totals[..., 3 + 2 * i], totals[..., 4 + 2 * i]
+        out[k] = np.where(laid > 0, found / np.maximum(laid, 1), np.nan)
     return out
 
 def paired_bootstrap(a, b, *, draws=10_000, seed=0):
-    "{measure: (B - A on all slides, low, high)}: the difference and its 95% interval over slides drawn with replacement."
-    n, rng = len(a), np.random.default_rng(seed)
-    every = np.arange(n)
-    base_a, base_b = scores(a, every), scores(b, every)
-    samples = {k: [] for k in base_a}
-    for _ in range(draws):
-        idx = rng.integers(0, n, n)
-        sa, sb = scores(a, idx), scores(b, idx)
-        for k in samples: samples[k].append(sb[k] - sa[k])
-    return {k: (base_b[k] - base_a[k], *np.nanpercentile(samples[k], [2.5, 97.5])) for k in samples}
+    """{measure: (A, B, low, high)}: each run's figure on all its slides, and the 95% interval of B - A when the slides
+    are drawn with replacement (the same draws for both: the comparison is paired)."""
+    kinds, table_a = count_table(a)
+    table_b = count_table(b)[1]
+    idx = np.random.default_rng(seed).integers(0, len(table_a), (draws, len(table_a)))
+    all_a, all_b = scores(kinds, table_a.sum(0)), scores(kinds, table_b.sum(0))
+    drawn_a, drawn_b = scores(kinds, table_a[idx].sum(1)), scores(kinds, table_b[idx].sum(1))
+    return {k: (float(all_a[k]), float(all_b[k]), *np.nanpercentile(drawn_b[k] - drawn_a[k], [2.5, 97.5])) for k in all_a}
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -68,11 +70,10 @@ def main():
     result = paired_bootstrap(a["per_slide"], b["per_slide"], draws=args.draws)
     print(f"A {a['model']}{' with TTA' if a.get('tta') else ''}; B {b['model']}{' with TTA' if b.get('tta') else ''}; "
           f"{a['slides']} slides of {', '.join(a['sources'])}, paired; B - A in points, 95% interval of {args.draws:,} bootstrap draws of the slides")
-    base_a, base_b = scores(a["per_slide"], range(len(a["per_slide"]))), scores(b["per_slide"], range(len(b["per_slide"])))
-    for k, (diff, low, high) in result.items():
-        if np.isnan(diff): continue
+    for k, (in_a, in_b, low, high) in result.items():
+        if np.isnan(in_a): continue                                  # a configuration these slides do not have
         verdict = "B better" if low > 0 else "A better" if high < 0 else "no difference shown"
-        print(f"{k:14} A {100 * base_a[k]:5.1f}%  B {100 * base_b[k]:5.1f}%  B - A {100 * diff:+5.1f} [{100 * low:+5.1f}, {100 * high:+5.1f}]  {verdict}")
+        print(f"{k:14} A {100 * in_a:5.1f}%  B {100 * in_b:5.1f}%  B - A {100 * (in_b - in_a):+5.1f} [{100 * low:+5.1f}, {100 * high:+5.1f}]  {verdict}")
 
 if __name__ == "__main__":
     main()
