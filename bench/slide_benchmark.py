@@ -174,13 +174,13 @@ def main():
         seconds.append(time.perf_counter() - t)
         m = match_instances(composed.instances, sep.instances)
         for iou, kind in zip(m["iou"], composed.configurations): per_kind[kind].append(iou)
-        hits = int((m["iou"] >= 0.5).sum())
+        hit, placed_in = m["iou"] >= 0.5, np.array(composed.configurations)
+        hits = int(hit.sum())
         for place, n in false_places(composed, sep.instances, m).items(): false[place] += n
         matched += hits; found += len(sep.instances); true_total += len(composed.instances)
         count_errors.append(len(sep.instances) - len(composed.instances))
         per_slide.append(dict(seed=seed, chromosomes=len(composed.instances), instances=len(sep.instances), matched=hits,
-                              found={kind: [int(((m["iou"] >= 0.5) & (np.array(composed.configurations) == kind)).sum()),
-                                            composed.configurations.count(kind)] for kind in CONFIGURATIONS}))
+                              found={kind: [int((hit & (placed_in == kind)).sum()), int((placed_in == kind).sum())] for kind in CONFIGURATIONS}))
         truths.append(composed.instances); predictions.append(sep.instances); scores.append(instance_scores(sep))
     recall, precision = matched / max(true_total, 1), matched / max(found, 1)
     f1 = 2 * precision * recall / max(precision + recall, 1e-9)

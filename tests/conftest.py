@@ -29,6 +29,13 @@ def tiny_config(**changes):
 # (Level 0 is sooner still, but its steps reached NaN where the others do not.)
 JAX_FAST_COMPILE = {"KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu", "XLA_FLAGS": "--xla_backend_optimization_level=1"}
 
+def load_script(path):
+    "A script of the checkout (`bench/NAME.py`, a path from the root) imported as a module, to test its functions without running it."
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(Path(path).stem, ROOT / path)
+    module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)
+    return module
+
 NBDEV_TEST = Path(sys.executable).with_name("nbdev_test")  # this interpreter's, when it has one (a venv not activated)
 
 def run_notebook_tests(notebook, *, flags=(), env=None):

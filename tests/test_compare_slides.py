@@ -1,6 +1,6 @@
 "bench/compare_slides.py: two separations of real slides compared object by object, as a user runs it."
 import json, subprocess, sys
-from conftest import ROOT
+from conftest import ROOT, load_script
 
 def compare(*args):
     return subprocess.run([sys.executable, str(ROOT / "bench" / "compare_slides.py"), *map(str, args)], capture_output=True, text=True)
@@ -37,10 +37,7 @@ def test_different_objects_are_compared_by_counts_only():
     kinds), so the real slides never reach this: two separations whose objects differ are not compared object by object."""
     from types import SimpleNamespace
     import numpy as np
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("compare_slides", ROOT / "bench" / "compare_slides.py")
-    module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)
-    changed_objects = module.changed_objects
+    changed_objects = load_script("bench/compare_slides.py").changed_objects
     labels = np.zeros((4, 4), int); labels[1:3, 1:3] = 1
     one = SimpleNamespace(objects=SimpleNamespace(labels=labels), table=[dict(object=1, kind="single", chromosomes="1")], instances=labels[None] > 0)
     assert changed_objects(one, one) == []
