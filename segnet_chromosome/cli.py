@@ -9,7 +9,7 @@ __all__ = ['TIFF_SUFFIXES', 'COUNT', 'NONNEG', 'PAIRS_MADE', 'MODEL_HELP', 'cmd_
 # %% ../nbs/13_cli.ipynb
 import argparse, dataclasses, json, os, shutil, sys, tempfile
 from pathlib import Path
-from .core import CLASS_NAMES, Preprocessing, as_float_images, claim
+from .core import CLASS_NAMES, DeferredInterrupt, Preprocessing, as_float_images, claim
 from .config import MAX_PAIRS_MADE, OneLineParser, SeparationPolicy, TrainConfig, add_config_flags, flags_given, number_type
 from .config import model_source
 
@@ -113,8 +113,7 @@ def cmd_evaluate(args):
     _free_path(Path(args.run_dir) / f"{name}.json", args.overwrite)  # before the minutes of computing, not after
     report = evaluate(model, images, labels, geometry=config.geometry, batch_size=config.batch_size, tta=args.tta)
     paths = write_report(report, args.run_dir, name)
-    print(report_text(report, title))
-    print(f"wrote {paths[0]} and {paths[1]}")
+    print(report_text(report, title), f"wrote {paths[0]} and {paths[1]}", sep="\n")
     return 0
 
 # %% ../nbs/13_cli.ipynb
@@ -248,19 +247,20 @@ def _separate(args, paths, out):
     model, preprocessing, geometry, _ = _model_for(args)
     if geometry != "pad": raise ValueError(f"{args.model} was trained with geometry {geometry!r}; separate needs a model trained with 'pad'")
     made_by, failed = model_record(args.model), []                  # what --model named, written beside each slide's outputs
-    for path in tqdm(paths, desc="slides", unit="slide", disable=args.quiet or len(paths) == 1):
-        try:
-            sep = dataclasses.replace(separate_metaphase(load_metaphase(path), model, preprocessing=preprocessing, policy=policy, tta=args.tta),
-                                      model=made_by)
-        except (ValueError, TypeError, OSError) as e:
-            print(f"segnet-chromosome separate: {path}: skipped: {_for_the_terminal(str(e))}", file=sys.stderr); failed.append(path)
-            continue
-        write_separation(sep, out, path.stem, overwrite=True, pixel_size=args.pixel_size)
-        c = sep.counts
-        print(f"{path.name}: {len(sep.instances)} chromosomes ({c['single']} single, {_plural(c['overlap'], 'overlap')} cut apart, "
-              f"{_plural(c['touching'], 'touching pair')} split, {_plural(c['cluster_separated'], 'cluster')} peeled), "
-              f"{_plural(c['cluster'], 'cluster')} not wholly separated, {_plural(c['nucleus'], 'nucleus', 'nuclei')}, {c['debris']} debris, "
-              f"{c['border']} on the border")
+    with DeferredInterrupt() as interrupt:                          # a Ctrl-C stops before the next slide (never lost inside the backend)
+        for path in tqdm(paths, desc="slides", unit="slide", disable=args.quiet or len(paths) == 1):
+            interrupt.raise_if_pressed()
+            try:
+                sep = dataclasses.replace(separate_metaphase(load_metaphase(path), model, preprocessing=preprocessing, policy=policy,
+                                                             tta=args.tta), model=made_by)
+            except (ValueError, TypeError, OSError) as e:
+                print(f"segnet-chromosome separate: {path}: skipped: {_for_the_terminal(str(e))}", file=sys.stderr); failed.append(path)
+                continue
+            write_separation(sep, out, path.stem, overwrite=True, pixel_size=args.pixel_size); c = sep.counts
+            print(f"{path.name}: {len(sep.instances)} chromosomes ({c['single']} single, {_plural(c['overlap'], 'overlap')} cut apart, "
+                  f"{_plural(c['touching'], 'touching pair')} split, {_plural(c['cluster_separated'], 'cluster')} peeled), "
+                  f"{_plural(c['cluster'], 'cluster')} not wholly separated, {_plural(c['nucleus'], 'nucleus', 'nuclei')}, {c['debris']} debris, "
+                  f"{c['border']} on the border")
     done = len(paths) - len(failed)
     if not done:  # nothing was written: no "wrote 0 x 9 files"; one slide's own line said why
         if len(paths) > 1: print(f"segnet-chromosome separate: none of the {len(paths)} slides could be separated; nothing was written", file=sys.stderr)
@@ -387,8 +387,8 @@ def main(argv=None):
     try:
         return args.func(args) or 0
     except KeyboardInterrupt:
-        again = (f"; what was done is kept: segnet-chromosome train --run-dir {args.run_dir} --resume goes on"
-                 if args.command == "train" else "")
+        again = {"train": f"; what was done is kept: segnet-chromosome train --run-dir {getattr(args, 'run_dir', '')} --resume goes on",
+                 "separate": f"; the slides separated before it are written in {getattr(args, 'out', '')}"}.get(args.command, "")
         print(f"segnet-chromosome {args.command}: interrupted{again}", file=sys.stderr)
         return 130
     except (ValueError, TypeError, KeyError, ConnectionError, OSError) as e:

@@ -4,11 +4,11 @@
 
 # %% auto 0
 __all__ = ['CLASS_NAMES', 'N_CLASSES', 'MAX_PIXELS', 'check_labels', 'check_images', 'check_same_size', 'as_uint8_images',
-           'as_float_images', 'atomic_path', 'write_atomic', 'read_json', 'InUseError', 'claim', 'Preprocessing',
-           'quiet_stderr', 'load_keras', 'read_image', 'clean_label_map', 'check_memory']
+           'as_float_images', 'atomic_path', 'write_atomic', 'read_json', 'InUseError', 'claim', 'DeferredInterrupt',
+           'Preprocessing', 'quiet_stderr', 'load_keras', 'read_image', 'clean_label_map', 'check_memory']
 
 # %% ../nbs/00_core.ipynb
-import contextlib, fcntl, json, os, sys, tempfile
+import contextlib, fcntl, json, os, signal, sys, tempfile, threading
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -153,6 +153,27 @@ def claim(path):
     finally:
         del _HELD[path]
         lock.unlink(missing_ok=True); os.close(fd)
+
+# %% ../nbs/00_core.ipynb
+class DeferredInterrupt:
+    """A context in which a Ctrl-C (SIGINT) is noted, not raised: `raise_if_pressed()` raises it as a `KeyboardInterrupt`
+    where the work can stop cleanly, and the context's end raises one noted and not yet raised. A second Ctrl-C raises at once.
+    It changes nothing outside the main thread or where SIGINT has a handler other than Python's own (ignored, as under a
+    shell's `&`, or someone else's, such as a Jupyter kernel's)."""
+    def __init__(self): self.pressed, self.previous = 0, None
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self.previous = signal.signal(signal.SIGINT, self._note)
+        return self
+    def __exit__(self, exc_type, *exc):
+        if self.previous is not None: signal.signal(signal.SIGINT, self.previous); self.previous = None
+        if self.pressed and exc_type is None: raise KeyboardInterrupt
+    def _note(self, signum, frame):
+        self.pressed += 1
+        if self.pressed > 1: raise KeyboardInterrupt
+    def raise_if_pressed(self):
+        "Raise a `KeyboardInterrupt` if Ctrl-C was pressed since the last call (delivered: the context's end does not raise it again)."
+        if self.pressed: self.pressed = 0; raise KeyboardInterrupt
 
 # %% ../nbs/00_core.ipynb
 @dataclass(frozen=True)

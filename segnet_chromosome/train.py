@@ -9,11 +9,11 @@ __all__ = ['Machine', 'size_multiple', 'to_model_size', 'build_model', 'load_ini
            'make_optimizer', 'dtype_policy', 'make_batches', 'make_callbacks', 'train', 'load_run']
 
 # %% ../nbs/09_train.ipynb
-import contextlib, json, signal, sys, threading, time
+import contextlib, json, sys, time
 from collections import namedtuple
 from pathlib import Path
 import numpy as np
-from .core import atomic_path, claim, load_keras, read_json, write_atomic
+from .core import DeferredInterrupt, atomic_path, claim, load_keras, read_json, write_atomic
 load_keras()  # imported with the backend's start-up lines hidden
 import keras
 from .config import PRESETS, UPSAMPLING_LAYOUT, TrainConfig
@@ -185,26 +185,16 @@ class StopWhenDiverged(keras.callbacks.Callback):
                                  "with --overwrite or into a new --run-dir")
 
 # %% ../nbs/09_train.ipynb
-class InterruptAtBatchEnd(keras.callbacks.Callback):
-    """A Ctrl-C (SIGINT) during `fit` raised as a `KeyboardInterrupt` at the end of the batch it falls in, so it is never lost.
+class InterruptAtBatchEnd(DeferredInterrupt, keras.callbacks.Callback):
+    """A Ctrl-C (SIGINT) during `fit` raised as a `KeyboardInterrupt` at the end of the batch it falls in, so it is never lost
+    (`core.DeferredInterrupt`).
 
     Use as a context around `fit` and pass it among the callbacks. A Ctrl-C after the last batch (while the last epoch is saved)
     is raised when the context ends; a second Ctrl-C raises at once. It changes nothing outside
     the main thread or where SIGINT has a handler other than Python's own (ignored, as under a shell's `&`, or someone else's)."""
-    def __init__(self): super().__init__(); self.pressed, self.previous = 0, None
-    def __enter__(self):
-        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            self.previous = signal.signal(signal.SIGINT, self._note)
-        return self
-    def __exit__(self, exc_type, *exc):
-        if self.previous is not None: signal.signal(signal.SIGINT, self.previous); self.previous = None
-        if self.pressed and exc_type is None: raise KeyboardInterrupt
-    def _note(self, signum, frame):
-        self.pressed += 1
-        if self.pressed > 1: raise KeyboardInterrupt
-    def _raise_if_pressed(self, batch, logs=None):
-        if self.pressed: self.pressed = 0; raise KeyboardInterrupt  # delivered: not raised again as the context ends
-    on_train_batch_end = on_test_batch_end = _raise_if_pressed
+    def __init__(self): keras.callbacks.Callback.__init__(self); DeferredInterrupt.__init__(self)
+    def _at_batch_end(self, batch, logs=None): self.raise_if_pressed()
+    on_train_batch_end = on_test_batch_end = _at_batch_end
 
 # %% ../nbs/09_train.ipynb
 def make_optimizer(config, steps_per_epoch):

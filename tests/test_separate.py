@@ -60,6 +60,35 @@ def test_separate_a_synthetic_slide(tmp_path):
     again = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "out")
     assert again.returncode == 2 and "--overwrite" in again.stderr         # nothing a user made is replaced unasked
 
+def test_a_ctrl_c_lost_in_the_backend_still_stops_separate(tmp_path):
+    """A Ctrl-C that arrives while Python runs a `__del__` (as it may inside JAX's garbage collector) is printed as "ignored"
+    and lost with Python's own handler: `separate` would go on through the folder. It stops before the next slide instead,
+    the slide done kept, with one line and exit 130."""
+    for k in range(3): tifffile.imwrite(tmp_path / f"slide{k}.tif", synthetic_metaphase(seed=k).image)
+    code = f"""
+import signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)   # as at a terminal (pytest may run under `&`, SIGINT ignored)
+import segnet_chromosome.separate as S
+from segnet_chromosome.cli import main
+class Dying:
+    def __del__(self):
+        signal.raise_signal(signal.SIGINT)
+        for _ in range(1000): pass                           # the handler runs here, inside __del__
+original, calls = S.separate_metaphase, []
+def pressed_during_the_first(*args, **kwargs):
+    calls.append(1); sep = original(*args, **kwargs)
+    if len(calls) == 1: Dying()
+    return sep
+S.separate_metaphase = pressed_during_the_first
+sys.exit(main(["separate", *[r"{tmp_path}/slide" + str(k) + ".tif" for k in range(3)], "--out", r"{tmp_path / 'out'}",
+               "--model", "pretrained:synthetic", "--quiet"]))
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 130, (r.returncode, r.stdout, r.stderr[-2000:])
+    assert r.stderr.strip().endswith(f"interrupted; the slides separated before it are written in {tmp_path / 'out'}"), r.stderr[-2000:]
+    assert "Traceback" not in r.stderr and "ignored" not in r.stderr, r.stderr[-2000:]
+    assert sorted({p.name.split("_")[0] for p in (tmp_path / "out").iterdir()}) == ["slide0"]   # the slide done, and no other
+
 def test_separate_says_when_there_is_no_metaphase(tmp_path):
     tifffile.imwrite(tmp_path / "empty.tif", np.random.default_rng(0).normal(300, 10, (512, 512)).astype(np.uint16))
     r = cli("separate", tmp_path / "empty.tif", "--out", tmp_path / "out")
