@@ -16,6 +16,12 @@
     python bench/quality.py --plan larger --out runs/larger-gpu --parallel 1 --budget 560 --tta  # the vgg16 preset (issue 24)
     python bench/quality.py --plan medium --out runs/medium-gpu --parallel 1 --budget 560 --tta  # the shipped model widened (issue 24)
     python bench/quality.py --plan combined-medium --out runs/combined-medium-gpu --parallel 1 --budget 560 --tta  # widened, on clusters and nuclei
+    python bench/quality.py --plan seam --out runs/seam-gpu --seeds 3 --parallel 6 --budget 560   # each recipe with three seeds
+
+A recipe judged on one run is judged on one draw of its training: on the composed slides the shipped recipe run again
+with another seed moved single configurations by eight points (README). `--seeds N` trains each configuration N times,
+as NAME-seed{S}, NAME-seed{S+1}, ... (S its own seed); score each run on the slides (`bench/slide_benchmark.py --model
+OUT/NAME-seedK --json F`) and compare two runs with `bench/compare_benchmarks.py`, seed against seed.
 
 A plan is a built-in name or a JSON file {"name": {TrainConfig fields}, ...}; "{data}" in a string field is
 replaced by the data folder (--data-dir, default ../shared/data) and "{out}" by --out. Each configuration
@@ -208,6 +214,14 @@ def load_plan(plan, data, out):
     raw = PLANS[plan]() if plan in PLANS else json.loads(Path(plan).read_text())
     return {name: {k: _fill(v, data, out) for k, v in kw.items()} for name, kw in raw.items()}
 
+def with_seeds(plan, seeds):
+    """`plan` with each configuration trained `seeds` times: {NAME-seed{S+k}: its kwargs with seed S+k} for k < `seeds`, S its
+    own seed (`TrainConfig`'s default where it names none); `plan` itself for one seed."""
+    if seeds == 1: return plan
+    from segnet_chromosome.config import TrainConfig
+    return {f"{name}-seed{s}": {**kw, "seed": s} for name, kw in plan.items()
+            for s in range(kw.get("seed", TrainConfig().seed), kw.get("seed", TrainConfig().seed) + seeds)}
+
 def prepare(names, data, out):
     "Make the shared data files the plan's configurations name (each once; an existing file is kept)."
     from segnet_chromosome.config import TrainConfig
@@ -287,7 +301,8 @@ def main(argv=None):
     p.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"), type=Path)
     p.add_argument("--parallel", type=number_type(int, 1), default=1, help="runs at a time (they share the GPU)")
     p.add_argument("--budget", type=number_type(float, 0, low_open=True), default=None, help="seconds for the whole call; runs still going are cut off (resumable)")
-    p.add_argument("--only", nargs="*", help="configurations to run (default: all of the plan)")
+    p.add_argument("--only", nargs="*", help="configurations to run (default: all of the plan; with --seeds, NAME-seedK)")
+    p.add_argument("--seeds", type=number_type(int, 1), default=1, help="train each configuration this many times, seed after seed")
     p.add_argument("--prepare-only", action="store_true", help="make the plan's data files and stop")
     p.add_argument("--tta", action="store_true", help="also score each run with test-time augmentation (8 predictions a pair)")
     p.add_argument("--table-only", action="store_true", help="train nothing: write the table of the runs already in --out")
@@ -295,7 +310,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     start = time.time()
     out = a.out.resolve()
-    plan = load_plan(a.plan, a.data_dir.resolve(), out)
+    plan = with_seeds(load_plan(a.plan, a.data_dir.resolve(), out), a.seeds)
     if a.one: return run_one(a.one, plan[a.one], out)
     names = [n for n in plan if not a.only or n in a.only]
     needed = sorted({Path(plan[n]["data"]).name for n in names if str(plan[n].get("data", "")).startswith(str(out / "data"))})
@@ -310,7 +325,7 @@ def main(argv=None):
             (out / name).mkdir(parents=True, exist_ok=True)
             log = open(out / f"{name}.log", "a")
             running[name] = subprocess.Popen([sys.executable, __file__, "--plan", a.plan, "--out", str(out), "--data-dir", str(a.data_dir),
-                                              "--one", name], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+                                              "--seeds", str(a.seeds), "--one", name], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
             print(f"{time.time() - start:6.0f} s  started {name}", flush=True)
         for name, proc in list(running.items()):
             if proc.poll() is not None:

@@ -181,6 +181,7 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("separate_quality.py --n 0", "--n: must be at least 1"),
     ("cpu_speed.py --steps 0", "--steps: must be at least 1"),
     ("quality.py --budget 0", "--budget: must be above 0"),
+    ("quality.py --seeds 0", "--seeds: must be at least 1"),
 ]
 
 @pytest.mark.parametrize("command, words", BENCH_CASES, ids=[c for c, _ in BENCH_CASES])
