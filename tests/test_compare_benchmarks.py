@@ -38,3 +38,33 @@ def test_runs_of_other_slides_or_without_counts_are_refused(tmp_path):
     old = {k: v for k, v in a.items() if k != "per_slide"}
     done = compare(tmp_path, old, a)
     assert done.returncode == 2 and "no per-slide counts" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+def compare_recipes(tmp_path, runs_a, runs_b, *extra):
+    names = []
+    for side, runs in (("a", runs_a), ("b", runs_b)):
+        for k, f in enumerate(runs):
+            (tmp_path / f"{side}{k}.json").write_text(json.dumps(f)); names.append(str(tmp_path / f"{side}{k}.json"))
+    return subprocess.run([sys.executable, str(TOOL), *names[:len(runs_a)], "--vs", *names[len(runs_a):], "--draws", "500", *extra],
+                          capture_output=True, text=True)
+
+def test_recipes_trained_more_than_once_are_compared_over_their_runs(tmp_path):
+    steady = [30, 32, 31, 29, 33, 30, 31, 32, 30, 29, 31, 30]
+    a = [figures("runs/a-seed3", steady), figures("runs/a-seed4", steady)]
+    better = [figures("runs/b-seed3", [m + 4 for m in steady]), figures("runs/b-seed4", [m + 4 for m in steady])]
+    done = compare_recipes(tmp_path, a, better)
+    assert done.returncode == 0, done.stderr
+    assert "B better" in line(done.stdout, "recall") and "+10.0" in line(done.stdout, "recall"), done.stdout
+    assert "B's runs, F1: runs/b-seed3" in done.stdout and "of the slides and of each side's runs" in done.stdout, done.stdout
+    # one lucky seed: B's second run as good as the first is better; alone, that run looks like a gain, over both runs it is chance
+    lucky = [figures("runs/c-seed3", [m - 3 for m in steady]), figures("runs/c-seed4", [m + 5 for m in steady])]
+    assert "B better" in line(compare(tmp_path, a[0], lucky[1]).stdout, "recall")
+    assert "no difference shown" in line(compare_recipes(tmp_path, a, lucky).stdout, "recall")
+
+def test_recipes_of_other_slides_or_a_third_file_without_vs_are_refused(tmp_path):
+    a = figures("pretrained", [30] * 12)
+    other = dict(figures("runs/x", [30] * 12), slides=11, per_slide=figures("runs/x", [30] * 11)["per_slide"])
+    done = compare_recipes(tmp_path, [a, a], [a, other])
+    assert done.returncode == 2 and "b1.json were not measured on the same slides (slides differ)" in done.stderr, done.stderr
+    for name, f in (("a.json", a), ("b.json", a), ("c.json", a)): (tmp_path / name).write_text(json.dumps(f))
+    done = subprocess.run([sys.executable, str(TOOL), *(str(tmp_path / n) for n in ("a.json", "b.json", "c.json"))], capture_output=True, text=True)
+    assert done.returncode == 2 and "3 files given: give two (A B), or A's runs and --vs B's runs" in done.stderr, done.stderr
