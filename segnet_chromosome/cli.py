@@ -388,7 +388,7 @@ def main(argv=None):
         return args.func(args) or 0
     except KeyboardInterrupt:
         again = {"train": f"; what was done is kept: segnet-chromosome train --run-dir {getattr(args, 'run_dir', '')} --resume goes on",
-                 "separate": f"; the slides separated before it are written in {getattr(args, 'out', '')}"}.get(args.command, "")
+                 "separate": f"; the slides separated so far are written in {getattr(args, 'out', '')}"}.get(args.command, "")
         print(f"segnet-chromosome {args.command}: interrupted{again}", file=sys.stderr)
         return 130
     except (ValueError, TypeError, KeyError, ConnectionError, OSError) as e:

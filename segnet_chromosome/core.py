@@ -159,7 +159,7 @@ class DeferredInterrupt:
     """A context in which a Ctrl-C (SIGINT) is noted, not raised: `raise_if_pressed()` raises it as a `KeyboardInterrupt`
     where the work can stop cleanly, and the context's end raises one noted and not yet raised. A second Ctrl-C raises at once.
     It changes nothing outside the main thread or where SIGINT has a handler other than Python's own (ignored, as under a
-    shell's `&`, or someone else's, such as a Jupyter kernel's)."""
+    shell's `&`, or someone else's)."""
     def __init__(self): self.pressed, self.previous = 0, None
     def __enter__(self):
         if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:

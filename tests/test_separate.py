@@ -85,7 +85,7 @@ sys.exit(main(["separate", *[r"{tmp_path}/slide" + str(k) + ".tif" for k in rang
 """
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 130, (r.returncode, r.stdout, r.stderr[-2000:])
-    assert r.stderr.strip().endswith(f"interrupted; the slides separated before it are written in {tmp_path / 'out'}"), r.stderr[-2000:]
+    assert r.stderr.strip().endswith(f"interrupted; the slides separated so far are written in {tmp_path / 'out'}"), r.stderr[-2000:]
     assert "Traceback" not in r.stderr and "ignored" not in r.stderr, r.stderr[-2000:]
     assert sorted({p.name.split("_")[0] for p in (tmp_path / "out").iterdir()}) == ["slide0"]   # the slide done, and no other
 
