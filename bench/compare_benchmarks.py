@@ -54,11 +54,11 @@ def run_f1(slides):
     kinds, table = count_table(slides)
     return float(scores(kinds, table.sum(0))["f1"])
 
-def paired_bootstrap(a, b, *, draws=10_000, seed=0):
+def paired_bootstrap(runs_a, runs_b, *, draws=10_000, seed=0):
     """{measure: (A, B, low, high)}: each side's figure on all its slides, and the 95% interval of B - A when the slides
-    are drawn with replacement (the same draws for both: the comparison is paired). `a`, `b`: one run's per-slide counts,
-    or a list of runs' (a recipe trained several times: pooled, and its runs drawn with replacement on each draw too)."""
-    runs_a, runs_b = ([r] if isinstance(r[0], dict) else r for r in (a, b))
+    are drawn with replacement (the same draws for both: the comparison is paired). `runs_a`, `runs_b`: each side's runs,
+    a list of per-slide counts each (one run; or a recipe trained several times: pooled, and its runs drawn with replacement
+    on each draw too)."""
     kinds = count_table(runs_a[0])[0]
     tables_a, tables_b = (np.stack([count_table(r)[1] for r in runs]) for runs in (runs_a, runs_b))  # (runs, slides, C)
     rng = np.random.default_rng(seed)

@@ -219,8 +219,11 @@ def with_seeds(plan, seeds):
     own seed (`TrainConfig`'s default where it names none); `plan` itself for one seed."""
     if seeds == 1: return plan
     from segnet_chromosome.config import TrainConfig
-    return {f"{name}-seed{s}": {**kw, "seed": s} for name, kw in plan.items()
-            for s in range(kw.get("seed", TrainConfig().seed), kw.get("seed", TrainConfig().seed) + seeds)}
+    default, seeded = TrainConfig().seed, {}
+    for name, kw in plan.items():
+        first = kw.get("seed", default)
+        seeded.update({f"{name}-seed{s}": {**kw, "seed": s} for s in range(first, first + seeds)})
+    return seeded
 
 def prepare(names, data, out):
     "Make the shared data files the plan's configurations name (each once; an existing file is kept)."
