@@ -93,8 +93,7 @@ def cmd_train(args):
 # %% ../nbs/13_cli.ipynb
 def _free_path(path, overwrite=False):
     "`path` if it may be written, else a FileExistsError naming the fix."
-    if Path(path).exists() and not overwrite:
-        raise FileExistsError(f"{path} exists; pass --overwrite to replace it.")
+    if Path(path).exists() and not overwrite: raise FileExistsError(f"{path} exists; pass --overwrite to replace it.")
     return Path(path)
 
 def cmd_evaluate(args):
@@ -132,7 +131,6 @@ def _read_inputs(path):
 def _model_for(args):
     """(model, preprocessing, geometry, batch size) of `--model`: 'pretrained' (the shipped model), 'pretrained:synthetic',
     a run directory (its best model) or a .keras file with its card."""
-    from segnet_chromosome.config import model_source
     if Path(args.model).is_dir():
         from segnet_chromosome.train import load_run
         config, model, _, _ = load_run(args.model)
@@ -238,12 +236,13 @@ def _policy(args):
 def _separate(args, paths, out):
     from tqdm.auto import tqdm
     from segnet_chromosome.slide import load_metaphase
-    from segnet_chromosome.separate import model_record, separate_metaphase
+    from segnet_chromosome.separate import load_instance_model, model_record, separate_metaphase
     from segnet_chromosome.results import separation_paths, write_separation
     policy = _policy(args)
     if policy.nuclei == "model" and not model_source(args.model).preprocessing.nuclei:
         raise ValueError(f"--nuclei model asks the model about nuclei, and {args.model} was not trained on them: give a model trained "
                          "with train --on-nuclei, or --nuclei rules")
+    if policy.instances != "none": load_instance_model(policy.instances)  # a wrong --instances said before the first slide, as --model
     model, preprocessing, geometry, _ = _model_for(args)
     if geometry != "pad": raise ValueError(f"{args.model} was trained with geometry {geometry!r}; separate needs a model trained with 'pad'")
     made_by, failed = model_record(args.model), []                  # what --model named, written beside each slide's outputs
@@ -251,8 +250,8 @@ def _separate(args, paths, out):
         for path in tqdm(paths, desc="slides", unit="slide", disable=args.quiet or len(paths) == 1):
             interrupt.raise_if_pressed()
             try:
-                sep = dataclasses.replace(separate_metaphase(load_metaphase(path), model, preprocessing=preprocessing, policy=policy,
-                                                             tta=args.tta), model=made_by)
+                sep = separate_metaphase(load_metaphase(path), model, preprocessing=preprocessing, policy=policy, tta=args.tta)
+                sep = dataclasses.replace(sep, model={**sep.model, **made_by})  # the instance model's record kept
             except (ValueError, TypeError, OSError) as e:
                 print(f"segnet-chromosome separate: {path}: skipped: {_for_the_terminal(str(e))}", file=sys.stderr); failed.append(path)
                 continue

@@ -35,7 +35,6 @@ def describe_range(meta):
     words = dict(at_least="at least", above="above", below="below", at_most="at most")
     return " and ".join(f"{w} {meta[k]}" for k, w in words.items() if meta.get(k) is not None)
 
-# %% ../nbs/05_config.ipynb
 def check_option(name, value, meta):
     "Raise a ValueError naming the field unless `value` is one of its choices and within its range (None passes: 'not given')."
     if value is None: return value
@@ -170,8 +169,7 @@ class TrainConfig:
             if not Path(text).exists(): raise FileNotFoundError(f"No such config file: {text}")
             path, d = text, read_json(text)
         else:
-            path = "the config text"
-            try: d = json.loads(text)
+            try: path, d = "the config text", json.loads(text)
             except json.JSONDecodeError as e: raise ValueError(f"the config text is not valid JSON ({e})") from None
         if not isinstance(d, dict): raise ValueError(f"{path} holds {type(d).__name__}, not a config object")
         unknown = set(d) - {f.name for f in dataclasses.fields(cls)}
@@ -185,7 +183,7 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "single_overlap_brightness": lambda d: 0.0, "single_overlap_confidence": None,  # no single's cut refused for a dim overlap
     "min_solidity": lambda d: 0.0,                       # no answer looked at again
     "min_line_ends": lambda d: 0,                        # every chromosome less solid than min_solidity in doubt
-    "single_look_area": lambda d: 0.0}                   # no single the model left whole looked at again
+    "single_look_area": lambda d: 0.0, "instances": None, "instance_own": None}  # no single the model left whole looked at again; no instance model
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -260,6 +258,10 @@ class SeparationPolicy:
     single_look_area: float = option(2.2, "a 'single' the model left whole is in doubt too when it is over this many median singles and shaped "
                                      "as two kept as one (less solid than min_solidity, its centre line with min_line_ends ends): a cluster "
                                      "find_objects took for one chromosome; 0: no such single asked again", at_least=0, group="policy: second looks")
+    instances: str = option("none", "a model that labels each chromosome of an object in a map of its own (a run of bench/instance_trial.py, or its model.keras): asked about the objects "
+                            "the model was, its answer kept where it finds more chromosomes and covers as much (answer_cover); 'none': not asked, nor with --tta", group="policy: second looks")
+    instance_own: float = option(0.5, "a chromosome of an instance answer has at least this share of its pixels on no other chromosome (a map lit only where "
+                                 "others cross is none)", at_least=0, at_most=1, group="policy: second looks")
     attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light",
                                       above=0, group="policy: chromosomes on nuclei")
     attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")
@@ -286,7 +288,6 @@ class SeparationPolicy:
         for f in dataclasses.fields(self): check_option(f"SeparationPolicy.{f.name}", getattr(self, f.name), f.metadata)
 
     def to_json(self): return json.dumps(asdict(self), indent=2)
-
     @classmethod
     def from_json(cls, path):
         """The policy written beside a separation: the same thresholds, to repeat it. A field the file lacks takes its default,
@@ -370,7 +371,6 @@ def shipped_path(name="real"):
     if name not in SHIPPED: raise ValueError(f"no shipped model {name!r}; the package ships {', '.join(SHIPPED)}")
     return WEIGHTS / f"segnet_small_{name}.keras"
 
-# %% ../nbs/05_config.ipynb
 def pretrained_card(name="real"):
     "The card of a shipped model (a dict): its training data and their licence, the command, its preprocessing and scores. No Keras."
     return read_json(shipped_path(name).with_suffix(".json"))

@@ -7,10 +7,10 @@ __all__ = ['SHIPPED_SHA256', 'LOSSES', 'MaxPoolingWithArgmax2D', 'MaxUnpooling2D
            'UpSamplingSegNet', 'load_model', 'size_multiple_of', 'padded_size', 'with_input_size', 'sha256_of',
            'pretrained', 'load_model_source', 'widen_weights', 'WeightedCrossentropy', 'DiceCrossentropy',
            'SwapInvariantCrossentropy', 'seam_pixels', 'SeamCrossentropy', 'one_against_the_rest', 'PeelCrossentropy',
-           'ChromosomeIoU', 'median_frequency_weights', 'make_loss']
+           'InstanceCrossentropy', 'InstanceSegNet', 'ChromosomeIoU', 'median_frequency_weights', 'make_loss']
 
 # %% ../nbs/06_model.ipynb
-import hashlib, weakref, zipfile
+import hashlib, itertools, weakref, zipfile
 from pathlib import Path
 import numpy as np
 from .core import load_keras
@@ -319,6 +319,45 @@ class PeelCrossentropy(keras.losses.Loss):
                 choices.append(ops.where(present, ce, ops.full_like(ce, 1e9)))
         return ops.min(ops.stack(choices), axis=0)
     def get_config(self): return {**super().get_config(), "max_chromosomes": self.max_chromosomes}
+
+# %% ../nbs/06_model.ipynb
+@keras.saving.register_keras_serializable(package="segnet_chromosome")
+class InstanceCrossentropy(keras.losses.Loss):
+    """Per image, K sigmoid maps `y_pred` (B, H, W, K) against the membership bits `y_true` (B, H, W) of up to K chromosomes
+    (bit k: chromosome k lies on the pixel; a pair's labels 0..3 are its bits), matched by the order of least cost; the cost
+    of map i for chromosome j is the mean binary cross-entropy plus `dice` times (1 - soft Dice), an absent chromosome an
+    empty map. Returns the matched cost over K, per image (B,). With `from_logits` `y_pred` are the maps before the sigmoid
+    (the layer "instances"): train so, for a map pushed far below one half has its probability clipped and no gradient left, and
+    may never light again."""
+    def __init__(self, dice=0.5, max_chromosomes=4, from_logits=False, name="instance_crossentropy", **kw):
+        super().__init__(name=name, **kw)
+        self.dice, self.max_chromosomes, self.from_logits = float(dice), int(max_chromosomes), bool(from_logits)
+        k = self.max_chromosomes
+        self.orders = np.array([np.eye(k)[list(p)] for p in itertools.permutations(range(k))], np.float32)  # (K!, maps, chromosomes)
+    def call(self, y_true, y_pred):
+        y, k = ops.cast(y_true, "int32"), self.max_chromosomes
+        t = ops.stack([ops.cast((y // 2 ** j) % 2, y_pred.dtype) for j in range(k)], axis=-1)          # (B, H, W, K) truth maps
+        if self.from_logits: p, log_p, log_q = ops.sigmoid(y_pred), -ops.softplus(-y_pred), -ops.softplus(y_pred)  # exact when saturated
+        else: p = ops.clip(y_pred, 1e-6, 1 - 1e-6); log_p, log_q = ops.log(p), ops.log(1 - p)
+        pixels = ops.cast(ops.shape(p)[1] * ops.shape(p)[2], p.dtype)
+        bce = -(ops.einsum("bhwi,bhwj->bij", log_p - log_q, t) + ops.sum(log_q, axis=(1, 2))[:, :, None]) / pixels
+        shared = ops.einsum("bhwi,bhwj->bij", p, t)
+        dice = 1 - (2 * shared + 1) / (ops.sum(p, axis=(1, 2))[:, :, None] + ops.sum(t, axis=(1, 2))[:, None, :] + 1)
+        per_order = ops.einsum("bij,oij->bo", bce + self.dice * dice, ops.convert_to_tensor(self.orders, p.dtype))
+        return ops.min(per_order, axis=1) / k
+    def get_config(self): return {**super().get_config(), "dice": self.dice, "max_chromosomes": self.max_chromosomes, "from_logits": self.from_logits}
+
+# %% ../nbs/06_model.ipynb
+def InstanceSegNet(input_shape=(96, 96, 1), *, preset="small", dropout=0.2, max_chromosomes=4, init_from=None, name=None):
+    """A `SegNet` of `preset` whose last 1x1 convolution gives `max_chromosomes` sigmoid maps (layer "instances"), one per chromosome
+    of the object (`InstanceCrossentropy`); output (H, W, max_chromosomes) float32 in [0, 1]. `init_from`: a SegNet of the same
+    preset (a pair model) whose every other layer's weights it starts from, the new maps' biases at -3 (few pixels lit)."""
+    body = SegNet(input_shape, preset=preset, dropout=dropout)
+    x = layers.Conv2D(max_chromosomes, 1, name="instances", bias_initializer=keras.initializers.Constant(-3.0))(body.get_layer("classifier").input)
+    model = keras.Model(body.input, layers.Activation("sigmoid", dtype="float32", name="sigmoid")(x), name=name or f"segnet_{preset}_instances")
+    for layer in (init_from.layers if init_from is not None else ()):
+        if layer.weights and layer.name != "classifier": model.get_layer(layer.name).set_weights(layer.get_weights())
+    return model
 
 # %% ../nbs/06_model.ipynb
 @keras.saving.register_keras_serializable(package="segnet_chromosome")

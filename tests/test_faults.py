@@ -114,6 +114,8 @@ CASES = [  # (what is wrong, command line with {d} for the folder, words the mes
      "was trained with geometry 'resize'; separate needs a model trained with 'pad'"),
     ("--nuclei model with a model never shown a nucleus", "separate {d}/flat.tif --nuclei model --out {d}/sep",
      "pretrained was not trained on them: give a model trained with train --on-nuclei, or --nuclei rules"),
+    ("--instances naming no model, to separate", "separate {d}/flat.tif --instances {d}/nope --out {d}/sep", "No such model:"),
+    ("--instances naming a pair model, to separate", "separate {d}/flat.tif --instances pretrained --out {d}/sep", "pretrained is not an instance model"),
     ("--init-from of another preprocessing", "train --synthetic 8 --zoom 0.5 --init-from pretrained:synthetic --run-dir {d}/r",
      "set zoom, grey_level and margin to match"),
 ]
@@ -182,6 +184,8 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("cpu_speed.py --steps 0", "--steps: must be at least 1"),
     ("quality.py --budget 0", "--budget: must be above 0"),
     ("quality.py --seeds 0", "--seeds: must be at least 1"),
+    ("instance_trial.py --like {d}/folder --out {d}/trial", "no config.json, pairs.h5, split.npz there"),
+    ("instance_trial.py --like {d}/folder --out {d}/trial --clusters 2", "--clusters: must be at least 0 and at most 1"),
 ]
 
 @pytest.mark.parametrize("command, words", BENCH_CASES, ids=[c for c, _ in BENCH_CASES])

@@ -151,3 +151,25 @@ def test_a_policy_file_repeats_a_separation(tmp_path):
     assert r.returncode == 2 and "unknown SeparationPolicy fields ['max_round']" in r.stderr and "Traceback" not in r.stderr, r.stderr
     r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "third", "--max-rounds", "0")
     assert r.returncode == 2 and "--max-rounds: must be at least 1" in r.stderr, r.stderr
+
+def test_an_instance_model_is_asked_and_recorded(tmp_path):
+    """`--instances RUN` (an instance model: `model.InstanceSegNet`, here untrained, tiny, its run's config.json beside it)
+    is asked about the objects the pair model was; its name, file and SHA-256 go into the provenance beside the pair model's,
+    and the policy file names it, so that `--policy` asks it again. Untrained, its maps light no chromosome: every answer
+    stands, and the slide separates as without it."""
+    from segnet_chromosome.config import TrainConfig
+    from segnet_chromosome.model import InstanceSegNet, sha256_of
+    run = tmp_path / "instances"; run.mkdir()
+    TrainConfig(preset="tiny").to_json(run / "config.json")
+    InstanceSegNet((96, 96, 1), preset="tiny").save(run / "model.keras")
+    tifffile.imwrite(tmp_path / "slide.tif", synthetic_metaphase(seed=4).image)
+    r = cli("separate", tmp_path / "slide.tif", "--model", "pretrained:synthetic", "--instances", run, "--out", tmp_path / "with", "--quiet")
+    assert r.returncode == 0, r.stderr[-3000:]
+    made = json.loads((tmp_path / "with" / "slide_provenance.json").read_text())["model"]
+    assert made["source"] == "pretrained:synthetic" and made["instances"]["sha256"] == sha256_of(run / "model.keras"), made
+    assert json.loads((tmp_path / "with" / "slide_policy.json").read_text())["instances"] == str(run)
+    r = cli("separate", tmp_path / "slide.tif", "--model", "pretrained:synthetic", "--out", tmp_path / "without", "--quiet")
+    assert r.returncode == 0, r.stderr[-3000:]
+    labels = lambda d: tifffile.imread(tmp_path / d / "slide_labels.tif")
+    np.testing.assert_array_equal(labels("with"), labels("without"))
+    with open(tmp_path / "with" / "slide_objects.csv") as f: assert all(row["second_look"] != "instances" for row in csv.DictReader(f))

@@ -1,0 +1,144 @@
+"""A trial of a model that labels every chromosome of a cluster at once: K sigmoid maps, one per chromosome (K = 4), matched to
+the true chromosomes by the cheapest permutation (a permutation-invariant loss), so that a cluster of three or four needs no
+peeling. The SegNet body starts from the shipped model; only its last 1x1 convolution is new (`model.InstanceSegNet`, loss
+`model.InstanceCrossentropy`). `separate --instances OUT` asks it about the objects the pair model was asked about
+(`instances.instance_looks`).
+
+Training data: fresh images of the training chromosomes of RUN (its config, pair file and split), as `train --online` makes
+them; clusters laid as on a slide (a chain or a star, `PairMaker(cluster_labels="chain")`) but labelled a bit per chromosome.
+
+    python bench/instance_trial.py --like runs/shipped-seed5 --out runs/instances --minutes 95
+    python bench/instance_trial.py --like runs/shipped-seed5 --out runs/instances --minutes 95 --resume
+"""
+import argparse, csv, json, shutil, sys, time
+from pathlib import Path
+
+import numpy as np
+
+from segnet_chromosome.core import InUseError, atomic_path, claim, load_keras, write_atomic
+load_keras()
+import keras
+
+import segnet_chromosome.generate as generate
+from segnet_chromosome.config import OneLineParser, TrainConfig, number_type
+from segnet_chromosome.data import open_pairs
+from segnet_chromosome.generate import FRESH_SCALES, PairMaker, PairRecipe
+from segnet_chromosome.model import InstanceCrossentropy, InstanceSegNet, load_model_source
+from segnet_chromosome.pipeline import OnlinePairSequence, PairSequence
+from segnet_chromosome.runs import read_split, run_chromosomes
+from segnet_chromosome.train import to_model_size
+
+def membership_labels(masks):
+    "Membership bits (H, W) uint8 from chromosome masks (n, H, W) bool: bit k where chromosome k lies."
+    masks = np.asarray(masks, bool)
+    return np.sum([m.astype(np.uint8) << k for k, m in enumerate(masks)], axis=0).astype(np.uint8)
+
+
+class ChainMembershipMaker(PairMaker):
+    """A `PairMaker` whose clusters are laid as chains or stars (as on a slide) and labelled a bit per chromosome: `generate`'s
+    chain labelling is replaced by `membership_labels` in this process, once (the worker threads that make batches share it)."""
+    def __init__(self, *args, **kw):
+        generate.chain_labels = membership_labels
+        super().__init__(*args, cluster_labels="chain", **kw)
+
+
+def fail(message):
+    "One line on stderr that names the problem and the fix, exit status 2 (bad input)."
+    print(message, file=sys.stderr); sys.exit(2)
+
+
+def main(argv=None):
+    ap = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    share = number_type(float, 0, 1, high_open=False)
+    ap.add_argument("--like", required=True, help="a run whose config, pair file and split give the training chromosomes")
+    ap.add_argument("--out", required=True, help="the trial's directory (model.keras, history.csv, trial.json)")
+    ap.add_argument("--minutes", type=number_type(float, 0), default=95, help="stop after the epoch that passes this many minutes")
+    ap.add_argument("--clusters", type=share, default=0.4, help="share of clusters of three or four, laid as chains or stars")
+    ap.add_argument("--touching", type=share, default=0.2, help="share of the pairs that touch without overlapping")
+    ap.add_argument("--singles", type=share, default=0.05, help="share of single chromosomes alone")
+    ap.add_argument("--lr", type=number_type(float, 0, low_open=True), default=3e-4, help="Adam's learning rate (halved after patience/2 epochs without a better one)")
+    ap.add_argument("--patience", type=number_type(int, 1), default=10, help="epochs without a better validation loss before it stops")
+    ap.add_argument("--seed", type=number_type(int, 0), default=0)
+    ap.add_argument("--init-from", default="pretrained", help="the pair model whose body the instance model starts from")
+    ap.add_argument("--images", type=number_type(int, 1), help="fresh images an epoch (default: as many as RUN's training pairs)")
+    ap.add_argument("--resume", action="store_true", help="go on with the trial in --out after its last epoch")
+    a = ap.parse_args(argv)
+    like, out = Path(a.like), Path(a.out)
+    missing = [name for name in ("config.json", "pairs.h5", "split.npz") if not (like / name).is_file()]
+    if missing: fail(f"--like {like}: no {', '.join(missing)} there; name a run of `segnet-chromosome train` (e.g. runs/shipped-seed5)")
+    if (out / "trial.json").exists() and not a.resume: fail(f"{out} holds a trial already; give another --out, or --resume to go on with it")
+    if a.resume and not (out / "last.keras").exists(): fail(f"{out} has no trial to resume (no last.keras); leave out --resume")
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        with claim(out): fit(a, like, out)
+    except InUseError as e: fail(str(e))
+
+
+def save(model, path):
+    "`model` saved to `path` whole: a crash while saving leaves the file before."
+    with atomic_path(path) as tmp: model.save(tmp)
+
+
+def fit(a, like, out):
+    "Train the trial of `a` (the parsed flags) on RUN `like`'s training chromosomes into `out`, claimed."
+    for name in ("config.json", "split.npz"):  # its inputs cut out as RUN's (`separate --instances OUT` reads them), its chromosomes RUN's
+        shutil.copy(like / name, out / name)
+    config = TrainConfig.from_json(like / "config.json")
+    pairs, split = open_pairs(like / "pairs.h5"), read_split(like / "split.npz")
+    ids = pairs.chromosome_ids[split.train]
+    metas = pairs.metaphase_ids[split.train]
+    keep = set(zip(metas.ravel().tolist(), ids.ravel().tolist()))
+    bank = [c for c in run_chromosomes(config) if (c.metaphase, c.id) in keep]
+    recipe = PairRecipe((pairs.height, pairs.width), config.min_overlap, config.overlap, FRESH_SCALES)
+    maker = ChainMembershipMaker(bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles)
+    images, labels, _ = maker.make(1, np.random.default_rng(0))
+    shape = to_model_size(config, images, labels)[0].shape[1:3]
+    per_epoch = a.images or len(split.train)
+    train = OnlinePairSequence(maker, per_epoch, 32, shape=shape, seed=a.seed, workers=2)
+    vi, vl, _ = maker.make(max(len(split.val), 256), np.random.default_rng([a.seed, 2**31]))
+    vx, vy = to_model_size(config, vi, vl)
+    val = PairSequence(vx, vy, 32, workers=1, membership=True)
+
+    history = []
+    if a.resume and (out / "history.csv").exists():
+        with open(out / "history.csv") as f: history = list(csv.DictReader(f))
+    if history:  # last.keras: the maps before the sigmoid, compiled, with the optimizer's state
+        trained = keras.models.load_model(out / "last.keras")
+        model = keras.Model(trained.input, keras.layers.Activation("sigmoid", dtype="float32", name="sigmoid")(trained.output), name=trained.name)
+        start = len(history)
+    else:
+        model = InstanceSegNet(tuple(shape) + (1,), preset=config.preset, dropout=config.dropout, init_from=load_model_source(a.init_from)[0])
+        trained = keras.Model(model.input, model.get_layer("instances").output, name=model.name)  # the same layers, before the sigmoid
+        trained.compile(keras.optimizers.Adam(a.lr), InstanceCrossentropy(from_logits=True))        # (a map clipped dark would stay dark)
+        start = 0
+    best = min((float(r["val_loss"]) for r in history), default=np.inf)
+    wait = 0 if not history else len(history) - 1 - int(np.argmin([float(r["val_loss"]) for r in history]))
+    write_json = lambda d: write_atomic(out / "trial.json", json.dumps(d, indent=2))
+    write_json(dict(like=str(like), args=vars(a), per_epoch=per_epoch, shape=list(shape), bank=len(bank), finished=False))
+    began = time.time()
+    print(f"trial: {len(bank)} training chromosomes, {per_epoch} images an epoch, input {shape}, lr {a.lr}", flush=True)
+    for epoch in range(start, 1000):
+        train.epoch = epoch
+        t0 = time.time()
+        h = trained.fit(train, validation_data=val, epochs=1, verbose=0).history
+        row = dict(epoch=epoch, loss=h["loss"][-1], val_loss=h["val_loss"][-1], lr=float(trained.optimizer.learning_rate.numpy()),
+                   seconds=round(time.time() - t0, 1))
+        history.append(row)
+        with atomic_path(out / "history.csv") as tmp, open(tmp, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(row)); w.writeheader(); w.writerows(history)
+        save(trained, out / "last.keras")
+        if row["val_loss"] < best:
+            best, wait = row["val_loss"], 0
+            save(model, out / "model.keras")
+        else:
+            wait += 1
+            if wait and wait % max(1, a.patience // 2) == 0: trained.optimizer.learning_rate.assign(trained.optimizer.learning_rate * 0.5)
+        print(f"epoch {epoch}: loss {row['loss']:.4f} val {row['val_loss']:.4f} ({row['seconds']} s){' *' if wait == 0 else ''}", flush=True)
+        if wait >= a.patience: print("early stop"); break
+        if (time.time() - began) / 60 > a.minutes: print("time budget spent"); break
+    write_json(dict(like=str(like), args=vars(a), per_epoch=per_epoch, shape=list(shape), bank=len(bank),
+                    epochs=len(history), best_val_loss=best, finished=wait >= a.patience))
+
+
+if __name__ == "__main__":
+    main()
