@@ -9,6 +9,10 @@ them; clusters laid as on a slide (a chain or a star, `PairMaker(cluster_labels=
 
     python bench/instance_trial.py --like runs/shipped-seed5 --out runs/instances --minutes 95
     python bench/instance_trial.py --like runs/shipped-seed5 --out runs/instances --minutes 95 --resume
+
+On the day a GPU is lent (untried there; the JAX backend as `bench/quality.py`'s plans): `--like` the run of the shipped
+recipe that `bench/quality.py --plan ship` trains and `--minutes 300`, then `bench/slide_benchmark.py --policy
+P.json` with P's "instances" naming the trial's folder, against the same slides without it (`bench/compare_benchmarks.py`).
 """
 import argparse, csv, json, shutil, sys, time
 from pathlib import Path
