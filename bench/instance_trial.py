@@ -29,7 +29,7 @@ from segnet_chromosome.data import open_pairs
 from segnet_chromosome.generate import FRESH_SCALES, PairMaker, PairRecipe
 from segnet_chromosome.model import InstanceCrossentropy, InstanceSegNet, load_model_source
 from segnet_chromosome.pipeline import OnlinePairSequence, PairSequence
-from segnet_chromosome.runs import read_split, run_chromosomes
+from segnet_chromosome.runs import read_split, training_chromosomes
 from segnet_chromosome.train import to_model_size
 
 def membership_labels(masks):
@@ -89,10 +89,7 @@ def fit(a, like, out):
         shutil.copy(like / name, out / name)
     config = TrainConfig.from_json(like / "config.json")
     pairs, split = open_pairs(like / "pairs.h5"), read_split(like / "split.npz")
-    ids = pairs.chromosome_ids[split.train]
-    metas = pairs.metaphase_ids[split.train]
-    keep = set(zip(metas.ravel().tolist(), ids.ravel().tolist()))
-    bank = [c for c in run_chromosomes(config) if (c.metaphase, c.id) in keep]
+    bank = training_chromosomes(config, pairs, split)
     recipe = PairRecipe((pairs.height, pairs.width), config.min_overlap, config.overlap, FRESH_SCALES)
     maker = ChainMembershipMaker(bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles)
     images, labels, _ = maker.make(1, np.random.default_rng(0))
@@ -117,8 +114,9 @@ def fit(a, like, out):
         start = 0
     best = min((float(r["val_loss"]) for r in history), default=np.inf)
     wait = 0 if not history else len(history) - 1 - int(np.argmin([float(r["val_loss"]) for r in history]))
-    write_json = lambda d: write_atomic(out / "trial.json", json.dumps(d, indent=2))
-    write_json(dict(like=str(like), args=vars(a), per_epoch=per_epoch, shape=list(shape), bank=len(bank), finished=False))
+    facts = dict(like=str(like), args=vars(a), per_epoch=per_epoch, shape=list(shape), bank=len(bank))
+    write_json = lambda **more: write_atomic(out / "trial.json", json.dumps({**facts, **more}, indent=2))
+    write_json(finished=False)
     began = time.time()
     print(f"trial: {len(bank)} training chromosomes, {per_epoch} images an epoch, input {shape}, lr {a.lr}", flush=True)
     for epoch in range(start, 1000):
@@ -140,8 +138,7 @@ def fit(a, like, out):
         print(f"epoch {epoch}: loss {row['loss']:.4f} val {row['val_loss']:.4f} ({row['seconds']} s){' *' if wait == 0 else ''}", flush=True)
         if wait >= a.patience: print("early stop"); break
         if (time.time() - began) / 60 > a.minutes: print("time budget spent"); break
-    write_json(dict(like=str(like), args=vars(a), per_epoch=per_epoch, shape=list(shape), bank=len(bank),
-                    epochs=len(history), best_val_loss=best, finished=wait >= a.patience))
+    write_json(epochs=len(history), best_val_loss=best, finished=wait >= a.patience)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@
 # %% auto 0
 __all__ = ['ResumePoint', 'read_history', 'write_history', 'higher_is_better', 'best_epoch_index', 'RunDirectoryError',
            'refuse_foreign_directory', 'prepare_run_dir', 'make_pair_file', 'run_data', 'read_not_single',
-           'without_pairs', 'run_chromosomes', 'run_nuclei', 'make_split', 'save_split', 'run_split', 'read_split',
-           'check_inputs', 'resume_point']
+           'without_pairs', 'run_chromosomes', 'training_chromosomes', 'run_nuclei', 'make_split', 'save_split',
+           'run_split', 'read_split', 'check_inputs', 'resume_point']
 
 # %% ../nbs/08_runs.ipynb
 import csv, io, json, shutil
@@ -185,6 +185,19 @@ def run_chromosomes(config, counts=None):
         name = Path(config.metaphase[k]).name
         out += without_pairs(found, not_single.get(name, {}), slide=name, zoom=config.zoom, source=config.not_single)
     return out
+
+# %% ../nbs/08_runs.ipynb
+def training_chromosomes(config, pairs, split):
+    """The chromosomes of `run_chromosomes(config)` that the training pairs of `pairs` (a `PairFile`: its `chromosome_ids`, and
+    `metaphase_ids` where it has them) name, by the indices `split.train`: what fresh pairs of a run are made of. A ValueError
+    when the metaphases do not give every one of them (a pair file made from other metaphases)."""
+    ids = pairs.chromosome_ids[split.train]
+    metas = pairs.metaphase_ids[split.train] if pairs.metaphase_ids is not None else np.zeros_like(ids)
+    keep = set(zip(metas.ravel().tolist(), ids.ravel().tolist()))
+    bank = [c for c in run_chromosomes(config) if (c.metaphase, c.id) in keep]
+    if len(bank) != len(keep): raise ValueError(f"{pairs.path} names {len(keep)} training chromosomes, but the metaphases give {len(bank)} of them: "
+                                                "was it made from other metaphases? Leave `data` empty to make the file from `metaphase`.")
+    return bank
 
 # %% ../nbs/08_runs.ipynb
 def run_nuclei(config, metaphases):

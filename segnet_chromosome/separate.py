@@ -353,13 +353,14 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
         typical_area=area, typical_width=width, typical_length=length, pieces=set(attached).intersection(ids), singles=single_ids,
         unsuspected=unsuspected, tta=tta, symmetry=symmetry)
     resolved, looks = ask(to_split + list(attached)), {}              # looks: {object: the symmetry whose answer was kept}
+    asked = {i: regions[i].image for i in to_split}                 # the objects (not the nuclei's pieces), for second looks
     if not tta:                                                     # second looks where an answer is in doubt
-        resolved, looks = look_again({i: regions[i].image for i in to_split}, resolved, ask, policy=policy, typical_area=area, singles=single_ids)
+        resolved, looks = look_again(asked, resolved, ask, policy=policy, typical_area=area, singles=single_ids)
     if not tta and policy.instances != "none":                      # an instance model's answer where it finds more chromosomes
         made_by["instances"], (inst, inst_prep) = model_record(policy.instances), load_instance_model(policy.instances)
         maps = lambda ids: _predict_crops(inst, [_object_crop(grey[regions[i].slice] * regions[i].image, regions[i].image, inst_prep) for i in ids])
         ask_inst = lambda ids: {i: instance_chromosomes(m, regions[i].image, margin=inst_prep.margin, typical_area=area, policy=policy) for i, m in zip(ids, maps(ids))}
-        resolved, replaced = instance_looks({i: regions[i].image for i in to_split}, resolved, ask_inst, policy=policy, typical_area=area, singles=single_ids)
+        resolved, replaced = instance_looks(asked, resolved, ask_inst, policy=policy, typical_area=area, singles=single_ids)
         looks.update({i: "instances" for i in replaced})
     predicted_at = time.perf_counter()
     instances, table = [], []

@@ -23,7 +23,7 @@ from .model import ChromosomeIoU, SegNet, UpSamplingSegNet, load_model, load_mod
 from .evaluate import evaluate, write_report
 from .generate import FRESH_SCALES, PairMaker, PairRecipe
 from .runs import (best_epoch_index, check_inputs, higher_is_better, prepare_run_dir, read_history, read_split,
-                                    resume_point, run_chromosomes, run_data, run_nuclei, run_split, write_history)
+                                    resume_point, run_data, run_nuclei, run_split, training_chromosomes, write_history)
 
 # %% ../nbs/09_train.ipynb
 def size_multiple(config):
@@ -231,15 +231,10 @@ def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
     devices only whole batches (each must split evenly)."""
     whole = n_devices > 1
     if config.online:  # fresh pairs of the training chromosomes only (those of the training pairs)
-        ids = pairs.chromosome_ids[split.train]
-        metas = pairs.metaphase_ids[split.train] if pairs.metaphase_ids is not None else np.zeros_like(ids)
-        keep = set(zip(metas.ravel().tolist(), ids.ravel().tolist()))
-        bank = [c for c in run_chromosomes(config) if (c.metaphase, c.id) in keep]
-        if len(bank) != len(keep): raise ValueError(f"{pairs.path} names {len(keep)} training chromosomes, but the metaphases give {len(bank)} of them: "
-                                                    "was it made from other metaphases? Leave `data` empty to make the file from `metaphase`.")
+        bank = training_chromosomes(config, pairs, split)
         per_epoch = len(split.train) // config.batch_size * config.batch_size if whole else len(split.train)
         recipe = PairRecipe((pairs.height, pairs.width), config.min_overlap, config.overlap, FRESH_SCALES)
-        nuclei = run_nuclei(config, set(metas.ravel().tolist())) if config.on_nuclei else ()  # the training metaphases' own
+        nuclei = run_nuclei(config, {c.metaphase for c in bank}) if config.on_nuclei else ()  # the training metaphases' own
         maker = PairMaker(bank, recipe, touching=config.touching, filled_seams=config.filled_seams,
                           clusters=config.clusters, singles=config.singles, nuclei=nuclei, on_nuclei=config.on_nuclei,
                           cluster_labels=config.cluster_labels)
