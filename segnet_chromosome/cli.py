@@ -236,13 +236,14 @@ def _policy(args):
 def _separate(args, paths, out):
     from tqdm.auto import tqdm
     from segnet_chromosome.slide import load_metaphase
-    from segnet_chromosome.separate import load_instance_model, model_record, separate_metaphase
+    from segnet_chromosome.separate import load_second_model, model_record, separate_metaphase
     from segnet_chromosome.results import separation_paths, write_separation
     policy = _policy(args)
-    if policy.nuclei == "model" and not model_source(args.model).preprocessing.nuclei:
+    if policy.nuclei == "model" and policy.nuclei_model == "none" and not model_source(args.model).preprocessing.nuclei:
         raise ValueError(f"--nuclei model asks the model about nuclei, and {args.model} was not trained on them: give a model trained "
                          "with train --on-nuclei, or --nuclei rules")
-    if policy.instances != "none": load_instance_model(policy.instances)  # a wrong --instances said before the first slide, as --model
+    for use, spec in (("instances", policy.instances), ("nuclei", policy.nuclei_model)):  # a wrong one said before the first slide, as --model
+        if spec != "none": load_second_model(spec, use=use)
     model, preprocessing, geometry, _ = _model_for(args)
     if geometry != "pad": raise ValueError(f"{args.model} was trained with geometry {geometry!r}; separate needs a model trained with 'pad'")
     made_by, failed = model_record(args.model), []                  # what --model named, written beside each slide's outputs
@@ -372,7 +373,7 @@ def make_parser():
 
 # %% ../nbs/13_cli.ipynb
 _FLAGS = {"overwrite=True": "--overwrite", "resume=True": "--resume", "load_pairs(..., clean_labels=True)": "--clean-labels",
-          "clean_labels=True": "--clean-labels", "n_pairs": "--n-pairs", "min_overlap": "--min-overlap"}
+          "clean_labels=True": "--clean-labels", "n_pairs": "--n-pairs", "min_overlap": "--min-overlap", "nuclei_model": "--nuclei-model"}
 
 def _for_the_terminal(message):
     "A library message with its Python argument names replaced by the command line's flags."

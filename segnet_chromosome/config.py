@@ -183,7 +183,7 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "single_overlap_brightness": lambda d: 0.0, "single_overlap_confidence": None,  # no single's cut refused for a dim overlap
     "min_solidity": lambda d: 0.0,                       # no answer looked at again
     "min_line_ends": lambda d: 0,                        # every chromosome less solid than min_solidity in doubt
-    "single_look_area": lambda d: 0.0, "instances": None, "instance_own": None}  # no single the model left whole looked at again; no instance model
+    "single_look_area": lambda d: 0.0, "instances": None, "instance_own": None, "nuclei_model": None}  # no single left whole looked at again; no second model
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -262,7 +262,7 @@ class SeparationPolicy:
                             "the model was, its answer kept where it finds more chromosomes and covers as much (answer_cover); 'none': not asked, nor with --tta", group="policy: second looks")
     instance_own: float = option(0.5, "a chromosome of an instance answer has at least this share of its pixels on no other chromosome (a map lit only where "
                                  "others cross is none)", at_least=0, at_most=1, group="policy: second looks")
-    attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light",
+    attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light (a model's piece: on average)",
                                       above=0, group="policy: chromosomes on nuclei")
     attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")
     attached_elongation: float = option(1.8, "a ridge on a nucleus is this many times longer than wide", at_least=1, group="policy: chromosomes on nuclei")
@@ -283,9 +283,12 @@ class SeparationPolicy:
                          "model trained with train --on-nuclei; its parts of at least attached_min_area median singles are the pieces), "
                          "'rules' the ridges and protrusions above, 'auto' the model where its card or run says it was trained on nuclei",
                          choices=("auto", "model", "rules"), group="policy: chromosomes on nuclei")
+    nuclei_model: str = option("none", "the model asked about nuclei instead of --model (a run of train --on-nuclei, or its model.keras): the pair model "
+                               "goes on answering every other object; 'none': --model, where nuclei says so", group="policy: chromosomes on nuclei")
 
     def __post_init__(self):
         for f in dataclasses.fields(self): check_option(f"SeparationPolicy.{f.name}", getattr(self, f.name), f.metadata)
+        if self.nuclei == "rules" and self.nuclei_model != "none": raise ValueError("nuclei='rules' asks no model about nuclei: leave out nuclei_model, or give nuclei 'auto'")
 
     def to_json(self): return json.dumps(asdict(self), indent=2)
     @classmethod
@@ -293,13 +296,11 @@ class SeparationPolicy:
         """The policy written beside a separation: the same thresholds, to repeat it. A field the file lacks takes its default,
         except in a file an earlier version wrote (it holds every field but some added since): there each missing one takes
         the value that decides as that version did (`POLICY_FIELDS_ADDED` says which, and why)."""
-        d = read_json(path)
-        names = {f.name for f in dataclasses.fields(cls)}
+        d, names = read_json(path), {f.name for f in dataclasses.fields(cls)}
         unknown = set(d) - names
         if unknown: raise ValueError(f"{path}: unknown SeparationPolicy fields {sorted(unknown)}; was it written by a newer version?")
         missing = names - set(d)
-        if missing <= set(POLICY_FIELDS_ADDED):
-            d = {**d, **{k: POLICY_FIELDS_ADDED[k](d) for k in missing if POLICY_FIELDS_ADDED[k]}}
+        if missing <= set(POLICY_FIELDS_ADDED): d = {**d, **{k: POLICY_FIELDS_ADDED[k](d) for k in missing if POLICY_FIELDS_ADDED[k]}}
         return cls(**d)
 
 # %% ../nbs/05_config.ipynb
@@ -384,8 +385,7 @@ def model_source(spec="pretrained"):
     "The `ModelSource` named by `spec`: 'pretrained', 'pretrained:NAME', a run directory or a .keras file with its card or config.json beside it."
     spec = str(spec)
     if spec == "pretrained" or spec.startswith("pretrained:"):
-        name = spec.partition(":")[2] or SHIPPED[0]
-        path = shipped_path(name)
+        path = shipped_path(name := spec.partition(":")[2] or SHIPPED[0])
         return ModelSource(path, _card_preprocessing(path.with_suffix(".json")), name)
     path = Path(spec)
     if path.is_dir():

@@ -116,6 +116,8 @@ CASES = [  # (what is wrong, command line with {d} for the folder, words the mes
      "pretrained was not trained on them: give a model trained with train --on-nuclei, or --nuclei rules"),
     ("--instances naming no model, to separate", "separate {d}/flat.tif --instances {d}/nope --out {d}/sep", "No such model:"),
     ("--instances naming a pair model, to separate", "separate {d}/flat.tif --instances pretrained --out {d}/sep", "pretrained is not an instance model"),
+    ("--nuclei-model naming a model not trained on nuclei", "separate {d}/flat.tif --nuclei-model pretrained --out {d}/sep", "pretrained is not a model trained on nuclei"),
+    ("--nuclei-model with --nuclei rules", "separate {d}/flat.tif --nuclei rules --nuclei-model pretrained --out {d}/sep", "leave out --nuclei-model"),
     ("--init-from of another preprocessing", "train --synthetic 8 --zoom 0.5 --init-from pretrained:synthetic --run-dir {d}/r",
      "set zoom, grey_level and margin to match"),
 ]

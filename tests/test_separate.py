@@ -173,3 +173,38 @@ def test_an_instance_model_is_asked_and_recorded(tmp_path):
     labels = lambda d: tifffile.imread(tmp_path / d / "slide_labels.tif")
     np.testing.assert_array_equal(labels("with"), labels("without"))
     with open(tmp_path / "with" / "slide_objects.csv") as f: assert all(row["second_look"] != "instances" for row in csv.DictReader(f))
+
+
+def test_a_nuclei_model_is_asked_about_nuclei_only(tmp_path):
+    """`--nuclei-model RUN` (a pair model whose run says it was trained on nuclei: here a tiny one that labels every pixel
+    chromosome A) is asked about the nuclei in place of the pair model, which goes on answering every other object: each
+    whole nucleus of the slide then holds a chromosome (the model's piece, the whole nucleus, kept as one with --peel-area
+    20) where --attached-contrast lets a piece with no light of its own above the nucleus' pass, and none at the default
+    (0.4), while the other objects come out as without it. Its name, file and SHA-256 go into the provenance; the policy
+    file names it."""
+    import keras
+    from segnet_chromosome.config import TrainConfig
+    from segnet_chromosome.model import SegNet, sha256_of
+    run = tmp_path / "nuclei"; run.mkdir()
+    TrainConfig(preset="tiny", metaphase="slide.tif", online=True, on_nuclei=0.2).to_json(run / "config.json")
+    model = SegNet((96, 96, 1), preset="tiny")
+    kernel, _ = model.get_layer("classifier").get_weights()
+    model.get_layer("classifier").set_weights([np.zeros_like(kernel), np.array([0, 10, 0, 0], np.float32)])  # A everywhere
+    model.save(run / "model.keras"); keras.backend.clear_session()
+    tifffile.imwrite(tmp_path / "slide.tif", synthetic_metaphase(seed=4).image)
+    for out, extra in (("with", ["--nuclei-model", run, "--attached-contrast", "0.01"]), ("dim", ["--nuclei-model", run]), ("without", [])):
+        r = cli("separate", tmp_path / "slide.tif", "--model", "pretrained:synthetic", "--peel-area", "20", *extra, "--out", tmp_path / out, "--quiet")
+        assert r.returncode == 0, r.stderr[-3000:]
+    made = json.loads((tmp_path / "with" / "slide_provenance.json").read_text())["model"]
+    assert made["source"] == "pretrained:synthetic" and made["nuclei"]["sha256"] == sha256_of(run / "model.keras"), made
+    assert json.loads((tmp_path / "with" / "slide_policy.json").read_text())["nuclei_model"] == str(run)
+    rows = {}
+    for out in ("with", "dim", "without"):
+        with open(tmp_path / out / "slide_objects.csv") as f: rows[out] = list(csv.DictReader(f))
+    nuclei = [i for i, row in enumerate(rows["with"]) if row["kind"] == "nucleus"]
+    assert nuclei and all(len(rows["with"][i]["chromosomes"].split()) == 1 for i in nuclei), rows["with"]
+    labels = tifffile.imread(tmp_path / "with" / "slide_labels.tif")                # each one the whole nucleus
+    for i in nuclei: assert (labels == int(rows["with"][i]["chromosomes"])).sum() > 0.9 * int(rows["with"][i]["area"]), rows["with"][i]
+    others = lambda out: [(row["kind"], row["area"]) for i, row in enumerate(rows[out]) if i not in nuclei]
+    assert others("with") == others("without") == others("dim")
+    assert not any(rows["dim"][i]["chromosomes"] for i in nuclei), rows["dim"]  # the whole nucleus has no ridge of its own
