@@ -172,8 +172,7 @@ class TrainConfig:
             try: path, d = "the config text", json.loads(text)
             except json.JSONDecodeError as e: raise ValueError(f"the config text is not valid JSON ({e})") from None
         if not isinstance(d, dict): raise ValueError(f"{path} holds {type(d).__name__}, not a config object")
-        unknown = set(d) - {f.name for f in dataclasses.fields(cls)}
-        if unknown: raise ValueError(f"unknown TrainConfig fields {sorted(unknown)}; known: {[f.name for f in dataclasses.fields(cls)]}")
+        if unknown := set(d) - {f.name for f in dataclasses.fields(cls)}: raise ValueError(f"unknown TrainConfig fields {sorted(unknown)}; known: {[f.name for f in dataclasses.fields(cls)]}")
         d = {k: RENAMED.get(k, {}).get(v, v) if isinstance(v, str) else v for k, v in d.items()}
         return cls(**d)
 
@@ -183,7 +182,8 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "single_overlap_brightness": lambda d: 0.0, "single_overlap_confidence": None,  # no single's cut refused for a dim overlap
     "min_solidity": lambda d: 0.0,                       # no answer looked at again
     "min_line_ends": lambda d: 0,                        # every chromosome less solid than min_solidity in doubt
-    "single_look_area": lambda d: 0.0, "instances": None, "instance_own": None, "nuclei_model": None}  # no single left whole looked at again; no second model
+    "single_look_area": lambda d: 0.0, "instances": lambda d: "none", "instance_own": None, "nuclei_model": None,  # no single left whole looked at again; no second model
+    "instance_cut_piece": lambda d: 0.0}                 # an instance answer might cut off any piece
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -258,10 +258,12 @@ class SeparationPolicy:
     single_look_area: float = option(2.2, "a 'single' the model left whole is in doubt too when it is over this many median singles and shaped "
                                      "as two kept as one (less solid than min_solidity, its centre line with min_line_ends ends): a cluster "
                                      "find_objects took for one chromosome; 0: no such single asked again", at_least=0, group="policy: second looks")
-    instances: str = option("none", "a model that labels each chromosome of an object in a map of its own (a run of bench/instance_trial.py, or its model.keras): asked about the objects "
-                            "the model was, its answer kept where it finds more chromosomes and covers as much (answer_cover); 'none': not asked, nor with --tta", group="policy: second looks")
+    instances: str = option("auto", "a model that labels each chromosome of an object in a map of its own ('pretrained:instances', a run of bench/instance_trial.py, or its model.keras): asked about "
+                            "the objects the model was, its answer kept where it finds more chromosomes and covers as much (answer_cover); 'auto': the shipped one beside the shipped --model, none beside another; 'none': not asked, nor with --tta", group="policy: second looks")
     instance_own: float = option(0.5, "a chromosome of an instance answer has at least this share of its pixels on no other chromosome (a map lit only where "
                                  "others cross is none)", at_least=0, at_most=1, group="policy: second looks")
+    instance_cut_piece: float = option(0.45, "an instance answer may cut a chromosome of the pair model's whose centre line does not branch (under min_line_ends "
+                                       "ends) only into pieces of at least this many median singles (a tip cut off a whole chromosome is refused); 0: any", at_least=0, group="policy: second looks")
     attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light (a model's piece: on average)",
                                       above=0, group="policy: chromosomes on nuclei")
     attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")
@@ -297,10 +299,8 @@ class SeparationPolicy:
         except in a file an earlier version wrote (it holds every field but some added since): there each missing one takes
         the value that decides as that version did (`POLICY_FIELDS_ADDED` says which, and why)."""
         d, names = read_json(path), {f.name for f in dataclasses.fields(cls)}
-        unknown = set(d) - names
-        if unknown: raise ValueError(f"{path}: unknown SeparationPolicy fields {sorted(unknown)}; was it written by a newer version?")
-        missing = names - set(d)
-        if missing <= set(POLICY_FIELDS_ADDED): d = {**d, **{k: POLICY_FIELDS_ADDED[k](d) for k in missing if POLICY_FIELDS_ADDED[k]}}
+        if unknown := set(d) - names: raise ValueError(f"{path}: unknown SeparationPolicy fields {sorted(unknown)}; was it written by a newer version?")
+        if (missing := names - set(d)) <= set(POLICY_FIELDS_ADDED): d = {**d, **{k: POLICY_FIELDS_ADDED[k](d) for k in missing if POLICY_FIELDS_ADDED[k]}}
         return cls(**d)
 
 # %% ../nbs/05_config.ipynb
@@ -357,7 +357,7 @@ def flags_given(args, config_class):
 
 # %% ../nbs/05_config.ipynb
 WEIGHTS = Path(str(importlib.resources.files("segnet_chromosome"))) / "weights"  # inside the installed package
-SHIPPED = ("real", "synthetic")  # pretrained(): the first
+SHIPPED = ("real", "synthetic", "instances")  # pretrained(): the first; "instances" labels each chromosome in a map of its own
 
 @dataclass(frozen=True)
 class ModelSource:

@@ -164,6 +164,7 @@ def with_input_size(model, height, width):
 SHIPPED_SHA256 = {
     "real": "ddce966087a7e660af72de0871466c0e1ebf503efe6dbbe50f2b21191bb79445",
     "synthetic": "3495a453c9373df052af1a224ef9910e04a21ba74d6701a7e4fc385f25b34047",
+    "instances": "695d11c0c74affce1f81ef5ae8c8589a65c0c644e4ee43b1ac438c592b801bab",
 }
 
 def sha256_of(path):
@@ -172,20 +173,26 @@ def sha256_of(path):
 
 # %% ../nbs/06_model.ipynb
 def pretrained(name="real", path=None):
-    "The shipped model `name` (or the copy of it at `path`), loaded once its SHA-256 matches `SHIPPED_SHA256[name]`; works offline."
+    "The shipped model `name` (or the copy of it at `path`), loaded once its SHA-256 matches `SHIPPED_SHA256[name]`, marked `shipped_as` `name`; works offline."
     path = Path(path) if path is not None else shipped_path(name)
     if not path.is_file(): raise FileNotFoundError(f"No shipped model at {path}: reinstall segnet-chromosome (pip install --force-reinstall)")
     digest = sha256_of(path)
     if digest != SHIPPED_SHA256[name]:
         raise ValueError(f"{path} has SHA-256 {digest[:16]}..., not the shipped model's {SHIPPED_SHA256[name][:16]}...: the file is corrupt "
                          "or was replaced. Reinstall segnet-chromosome, or load your own model with load_model().")
-    return load_model(path, compile=False)
+    model = load_model(path, compile=False)
+    model.shipped_as = name
+    return model
 
 # %% ../nbs/06_model.ipynb
-def load_model_source(spec="pretrained"):
-    "(model, preprocessing) of what `spec` names (see `config.model_source`); a shipped model's SHA-256 is checked."
+def load_model_source(spec="pretrained", *, instances=False):
+    """(model, preprocessing) of what `spec` names (see `config.model_source`); a shipped model's SHA-256 is checked. A ValueError
+    where it is not the kind asked for: a pair model (4 classes), or with `instances` an instance model (`InstanceSegNet`)."""
     source = model_source(spec)
     model = pretrained(source.shipped) if source.shipped else load_model(source.path, compile=False)
+    if instances != ("instances" in [layer.name for layer in model.layers]):  # the layer InstanceSegNet adds
+        raise ValueError(f"{spec} is an instance model (a map per chromosome): give it as --instances, and a pair model here" if not instances else
+                         f"{spec} is not an instance model (it has no layer 'instances': a pair model?); give a run of bench/instance_trial.py")
     return model, source.preprocessing
 
 # %% ../nbs/06_model.ipynb

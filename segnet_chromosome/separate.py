@@ -18,7 +18,7 @@ from .config import SeparationPolicy, model_source
 from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects
 from .model import load_model_source, padded_size, sha256_of, with_input_size
 from .evaluate import predict_probabilities
-from .instances import answer_cover, instance_chromosomes, instance_looks, kept_as_one
+from .instances import answer_cover, instance_chromosomes, instance_looks, kept_as_one, with_instance_model
 from .generate import light_scale
 from .nuclei import nucleus_attachments, nucleus_protrusions, nucleus_top_hat
 
@@ -254,16 +254,14 @@ _SECOND_MODELS = {}  # use -> ((file, its modification time), (model, preprocess
 
 def load_second_model(spec, *, use):
     """(model, preprocessing) of a model `separate` asks beside the pair model, as `spec` names it (`model_source`: a run, its
-    .keras file), loaded once while its file stays the same. `use` 'instances': an instance model (a run of
-    bench/instance_trial.py; a ValueError for a pair model); 'nuclei': a pair model trained on nuclei (a run of
+    .keras file, 'pretrained:instances'), loaded once while its file stays the same. `use` 'instances': an instance model (a
+    run of bench/instance_trial.py; a ValueError for a pair model); 'nuclei': a pair model trained on nuclei (a run of
     `train --on-nuclei`; a ValueError for one whose card or run does not say so, or an instance model)."""
     path = model_source(spec).path
     key = (str(Path(path).resolve()), Path(path).stat().st_mtime_ns)
     if _SECOND_MODELS.get(use, (None,))[0] != key:
-        model, preprocessing = load_model_source(spec)
-        maps = "instances" in [layer.name for layer in model.layers]
-        if use == "instances" and not maps: raise ValueError(f"{spec} is not an instance model (it has no layer 'instances': a pair model?); give a run of bench/instance_trial.py")
-        if use == "nuclei" and (maps or not preprocessing.nuclei): raise ValueError(f"{spec} is not a model trained on nuclei (its card or run does not say train --on-nuclei); give a run of train --on-nuclei")
+        model, preprocessing = load_model_source(spec, instances=use == "instances")
+        if use == "nuclei" and not preprocessing.nuclei: raise ValueError(f"{spec} is not a model trained on nuclei (its card or run does not say train --on-nuclei); give a run of train --on-nuclei")
         _SECOND_MODELS[use] = key, (model, preprocessing)
     return _SECOND_MODELS[use][1]
 
@@ -299,11 +297,12 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     card), loaded with the preprocessing it carries; or a Keras model, with the `Preprocessing` it was trained with
     (default `Preprocessing()`). `policy`: the thresholds of each decision (`SeparationPolicy`); an object whose answer is in
     doubt is asked again in the other symmetries and keeps its best answer (`look_again`), and `policy.instances` names an
-    instance model whose answer is kept where it finds more chromosomes (`instances.instance_looks`). `tta` averages the model over the 8
+    instance model whose answer is kept where it finds more chromosomes (`instances.instance_looks`; 'auto' as
+    `instances.with_instance_model` says). `tta` averages the model over the 8
     symmetries instead; `policy.nuclei` 'auto' asks it about nuclei where its preprocessing says it was trained on
     them, and `policy.nuclei_model` names a model trained on nuclei asked about them instead. Raises `NoChromosomesError` for an
     image with no chromosomes in it."""
-    made_by = model_record(model)
+    made_by, policy = model_record(model), with_instance_model(policy, model)   # instances 'auto': the shipped one beside the shipped model
     if isinstance(model, (str, Path)): model, preprocessing = load_model_source(model)
     preprocessing = preprocessing or Preprocessing()
     nucleus_model, nucleus_prep = (model, preprocessing) if policy.nuclei_model == "none" else load_second_model(policy.nuclei_model, use="nuclei")

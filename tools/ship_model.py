@@ -2,7 +2,9 @@
 
     python tools/ship_model.py RUN_DIR --name real --scores runs/heldout/scores.json --command "segnet-chromosome train ..."
 
-RUN_DIR may be a soup (tools/make_soup.py): its soup.json, what it averaged, goes into the card.
+RUN_DIR may be a soup (tools/make_soup.py): its soup.json, what it averaged, goes into the card. With --name instances it is
+a trial of bench/instance_trial.py (an instance model, a map per chromosome; its trial.json goes into the card), and only
+then.
 Writes segnet_chromosome/weights/segnet_small_NAME.keras (weights and architecture, no optimizer state; a run of another
 preset or architecture is refused, as the file name, config.shipped_path and settings.ini's licence lines say small) and its card
 segnet_small_NAME.json: the run's config, the preprocessing the model wants (zoom, grey level, margin, input multiple),
@@ -24,7 +26,8 @@ APACHE_NOTE = "Apache-2.0, as the code: trained on synthetic pairs only; no GPL-
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("run_dir"); p.add_argument("--name", required=True, choices=("real", "synthetic"))
+    from segnet_chromosome.config import SHIPPED
+    p.add_argument("run_dir"); p.add_argument("--name", required=True, choices=SHIPPED)
     p.add_argument("--scores", help="a JSON file of measured scores for the card (bench/heldout_scores.py)")
     p.add_argument("--command", help="the command that trained the run")
     p.add_argument("--notes", help="a JSON list of sentences for the card (limits, how far training got)")
@@ -45,6 +48,10 @@ def main():
     from segnet_chromosome.model import sha256_of, size_multiple_of  # Keras from here on
     from segnet_chromosome.train import load_run
     config, model, _, _ = load_run(args.run_dir)
+    if (args.name == "instances") != ("instances" in [layer.name for layer in model.layers]):
+        print(f"{args.run_dir} holds {'an instance' if args.name != 'instances' else 'a pair'} model; --name instances takes a trial of "
+              f"bench/instance_trial.py, real and synthetic a run of `segnet-chromosome train`", file=sys.stderr)
+        raise SystemExit(2)
     path = WEIGHTS / f"segnet_small_{args.name}.keras"
     model.save(path)  # loaded without compiling: no optimizer state, a third of the run's file
     sha = sha256_of(path)
@@ -63,6 +70,7 @@ def main():
                 run={k: run.get(k) for k in ("epochs_run", "best_epoch", "stopped_by", "wall_time_s", "device", "backend",
                                              "train_images_per_s", "n_train", "n_val", "n_test")},
                 soup=read_json(Path(args.run_dir) / "soup.json") if (Path(args.run_dir) / "soup.json").exists() else None,  # tools/make_soup.py
+                trial=read_json(Path(args.run_dir) / "trial.json") if (Path(args.run_dir) / "trial.json").exists() else None,  # bench/instance_trial.py
                 scores=json.loads(Path(args.scores).read_text()) if args.scores else None,
                 notes=json.loads(args.notes) if args.notes else [],
                 licence=GPL_NOTE if images else APACHE_NOTE)
