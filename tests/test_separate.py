@@ -152,6 +152,34 @@ def test_a_policy_file_repeats_a_separation(tmp_path):
     r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "third", "--max-rounds", "0")
     assert r.returncode == 2 and "--max-rounds: must be at least 1" in r.stderr, r.stderr
 
+def test_the_shipped_instance_model_is_asked_beside_the_shipped_model(shared_data, tmp_path):
+    """With no flag, `separate` asks the shipped instance model beside the shipped pair model (`instances` 'auto'): on
+    held-out metaphase 10 it cuts object 1, which the pair model answers as two (one of them two chromosomes kept as one),
+    into three; the provenance names it with its SHA-256 and the policy file names it, so that `--policy` repeats the
+    separation. `--instances none` answers as the pair model alone; beside another pair model none is asked."""
+    from segnet_chromosome.model import SHIPPED_SHA256
+    slide = shared_data / "jpp21" / "metaphase10-dapi.tif"
+    rows = lambda d: {r["object"]: r for r in csv.DictReader(open(tmp_path / d / "metaphase10-dapi_objects.csv"))}
+    r = cli("separate", slide, "--out", tmp_path / "default", "--quiet")
+    assert r.returncode == 0, r.stderr[-3000:]
+    made = json.loads((tmp_path / "default" / "metaphase10-dapi_provenance.json").read_text())["model"]
+    assert made["instances"]["source"] == "pretrained:instances" and made["instances"]["sha256"] == SHIPPED_SHA256["instances"], made
+    policy = tmp_path / "default" / "metaphase10-dapi_policy.json"
+    assert json.loads(policy.read_text())["instances"] == "pretrained:instances"
+    first = rows("default")["1"]
+    assert (first["second_look"], len(first["chromosomes"].split())) == ("instances", 3), first
+    r = cli("separate", slide, "--instances", "none", "--out", tmp_path / "none", "--quiet")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert len(rows("none")["1"]["chromosomes"].split()) == 2 and all(x["second_look"] != "instances" for x in rows("none").values())
+    r = cli("separate", slide, "--policy", policy, "--out", tmp_path / "again", "--quiet")   # the policy file repeats it
+    assert r.returncode == 0, r.stderr[-3000:]
+    labels = lambda d: tifffile.imread(tmp_path / d / "metaphase10-dapi_labels.tif")
+    np.testing.assert_array_equal(labels("again"), labels("default"))
+    assert not np.array_equal(labels("none"), labels("default"))
+    r = cli("separate", slide, "--model", "pretrained:synthetic", "--out", tmp_path / "synthetic", "--quiet")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert json.loads((tmp_path / "synthetic" / "metaphase10-dapi_policy.json").read_text())["instances"] == "none"
+
 def test_an_instance_model_is_asked_and_recorded(tmp_path):
     """`--instances RUN` (an instance model: `model.InstanceSegNet`, here untrained, tiny, its run's config.json beside it)
     is asked about the objects the pair model was; its name, file and SHA-256 go into the provenance beside the pair model's,
