@@ -29,17 +29,19 @@ def _object_crop(grey, mask, preprocessing):
     return np.clip(im, 0, 255).astype(np.float32)
 
 def _predict_crops(model, crops, tta=False, batch_size=32, symmetry=0):
-    """Class probabilities (h, w, 4) for each crop, each centred in one input size (a multiple of the model's 2^depth), as the
-    training pairs were; `symmetry` k: the model's answer with the crops turned by k (`dihedral`) and turned back."""
-    if not crops: return []
-    H, W = padded_size(model, max(c.shape[0] for c in crops), max(c.shape[1] for c in crops))
-    if symmetry % 2: H = W = max(H, W)                                # a transposing symmetry needs a square input
-    net = with_input_size(model, H, W)
-    x = np.zeros((len(crops), H, W), np.float32)
-    corners = [((H - c.shape[0]) // 2, (W - c.shape[1]) // 2) for c in crops]
-    for k, (c, (r, col)) in enumerate(zip(crops, corners)): x[k, r:r + c.shape[0], col:col + c.shape[1]] = c / 255
-    probs = np.concatenate([predict_probabilities(net, x[s:s + batch_size], tta, symmetry) for s in range(0, len(x), batch_size)])
-    return [p[r:r + c.shape[0], col:col + c.shape[1]] for p, c, (r, col) in zip(probs, crops, corners)]
+    """Class probabilities (h, w, 4) for each crop, centred in the input size its own height and width round up to (multiples of
+    the model's 2^depth, at least its input), as the training pairs were: an object's answer is its own, whatever else the slide
+    holds; `symmetry` k: the model's answer with the crops turned by k (`dihedral`) and turned back."""
+    sizes = [(max(s),) * 2 if symmetry % 2 else s for s in (padded_size(model, *c.shape[:2]) for c in crops)]  # a transposing symmetry: square
+    out = [None] * len(crops)
+    for H, W in sorted(set(sizes)):                                   # one batch of each size: a network of each is built once
+        ks = [k for k, s in enumerate(sizes) if s == (H, W)]
+        x, corners = np.zeros((len(ks), H, W), np.float32), [((H - crops[k].shape[0]) // 2, (W - crops[k].shape[1]) // 2) for k in ks]
+        for j, (k, (r, col)) in enumerate(zip(ks, corners)): x[j, r:r + crops[k].shape[0], col:col + crops[k].shape[1]] = crops[k] / 255
+        net = with_input_size(model, H, W)
+        probs = np.concatenate([predict_probabilities(net, x[s:s + batch_size], tta, symmetry) for s in range(0, len(x), batch_size)])
+        for k, p, (r, col) in zip(ks, probs, corners): out[k] = p[r:r + crops[k].shape[0], col:col + crops[k].shape[1]]
+    return out
 
 # %% ../nbs/12_separate.ipynb
 def _largest_share(mask):
@@ -58,8 +60,7 @@ def _in_line(p, q, typical_width, policy=SeparationPolicy()):
     """Whether two pieces (h, w) bool are one chromosome with another lying across it: each one's long axis within
     `policy.chain_angle` degrees of the line between their centres, and at most `policy.chain_gap` `typical_width`s apart."""
     (rp,), (rq,) = measure.regionprops(p.astype(np.uint8)), measure.regionprops(q.astype(np.uint8))
-    line = np.subtract(rq.centroid, rp.centroid)
-    line = line / max(np.hypot(*line), 1e-9)
+    line = (centres := np.subtract(rq.centroid, rp.centroid)) / max(np.hypot(*centres), 1e-9)
     in_line = all(abs(np.cos(r.orientation) * line[0] + np.sin(r.orientation) * line[1]) >= np.cos(np.radians(policy.chain_angle)) for r in (rp, rq))
     return in_line and ndimage.distance_transform_edt(~p)[q].min() <= policy.chain_gap * typical_width
 

