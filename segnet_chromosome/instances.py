@@ -8,6 +8,7 @@ __all__ = ['solidity', 'centre_line_ends', 'kept_as_one', 'answer_cover', 'insta
 
 # %% ../nbs/12c_instances.ipynb
 import dataclasses
+from pathlib import Path
 import numpy as np
 from scipy import ndimage
 from skimage import measure, transform
@@ -97,5 +98,5 @@ def with_instance_model(policy, model):
     Keras model): 'pretrained:instances' beside the shipped pair model ('pretrained', 'pretrained:real', or the model
     `model.pretrained` loaded: its `shipped_as` says 'real'), 'none' beside any other. Any other value is kept."""
     if policy.instances != "auto": return policy
-    shipped = (getattr(model, "shipped_as", None) if hasattr(model, "layers") else model_source(model).shipped) == "real"
+    shipped = (model_source(model).shipped if isinstance(model, (str, Path)) else getattr(model, "shipped_as", None)) == "real"  # as model_record tells them
     return dataclasses.replace(policy, instances="pretrained:instances" if shipped else "none")
