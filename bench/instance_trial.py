@@ -10,11 +10,16 @@ them; clusters laid as on a slide (a chain or a star, `PairMaker(cluster_labels=
     python bench/instance_trial.py --like runs/shipped-seed5 --out runs/instances --minutes 95
     python bench/instance_trial.py --like runs/shipped-seed5 --out runs/instances --minutes 95 --resume
 
+`--zoom Z --size H W` cut its chromosomes at another scale than RUN's, on a larger canvas (`separate` cuts an instance
+model's crops at its own zoom, which config.json in OUT records; `--resume` goes on at the trial's). Tried on this CPU at
+zoom 0.5 on 128x128 (`runs/instances-z05`, CHANGES.md): it learned about thirty epochs later than at RUN's 0.35 and found
+fewer chromosomes of clusters than the shipped model in the time it had.
+
 On the day a GPU is lent (untried there; the JAX backend as `bench/quality.py`'s plans): `--like` the run of the shipped
 recipe that `bench/quality.py --plan ship` trains and `--minutes 300`, then `bench/slide_benchmark.py --policy
 P.json` with P's "instances" naming the trial's folder, against the same slides without it (`bench/compare_benchmarks.py`).
 """
-import argparse, csv, json, shutil, sys, time
+import argparse, csv, dataclasses, json, shutil, sys, time
 from pathlib import Path
 
 import numpy as np
@@ -66,12 +71,23 @@ def main(argv=None):
     ap.add_argument("--init-from", default="pretrained", help="the pair model whose body the instance model starts from")
     ap.add_argument("--images", type=number_type(int, 1), help="fresh images an epoch (default: as many as RUN's training pairs)")
     ap.add_argument("--resume", action="store_true", help="go on with the trial in --out after its last epoch")
+    ap.add_argument("--zoom", type=number_type(float, 0, 4, low_open=True, high_open=False), help="scale its chromosomes are cut at (default: RUN's; "
+                    "separate cuts its crops at the trial's own, which config.json in OUT records)")
+    ap.add_argument("--size", type=number_type(int, 16), nargs=2, metavar=("H", "W"), help="the images' canvas (default: RUN's pairs'); "
+                    "a larger zoom needs a larger one for clusters of four to fit")
     a = ap.parse_args(argv)
     like, out = Path(a.like), Path(a.out)
     missing = [name for name in ("config.json", "pairs.h5", "split.npz") if not (like / name).is_file()]
     if missing: fail(f"--like {like}: no {', '.join(missing)} there; name a run of `segnet-chromosome train` (e.g. runs/shipped-seed5)")
     if (out / "trial.json").exists() and not a.resume: fail(f"{out} holds a trial already; give another --out, or --resume to go on with it")
     if a.resume and not (out / "last.keras").exists(): fail(f"{out} has no trial to resume (no last.keras); leave out --resume")
+    if a.resume:  # the scale and canvas it was trained at go on (a trial before these flags: RUN's)
+        was = json.loads((out / "trial.json").read_text())["args"] if (out / "trial.json").exists() else {}
+        for flag in ("zoom", "size"):
+            given, trained = getattr(a, flag), was.get(flag)
+            if given is not None and trained is not None and list(np.atleast_1d(given)) != list(np.atleast_1d(trained)):
+                fail(f"--{flag} {given}: {out} was trained at {trained}; leave --{flag} out to go on at it, or give another --out")
+            setattr(a, flag, given if given is not None else trained)
     out.mkdir(parents=True, exist_ok=True)
     try:
         with claim(out): fit(a, like, out)
@@ -85,12 +101,13 @@ def save(model, path):
 
 def fit(a, like, out):
     "Train the trial of `a` (the parsed flags) on RUN `like`'s training chromosomes into `out`, claimed."
-    for name in ("config.json", "split.npz"):  # its inputs cut out as RUN's (`separate --instances OUT` reads them), its chromosomes RUN's
-        shutil.copy(like / name, out / name)
-    config = TrainConfig.from_json(like / "config.json")
+    config = TrainConfig.from_json(like / "config.json")          # RUN's, but for the zoom: `separate --instances OUT` cuts its
+    config = dataclasses.replace(config, zoom=a.zoom or config.zoom)  # crops as config.json in OUT says
+    write_atomic(out / "config.json", config.to_json())
+    shutil.copy(like / "split.npz", out / "split.npz")             # its chromosomes RUN's training ones (cut at its zoom)
     pairs, split = open_pairs(like / "pairs.h5"), read_split(like / "split.npz")
     bank = training_chromosomes(config, pairs, split)
-    recipe = PairRecipe((pairs.height, pairs.width), config.min_overlap, config.overlap, FRESH_SCALES)
+    recipe = PairRecipe(tuple(a.size or (pairs.height, pairs.width)), config.min_overlap, config.overlap, FRESH_SCALES)
     maker = ChainMembershipMaker(bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles)
     images, labels, _ = maker.make(1, np.random.default_rng(0))
     shape = to_model_size(config, images, labels)[0].shape[1:3]

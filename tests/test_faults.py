@@ -35,6 +35,9 @@ def work(tmp_path_factory):
     (d / "huge.json").write_text('{"preset": "huge"}')
     (d / "afile").write_text("a file, not a folder")
     (d / "folder").mkdir()
+    (d / "likerun").mkdir(); (d / "trial05").mkdir()  # a run's files (empty) and an instance trial trained at zoom 0.5
+    for name in ("config.json", "pairs.h5", "split.npz"): (d / "likerun" / name).write_text("")
+    (d / "trial05" / "last.keras").write_text(""); (d / "trial05" / "trial.json").write_text('{"args": {"zoom": 0.5, "size": [128, 128]}}')
     with h5py.File(d / "external.h5", "w") as f:  # its "pairs" are the bytes of /etc/passwd
         f.create_dataset(RAW_KEY, shape=(2, 94, 93, 2), dtype=np.uint8, external=[("/etc/passwd", 0, h5py.h5f.UNLIMITED)])
     with h5py.File(d / "group.h5", "w") as f: f.create_group(RAW_KEY)
@@ -191,6 +194,10 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("quality.py --seeds 0", "--seeds: must be at least 1"),
     ("instance_trial.py --like {d}/folder --out {d}/trial", "no config.json, pairs.h5, split.npz there"),
     ("instance_trial.py --like {d}/folder --out {d}/trial --clusters 2", "--clusters: must be at least 0 and at most 1"),
+    ("instance_trial.py --like {d}/folder --out {d}/trial --zoom 0", "--zoom: must be above 0"),
+    ("instance_trial.py --like {d}/folder --out {d}/trial --size 8 96", "--size: must be at least 16"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --zoom 0.35", "trial05 was trained at 0.5; leave --zoom out"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --size 96 96", "was trained at [128, 128]"),
 ]
 
 @pytest.mark.parametrize("command, words", BENCH_CASES, ids=[c for c, _ in BENCH_CASES])
