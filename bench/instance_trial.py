@@ -82,11 +82,13 @@ def main(argv=None):
     if (out / "trial.json").exists() and not a.resume: fail(f"{out} holds a trial already; give another --out, or --resume to go on with it")
     if a.resume and not (out / "last.keras").exists(): fail(f"{out} has no trial to resume (no last.keras); leave out --resume")
     if a.resume:  # the scale and canvas it was trained at go on (a trial before these flags: RUN's)
-        was = json.loads((out / "trial.json").read_text())["args"] if (out / "trial.json").exists() else {}
+        try: was = json.loads((out / "trial.json").read_text())["args"] if (out / "trial.json").exists() else {}
+        except (OSError, ValueError, KeyError, TypeError) as e: fail(f"{out / 'trial.json'}: unreadable ({e!r}); give another --out to start afresh")
         for flag in ("zoom", "size"):
             given, trained = getattr(a, flag), was.get(flag)
-            if given is not None and trained is not None and list(np.atleast_1d(given)) != list(np.atleast_1d(trained)):
-                fail(f"--{flag} {given}: {out} was trained at {trained}; leave --{flag} out to go on at it, or give another --out")
+            if given is not None and (trained is None or list(np.atleast_1d(given)) != list(np.atleast_1d(trained))):
+                at = "RUN's" if trained is None else trained
+                fail(f"--{flag} {given}: {out} was trained at {at}; leave --{flag} out to go on at it, or give another --out")
             setattr(a, flag, given if given is not None else trained)
     out.mkdir(parents=True, exist_ok=True)
     try:

@@ -38,6 +38,8 @@ def work(tmp_path_factory):
     (d / "likerun").mkdir(); (d / "trial05").mkdir()  # a run's files (empty) and an instance trial trained at zoom 0.5
     for name in ("config.json", "pairs.h5", "split.npz"): (d / "likerun" / name).write_text("")
     (d / "trial05" / "last.keras").write_text(""); (d / "trial05" / "trial.json").write_text('{"args": {"zoom": 0.5, "size": [128, 128]}}')
+    (d / "trial35").mkdir(); (d / "trial35" / "last.keras").write_text(""); (d / "trial35" / "trial.json").write_text('{"args": {}}')  # before --zoom
+    (d / "trialbad").mkdir(); (d / "trialbad" / "last.keras").write_text(""); (d / "trialbad" / "trial.json").write_text('{"args": ')
     with h5py.File(d / "external.h5", "w") as f:  # its "pairs" are the bytes of /etc/passwd
         f.create_dataset(RAW_KEY, shape=(2, 94, 93, 2), dtype=np.uint8, external=[("/etc/passwd", 0, h5py.h5f.UNLIMITED)])
     with h5py.File(d / "group.h5", "w") as f: f.create_group(RAW_KEY)
@@ -198,6 +200,8 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("instance_trial.py --like {d}/folder --out {d}/trial --size 8 96", "--size: must be at least 16"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --zoom 0.35", "trial05 was trained at 0.5; leave --zoom out"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --size 96 96", "was trained at [128, 128]"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trial35 --resume --zoom 0.5", "trial35 was trained at RUN's; leave --zoom out"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trialbad --resume", "trial.json: unreadable"),
 ]
 
 @pytest.mark.parametrize("command, words", BENCH_CASES, ids=[c for c, _ in BENCH_CASES])
