@@ -12,8 +12,8 @@ them; clusters laid as on a slide (a chain or a star, `PairMaker(cluster_labels=
 
 `--zoom Z --size H W` cut its chromosomes at another scale than RUN's, on a larger canvas (`separate` cuts an instance
 model's crops at its own zoom, which config.json in OUT records; `--resume` goes on at the trial's). Tried on this CPU at
-zoom 0.5 on 128x128 (`runs/instances-z05`, CHANGES.md): it learned about thirty epochs later than at RUN's 0.35 and found
-fewer chromosomes of clusters than the shipped model in the time it had.
+zoom 0.5 on 128x128 (`runs/instances-z05`, CHANGES.md): its validation loss lagged at first, then caught up with the trial
+at RUN's 0.35, but in 78 epochs it found fewer chromosomes of clusters than the shipped model.
 
 On the day a GPU is lent (untried there; the JAX backend as `bench/quality.py`'s plans): `--like` the run of the shipped
 recipe that `bench/quality.py --plan ship` trains and `--minutes 300`, then `bench/slide_benchmark.py --policy
