@@ -105,7 +105,7 @@ def fit(a, like, out):
     "Train the trial of `a` (the parsed flags) on RUN `like`'s training chromosomes into `out`, claimed."
     config = TrainConfig.from_json(like / "config.json")          # RUN's, but for the zoom: `separate --instances OUT` cuts its
     config = dataclasses.replace(config, zoom=a.zoom or config.zoom)  # crops as config.json in OUT says
-    write_atomic(out / "config.json", config.to_json())
+    config.to_json(out / "config.json")                            # (written whole, as train writes it)
     shutil.copy(like / "split.npz", out / "split.npz")             # its chromosomes RUN's training ones (cut at its zoom)
     pairs, split = open_pairs(like / "pairs.h5"), read_split(like / "split.npz")
     bank = training_chromosomes(config, pairs, split)

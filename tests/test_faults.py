@@ -35,11 +35,10 @@ def work(tmp_path_factory):
     (d / "huge.json").write_text('{"preset": "huge"}')
     (d / "afile").write_text("a file, not a folder")
     (d / "folder").mkdir()
-    (d / "likerun").mkdir(); (d / "trial05").mkdir()  # a run's files (empty) and an instance trial trained at zoom 0.5
+    (d / "likerun").mkdir()  # a run's files (empty), and instance trials: at zoom 0.5, from before --zoom, unreadable
     for name in ("config.json", "pairs.h5", "split.npz"): (d / "likerun" / name).write_text("")
-    (d / "trial05" / "last.keras").write_text(""); (d / "trial05" / "trial.json").write_text('{"args": {"zoom": 0.5, "size": [128, 128]}}')
-    (d / "trial35").mkdir(); (d / "trial35" / "last.keras").write_text(""); (d / "trial35" / "trial.json").write_text('{"args": {}}')  # before --zoom
-    (d / "trialbad").mkdir(); (d / "trialbad" / "last.keras").write_text(""); (d / "trialbad" / "trial.json").write_text('{"args": ')
+    for name, trial in [("trial05", '{"args": {"zoom": 0.5, "size": [128, 128]}}'), ("trial35", '{"args": {}}'), ("trialbad", '{"args": ')]:
+        (d / name).mkdir(); (d / name / "last.keras").write_text(""); (d / name / "trial.json").write_text(trial)
     with h5py.File(d / "external.h5", "w") as f:  # its "pairs" are the bytes of /etc/passwd
         f.create_dataset(RAW_KEY, shape=(2, 94, 93, 2), dtype=np.uint8, external=[("/etc/passwd", 0, h5py.h5f.UNLIMITED)])
     with h5py.File(d / "group.h5", "w") as f: f.create_group(RAW_KEY)
