@@ -19,8 +19,7 @@ PRESETS = {
     "vgg16": dict(widths=(64, 128, 256, 512, 512), convs=(2, 2, 3, 3, 3)),
     "medium": dict(widths=(32, 64, 128, 256), convs=(2, 2, 2, 2)),
     "small": dict(widths=(16, 32, 64, 128), convs=(2, 2, 2, 2)),
-    "tiny": dict(widths=(16, 32, 64), convs=(1, 1, 1)),
-}
+    "tiny": dict(widths=(16, 32, 64), convs=(1, 1, 1))}
 UPSAMPLING_LAYOUT = dict(widths=(64, 128, 256), convs=(2, 2, 3))  # the first three VGG16 blocks
 
 # %% ../nbs/05_config.ipynb
@@ -84,6 +83,8 @@ class TrainConfig:
     on_nuclei: float = option(0.0, "share of the fresh images (online) laid on a nucleus of the training metaphases, its light added "
                               "under them and labelled background: so that the model cuts a chromosome off a nucleus; validation "
                               "then holds them too", at_least=0, at_most=1, group="data")
+    nuclei_body: float = option(0.0, "with on_nuclei: each nucleus cut to its round body, what an opening by a disk of this many median half-widths "
+                                "keeps (2.5, as separate's nucleus_body), so that a chromosome against it is not laid down as background; 0: the whole object", at_least=0, group="data")
     zoom: float = option(Preprocessing.zoom, "scale of the chromosomes cut from a metaphase (0.35: the public set's low resolution)", above=0, at_most=4, group="data")
     grey_level: float = option(Preprocessing.grey_level, "grey level of the single chromosomes' 99th percentile", above=0, at_most=255, group="data")
     margin: int = option(Preprocessing.margin, "pixels of background around each chromosome cut out", at_least=0, group="data")
@@ -137,6 +138,7 @@ class TrainConfig:
         if self.online and self.geometry != "pad": raise ValueError("online=True needs geometry='pad'")
         if (self.clusters or self.singles or self.on_nuclei) and not self.online:
             raise ValueError("clusters, singles and on_nuclei are shares of the fresh pairs: give online=True (--online) and metaphase")
+        if self.nuclei_body and not self.on_nuclei: raise ValueError(f"nuclei_body {self.nuclei_body} cuts the nuclei that images are laid on, but none is: give on_nuclei too (--on-nuclei 0.2)")
         if self.clusters + self.singles > 1: raise ValueError(f"clusters + singles is a share of the pairs, at most 1; got {self.clusters + self.singles}")
         if self.membership_labels and self.loss != "peel_crossentropy":
             raise ValueError(f"clusters are labelled by which chromosomes cover each pixel, which only loss 'peel_crossentropy' reads; "
@@ -180,8 +182,7 @@ class TrainConfig:
 POLICY_FIELDS_ADDED = {  # field added after policy files were first written: how a file without it is read (None: its default)
     "min_neck_part_area": lambda d: d["min_part_area"], "neck_contact": None,  # no chromosome smaller than min_part_area cut off
     "single_overlap_brightness": lambda d: 0.0, "single_overlap_confidence": None,  # no single's cut refused for a dim overlap
-    "min_solidity": lambda d: 0.0,                       # no answer looked at again
-    "min_line_ends": lambda d: 0,                        # every chromosome less solid than min_solidity in doubt
+    "min_solidity": lambda d: 0.0, "min_line_ends": lambda d: 0,  # no answer looked at again; every chromosome less solid than min_solidity in doubt
     "single_look_area": lambda d: 0.0, "instances": lambda d: "none", "instance_own": None, "nuclei_model": None,  # no single left whole looked at again; no second model
     "instance_cut_piece": lambda d: 0.0}                 # an instance answer might cut off any piece
 
@@ -393,8 +394,7 @@ def model_source(spec="pretrained"):
             raise FileNotFoundError(f"{path} is not a run directory (no config.json); name a run, a .keras file or 'pretrained'")
         return ModelSource(path / "model.keras", TrainConfig.from_json(path / "config.json").preprocessing)
     if not path.is_file(): raise FileNotFoundError(f"No such model: {path} (give 'pretrained', 'pretrained:synthetic', a run directory or a .keras file)")
-    if path.with_suffix(".json").is_file():
-        return ModelSource(path, _card_preprocessing(path.with_suffix(".json")))
+    if path.with_suffix(".json").is_file(): return ModelSource(path, _card_preprocessing(path.with_suffix(".json")))
     if (path.parent / "config.json").is_file(): return ModelSource(path, TrainConfig.from_json(path.parent / "config.json").preprocessing)
     raise ValueError(f"{path} has no card ({path.with_suffix('.json').name}) and no run config.json beside it: how its inputs were "
                      "cut out is unknown; use its run directory")

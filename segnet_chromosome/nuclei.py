@@ -10,16 +10,17 @@ import numpy as np
 from scipy import ndimage
 from skimage import measure, morphology, transform
 from .config import SeparationPolicy
+from .slide import nucleus_round_body
 
 # %% ../nbs/12a_nuclei.ipynb
 def nucleus_top_hat(grey, mask, typical_radius, body):
-    """The white top-hat of a nucleus object (grey (h, w) float in its box, `mask` (h, w) bool): what rises above an opening by a
-    disk of `body` typical half-widths (`policy.nucleus_body`), computed where a chromosome is about 8 pixels wide (the opening
-    stays cheap) and brought back to the box's size; and that disk and scale, for the nucleus' round body."""
+    """The white top-hat of a nucleus object (grey (h, w) float in its box, `mask` (h, w) bool), (h, w) float: what rises above an
+    opening by a disk of `body` typical half-widths (`policy.nucleus_body`), computed where a chromosome is about 8 pixels wide
+    (the opening stays cheap, as `nucleus_round_body`'s) and brought back to the box's size."""
     f = min(1.0, 4 / max(typical_radius, 1e-6))
     disk = morphology.disk(max(2, int(round(body * typical_radius * f))))
     small = transform.rescale(grey * mask, f, anti_aliasing=f < 1, preserve_range=True)
-    return transform.resize(small - ndimage.grey_opening(small, footprint=disk), mask.shape, order=1, preserve_range=True), disk, f
+    return transform.resize(small - ndimage.grey_opening(small, footprint=disk), mask.shape, order=1, preserve_range=True)
 
 # %% ../nbs/12a_nuclei.ipynb
 def nucleus_attachments(grey, mask, *, typical_radius, typical_area, level, policy=SeparationPolicy()):
@@ -27,7 +28,7 @@ def nucleus_attachments(grey, mask, *, typical_radius, typical_area, level, poli
     a list of (mask, grey) pairs, each mask (h, w) bool and each grey the ridge's own light (the nucleus' taken off).
     `typical_radius`, `typical_area`, `level`: the slide's typical chromosome half-width, area and grey level."""
     r = typical_radius
-    ridge, _, _ = nucleus_top_hat(grey, mask, r, policy.nucleus_body)
+    ridge = nucleus_top_hat(grey, mask, r, policy.nucleus_body)
     candidates = ndimage.binary_opening(mask & (ridge > policy.attached_contrast * level), iterations=2)
     core = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1] > policy.attached_outside_disk * r
     rim = mask & ~(ndimage.distance_transform_edt(~core) <= policy.attached_outside_disk * r) if core.any() else mask  # outside the opening
@@ -49,10 +50,8 @@ def nucleus_protrusions(grey, mask, *, typical_radius, typical_area, typical_len
     `policy.attached_contrast` times `level`, and kept when the whole is at least `attached_min_area` median singles and
     `attached_elongation` times longer than wide."""
     r = typical_radius
-    ridge, disk, f = nucleus_top_hat(grey, mask, r, policy.nucleus_body)
-    small_mask = transform.rescale(mask.astype(np.float32), f, order=1) > 0.5
-    body = transform.resize(ndimage.binary_opening(small_mask, structure=disk).astype(np.float32), mask.shape, order=1) > 0.5
-    body = ndimage.binary_dilation(body, iterations=2) & mask
+    ridge = nucleus_top_hat(grey, mask, r, policy.nucleus_body)
+    body = ndimage.binary_dilation(nucleus_round_body(mask, typical_radius=r, body=policy.nucleus_body), iterations=2) & mask
     if not body.any(): return []
     bright = mask & (ridge > policy.attached_contrast * level)
     own_light = np.clip(np.where(body, ridge, grey), 0, None)  # outside the body the chromosome's light is all its own

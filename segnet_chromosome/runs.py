@@ -202,12 +202,13 @@ def training_chromosomes(config, pairs, split):
 # %% ../nbs/08_runs.ipynb
 def run_nuclei(config, metaphases):
     """The nuclei (grey (h, w) float32, zero outside each) of the run's metaphases whose indices in `config.metaphase` are
-    `metaphases`, on the grey scale and at the zoom its chromosomes are cut at: what `PairMaker(on_nuclei=)` lays images on."""
+    `metaphases`, on the grey scale and at the zoom its chromosomes are cut at, each cut to its round body when
+    `config.nuclei_body` says so: what `PairMaker(on_nuclei=)` lays images on."""
     from skimage import transform
     from segnet_chromosome.slide import load_metaphase, nucleus_cutouts
     out = []
     for k in sorted(metaphases):
-        for grey, mask in nucleus_cutouts(load_metaphase(config.metaphase[k]), grey_level=config.grey_level):
+        for grey, mask in nucleus_cutouts(load_metaphase(config.metaphase[k]), grey_level=config.grey_level, body=config.nuclei_body):
             zoomed = transform.rescale(np.clip(grey, 0, None) * mask, config.zoom, anti_aliasing=config.zoom < 1, preserve_range=True)
             out.append(np.clip(zoomed, 0, None).astype(np.float32))  # background-subtracted light dips below zero at the rim
     return out

@@ -343,7 +343,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     for n, i in enumerate(nuclei):
         r = regions[i]
         if ask_nuclei:                                              # the model's own light: the nucleus' taken off
-            own_light = np.clip(nucleus_top_hat(grey[r.slice], r.image, found.typical_radius, policy.nucleus_body)[0], 0, None)
+            own_light = np.clip(nucleus_top_hat(grey[r.slice], r.image, found.typical_radius, policy.nucleus_body), 0, None)
             pieces = [(m, own_light * m) for m in nucleus_chromosomes(asked[n], r.image, margin=nucleus_prep.margin, typical_area=area, policy=policy)
                       if own_light[m].mean() >= policy.attached_contrast * level]  # no light of its own: the nucleus' rim or chromatin
         else:

@@ -125,6 +125,7 @@ CASES = [  # (what is wrong, command line with {d} for the folder, words the mes
     ("the instance model to fine-tune from", "train --synthetic 8 --init-from pretrained:instances --run-dir {d}/r", "init_from 'pretrained:instances' is an instance model"),
     ("--nuclei-model naming a model not trained on nuclei", "separate {d}/flat.tif --nuclei-model pretrained --out {d}/sep", "pretrained is not a model trained on nuclei"),
     ("--nuclei-model with --nuclei rules", "separate {d}/flat.tif --nuclei rules --nuclei-model pretrained --out {d}/sep", "leave out --nuclei-model"),
+    ("--nuclei-body without --on-nuclei", "train --synthetic 8 --nuclei-body 2.5 --run-dir {d}/r", "give on_nuclei too (--on-nuclei 0.2)"),
     ("--init-from of another preprocessing", "train --synthetic 8 --zoom 0.5 --init-from pretrained:synthetic --run-dir {d}/r",
      "set zoom, grey_level and margin to match"),
 ]

@@ -1,5 +1,5 @@
 "Training end to end: the CLI, a crash and its resumption, EarlyStopping, and run directories that are never overwritten."
-import json, subprocess, sys
+import dataclasses, json, subprocess, sys
 from pathlib import Path
 import numpy as np, pytest, keras
 from segnet_chromosome.config import TrainConfig
@@ -207,6 +207,10 @@ def test_training_on_nuclei_lays_images_on_the_training_metaphases_nuclei(shared
     assert maker.on_nuclei == 0.5 and len(own) > 0 and len(held_out) > 0
     assert len(maker.nuclei) == len(own) and all(np.array_equal(a, b) for a, b in zip(maker.nuclei, own))
     with pytest.raises(ValueError, match="online"): TrainConfig(metaphase=slides, on_nuclei=0.5)
+    bodies = run_nuclei(dataclasses.replace(cfg, nuclei_body=2.5), [0])  # cut to their round bodies: less light, none added
+    assert len(bodies) == len(own) and all(b.shape == a.shape and (b <= a + 1e-4).all() for a, b in zip(own, bodies))
+    lost = [float(a.sum() - b.sum()) / a.sum() for a, b in zip(own, bodies)]
+    assert np.argmax(lost) == 1 and min(lost) < 0.01, lost               # metaphase 2's second nucleus loses most: the chromosome against it
     from segnet_chromosome.runs import check_inputs
     check_inputs(TrainConfig(metaphase=slides, online=True, on_nuclei=0.5, init_from="pretrained"))  # fine-tuned from a model never shown nuclei
     assert cfg.preprocessing.nuclei and not TrainConfig(metaphase=slides, online=True).preprocessing.nuclei  # what its model's card will say
