@@ -6,7 +6,7 @@
 __all__ = ['PRESETS', 'UPSAMPLING_LAYOUT', 'MAX_PAIRS_MADE', 'RENAMED', 'POLICY_FIELDS_ADDED', 'WEIGHTS', 'SHIPPED', 'option',
            'describe_range', 'check_option', 'TrainConfig', 'SeparationPolicy', 'number_type', 'OneLineParser',
            'field_type', 'add_config_flags', 'flags_given', 'ModelSource', 'shipped_path', 'pretrained_card',
-           'model_source']
+           'model_source', 'shipped_as']
 
 # %% ../nbs/05_config.ipynb
 import argparse, dataclasses, importlib.resources, json, typing
@@ -183,7 +183,7 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "min_neck_part_area": lambda d: d["min_part_area"], "neck_contact": None,  # no chromosome smaller than min_part_area cut off
     "single_overlap_brightness": lambda d: 0.0, "single_overlap_confidence": None,  # no single's cut refused for a dim overlap
     "min_solidity": lambda d: 0.0, "min_line_ends": lambda d: 0,  # no answer looked at again; every chromosome less solid than min_solidity in doubt
-    "single_look_area": lambda d: 0.0, "instances": lambda d: "none", "instance_own": None, "nuclei_model": None,  # no single left whole looked at again; no second model
+    "single_look_area": lambda d: 0.0, "instances": lambda d: "none", "instance_own": None, "nuclei_model": lambda d: "none",  # no single left whole looked at again; no second model
     "instance_cut_piece": lambda d: 0.0}                 # an instance answer might cut off any piece
 
 # %% ../nbs/05_config.ipynb
@@ -195,28 +195,23 @@ class SeparationPolicy:
     min_contrast: float = option(6.0, "a slide holds chromosomes when its objects stand this many noise deviations above the background "
                                  "(else: one line saying no chromosomes were found)", above=0, group="policy: finding the objects")
     faint: float = option(0.4, "an object whose median grey is under this share of the single chromosomes' is haze: debris, never asked "
-                          "about (on the twelve shared slides the faintest chromosome has 0.6)", at_least=0, at_most=1,
-                          group="policy: finding the objects")
+                          "about (on the twelve shared slides the faintest chromosome has 0.6)", at_least=0, at_most=1, group="policy: finding the objects")
     suspect_area: float = option(1.8, "a 'single' over this many times the median single's area is asked about", above=0, group="policy: which objects the model is asked about")
-    suspect_length: float = option(1.5, "a 'single' whose long axis is over this many times the median single's (two end to end) is asked about",
-                                   above=0, group="policy: which objects the model is asked about")
-    suspect_brightness: float = option(1.5, "a 'single' whose 99th-percentile grey is over this many times the typical single's (an overlap) is asked about",
-                                       above=0, group="policy: which objects the model is asked about")
+    suspect_length: float = option(1.5, "a 'single' whose long axis is over this many times the median single's (two end to end) is asked about", above=0, group="policy: which objects the model is asked about")
+    suspect_brightness: float = option(1.5, "a 'single' whose 99th-percentile grey is over this many times the typical single's (an overlap) is asked about", above=0, group="policy: which objects the model is asked about")
     single_confidence: float = option(0.7, "every other 'single' is asked about too (two chromosomes touching or crossing can have one's "
                                       "size), and the model's split of it is kept only where its confidence (mean top probability over "
                                       "the object) is at least this; 1: those singles are not asked", at_least=0, at_most=1,
                                       group="policy: which objects the model is asked about")
     min_part: float = option(0.15, "each of two chromosomes holds at least this share of the object", at_least=0, below=0.5, group="policy: when an answer is two chromosomes")
-    min_whole: float = option(0.9, "each chromosome is one piece: its largest 8-connected part holds this share of it", at_least=0, at_most=1,
-                              group="policy: when an answer is two chromosomes")
+    min_whole: float = option(0.9, "each chromosome is one piece: its largest 8-connected part holds this share of it", at_least=0, at_most=1, group="policy: when an answer is two chromosomes")
     min_part_area: float = option(0.3, "each chromosome's area is at least this many times the median single's", at_least=0, group="policy: when an answer is two chromosomes")
     min_neck_part_area: float = option(0.2, "... or, a smaller one down to this many, where it touches the other at a neck (`neck_contact`) and "
                                        "no light adds there: the smallest chromosomes end to end with another (a piece cut off at a band is "
                                        "not at a neck)", at_least=0, group="policy: when an answer is two chromosomes")
     neck_contact: float = option(0.8, "a chromosome under `min_part_area` meets the other along at most this many median widths",
                                  at_least=0, group="policy: when an answer is two chromosomes")
-    min_overlap: float = option(0.03, "two chromosomes crossing overlap on at least this share of the object", at_least=0, at_most=1,
-                                group="policy: when an answer is two chromosomes")
+    min_overlap: float = option(0.03, "two chromosomes crossing overlap on at least this share of the object", at_least=0, at_most=1, group="policy: when an answer is two chromosomes")
     min_overlap_brightness: float = option(1.05, "where two chromosomes cross, the light adds: the overlap's median grey is at least this "
                                            "many times the rest of the object's (a single cut in two has no brighter middle; two tips "
                                            "lying over each other reach 1.1)",
@@ -248,8 +243,7 @@ class SeparationPolicy:
                                 at_most=90, group="policy: clusters")
     chain_gap: float = option(1.5, "... and they are at most this many median widths apart", at_least=0, group="policy: clusters")
     max_chromosome_area: float = option(4.0, "an object or part the model leaves whole is one chromosome up to this many times the median single's area "
-                                        "(the longest chromosomes reach three); larger, the cluster's unresolved rest",
-                                        above=0, group="policy: clusters")
+                                        "(the longest chromosomes reach three); larger, the cluster's unresolved rest", above=0, group="policy: clusters")
     min_solidity: float = option(0.8, "an answer is in doubt when part of the object is left unresolved, a cluster gets no chromosome, or a chromosome is "
                                  "less solid than this (its area over its convex hull's: two kept as one in an X, V or T are less); it is asked again in the 7 "
                                  "other symmetries of the square and, of the answers with as many chromosomes or more, the one whose chromosomes this solid "
@@ -269,8 +263,7 @@ class SeparationPolicy:
                                       above=0, group="policy: chromosomes on nuclei")
     attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")
     attached_elongation: float = option(1.8, "a ridge on a nucleus is this many times longer than wide", at_least=1, group="policy: chromosomes on nuclei")
-    attached_outside: float = option(0.15, "a ridge on a nucleus sticks out of its round body by this share of its area (its own bright spots do not)",
-                                     at_least=0, at_most=1, group="policy: chromosomes on nuclei")
+    attached_outside: float = option(0.15, "a ridge on a nucleus sticks out of its round body by this share of its area (its own bright spots do not)", at_least=0, at_most=1, group="policy: chromosomes on nuclei")
     attached_outside_area: float = option(0.2, "a chromosome sticking out of a nucleus' round body shows at least this many times the median "
                                           "single's area outside it (then it is followed into the body)", at_least=0, group="policy: chromosomes on nuclei")
     nucleus_body: float = option(2.5, "a nucleus' round body is what an opening by a disk of this many median half-widths keeps (a "
@@ -286,12 +279,13 @@ class SeparationPolicy:
                          "model trained with train --on-nuclei; its parts of at least attached_min_area median singles are the pieces), "
                          "'rules' the ridges and protrusions above, 'auto' the model where its card or run says it was trained on nuclei",
                          choices=("auto", "model", "rules"), group="policy: chromosomes on nuclei")
-    nuclei_model: str = option("none", "the model asked about nuclei instead of --model (a run of train --on-nuclei, or its model.keras): the pair model "
-                               "goes on answering every other object; 'none': --model, where nuclei says so", group="policy: chromosomes on nuclei")
+    nuclei_model: str = option("auto", "the model asked about nuclei instead of --model ('pretrained:nuclei', a run of train --on-nuclei, or its model.keras): the pair model "
+                               "goes on answering every other object; 'auto': the shipped one beside the shipped --model (unless nuclei is 'rules'), none beside another; "
+                               "'none': --model, where nuclei says so", group="policy: chromosomes on nuclei")
 
     def __post_init__(self):
         for f in dataclasses.fields(self): check_option(f"SeparationPolicy.{f.name}", getattr(self, f.name), f.metadata)
-        if self.nuclei == "rules" and self.nuclei_model != "none": raise ValueError("nuclei='rules' asks no model about nuclei: leave out nuclei_model, or give nuclei 'auto'")
+        if self.nuclei == "rules" and self.nuclei_model not in ("none", "auto"): raise ValueError("nuclei='rules' asks no model about nuclei: leave out nuclei_model, or give nuclei 'auto'")
 
     def to_json(self): return json.dumps(asdict(self), indent=2)
     @classmethod
@@ -358,7 +352,7 @@ def flags_given(args, config_class):
 
 # %% ../nbs/05_config.ipynb
 WEIGHTS = Path(str(importlib.resources.files("segnet_chromosome"))) / "weights"  # inside the installed package
-SHIPPED = ("real", "synthetic", "instances")  # pretrained(): the first; "instances" labels each chromosome in a map of its own
+SHIPPED = ("real", "synthetic", "instances", "nuclei")  # pretrained(): the first; "instances" labels each chromosome in a map of its own; "nuclei" was trained on nuclei too
 
 @dataclass(frozen=True)
 class ModelSource:
@@ -398,3 +392,9 @@ def model_source(spec="pretrained"):
     if (path.parent / "config.json").is_file(): return ModelSource(path, TrainConfig.from_json(path.parent / "config.json").preprocessing)
     raise ValueError(f"{path} has no card ({path.with_suffix('.json').name}) and no run config.json beside it: how its inputs were "
                      "cut out is unknown; use its run directory")
+
+# %% ../nbs/05_config.ipynb
+def shipped_as(model):
+    """The name of the shipped model (`SHIPPED`) that `model` is, named as `model_source` takes it ('pretrained', 'pretrained:NAME')
+    or a Keras model `pretrained()` loaded (it marks it `shipped_as`); None for any other."""
+    return model_source(model).shipped if isinstance(model, (str, Path)) else getattr(model, "shipped_as", None)

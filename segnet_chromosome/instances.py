@@ -8,11 +8,10 @@ __all__ = ['solidity', 'centre_line_ends', 'kept_as_one', 'answer_cover', 'insta
 
 # %% ../nbs/12c_instances.ipynb
 import dataclasses
-from pathlib import Path
 import numpy as np
 from scipy import ndimage
 from skimage import measure, transform
-from .config import SeparationPolicy, model_source
+from .config import SeparationPolicy, shipped_as
 from .slide import pruned_skeleton_ends
 
 # %% ../nbs/12c_instances.ipynb
@@ -98,5 +97,4 @@ def with_instance_model(policy, model):
     Keras model): 'pretrained:instances' beside the shipped pair model ('pretrained', 'pretrained:real', or the model
     `model.pretrained` loaded: its `shipped_as` says 'real'), 'none' beside any other. Any other value is kept."""
     if policy.instances != "auto": return policy
-    shipped = (model_source(model).shipped if isinstance(model, (str, Path)) else getattr(model, "shipped_as", None)) == "real"  # as model_record tells them
-    return dataclasses.replace(policy, instances="pretrained:instances" if shipped else "none")
+    return dataclasses.replace(policy, instances="pretrained:instances" if shipped_as(model) == "real" else "none")

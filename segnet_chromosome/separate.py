@@ -15,12 +15,12 @@ from scipy import ndimage
 from skimage import measure, morphology, transform
 from .core import Preprocessing
 from .config import SeparationPolicy, model_source
-from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects
+from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects, nucleus_round_body
 from .model import load_model_source, padded_size, sha256_of, with_input_size
 from .evaluate import predict_probabilities
 from .instances import answer_cover, instance_chromosomes, instance_looks, kept_as_one, with_instance_model
 from .generate import light_scale
-from .nuclei import nucleus_attachments, nucleus_protrusions, nucleus_top_hat
+from .nuclei import nucleus_attachments, nucleus_protrusions, nucleus_top_hat, with_nuclei_model
 
 # %% ../nbs/12_separate.ipynb
 def _object_crop(grey, mask, preprocessing):
@@ -301,9 +301,9 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     instance model whose answer is kept where it finds more chromosomes (`instances.instance_looks`; 'auto' as
     `instances.with_instance_model` says). `tta` averages the model over the 8
     symmetries instead; `policy.nuclei` 'auto' asks it about nuclei where its preprocessing says it was trained on
-    them, and `policy.nuclei_model` names a model trained on nuclei asked about them instead. Raises `NoChromosomesError` for an
-    image with no chromosomes in it."""
-    made_by, policy = model_record(model), with_instance_model(policy, model)   # instances 'auto': the shipped one beside the shipped model
+    them, and `policy.nuclei_model` names a model trained on nuclei asked about them instead (about each nucleus with a round body, as it
+    learnt them: `nucleus_round_body`; the rules answer for a ring of chromatin). Raises `NoChromosomesError` for an image with no chromosomes in it."""
+    made_by, policy = model_record(model), with_nuclei_model(with_instance_model(policy, model), model)  # 'auto': the shipped ones beside the shipped model
     if isinstance(model, (str, Path)): model, preprocessing = load_model_source(model)
     preprocessing = preprocessing or Preprocessing()
     nucleus_model, nucleus_prep = (model, preprocessing) if policy.nuclei_model == "none" else load_second_model(policy.nuclei_model, use="nuclei")
@@ -334,25 +334,25 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     level = np.median(pixels) * scale if singles else grey_level / 2  # the median single pixel (`pixels` are the singles' then)
     nuclei = [i for i in found.ids("nucleus") if min(regions[i].bbox[:2]) > 1 and regions[i].bbox[2] < H - 1 and regions[i].bbox[3] < W - 1]
     asked_at = time.perf_counter()                                  # (a nucleus cut by the image's edge: so would its chromosomes be)
-    if ask_nuclei:
+    modelled = [i for i in nuclei if nucleus_round_body(regions[i].image, typical_radius=found.typical_radius, body=policy.nucleus_body).any()] if ask_nuclei else []
+    if modelled:                                                    # (a ring or shred of chromatin, no round body, is no nucleus the model learnt: the rules')
         light = nucleus_prep.grey_level / grey_level                 # (a nuclei model may have learnt another grey level)
-        asked = _predict_crops(nucleus_model, [_nucleus_crop(grey[regions[i].slice] * light, regions[i].image, nucleus_prep) for i in nuclei], tta)
+        asked = dict(zip(modelled, _predict_crops(nucleus_model, [_nucleus_crop(grey[regions[i].slice] * light, regions[i].image, nucleus_prep) for i in modelled], tta)))
     nuclei_asked = time.perf_counter() - asked_at
     attached = {}                                                   # (nucleus, k): (corner in the nucleus' box, mask, grey)
     typical = dict(typical_radius=found.typical_radius, typical_area=area, level=level, policy=policy)  # of the rules
-    for n, i in enumerate(nuclei):
+    for i in nuclei:
         r = regions[i]
-        if ask_nuclei:                                              # the model's own light: the nucleus' taken off
+        if i in modelled:                                           # the model's own light: the nucleus' taken off
             own_light = np.clip(nucleus_top_hat(grey[r.slice], r.image, found.typical_radius, policy.nucleus_body), 0, None)
-            pieces = [(m, own_light * m) for m in nucleus_chromosomes(asked[n], r.image, margin=nucleus_prep.margin, typical_area=area, policy=policy)
+            pieces = [(m, own_light * m) for m in nucleus_chromosomes(asked[i], r.image, margin=nucleus_prep.margin, typical_area=area, policy=policy)
                       if own_light[m].mean() >= policy.attached_contrast * level]  # no light of its own: the nucleus' rim or chromatin
         else:
             pieces = nucleus_attachments(grey[r.slice], r.image, **typical)
             for m, g in nucleus_protrusions(grey[r.slice], r.image, typical_length=length, **typical):
                 if not any((m & p).sum() > policy.protrusion_overlap * m.sum() for p, _ in pieces): pieces.append((m, g))  # what the ridges did not find
         for k, (m, g) in enumerate(pieces):
-            box = bounding_box(m)
-            attached[(i, k)] = ((box[0].start, box[1].start), m[box], g[box])
+            box = bounding_box(m); attached[(i, k)] = ((box[0].start, box[1].start), m[box], g[box])
     model_at, single_ids = time.perf_counter(), set(singles)
     ask = lambda ids, symmetry=0: resolve_objects(
         model, {i: attached[i][2] if i in attached else grey[regions[i].slice] for i in ids},

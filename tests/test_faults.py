@@ -116,7 +116,7 @@ CASES = [  # (what is wrong, command line with {d} for the folder, words the mes
     ("a slide that is not there, to separate", "separate {d}/nope.tif --out {d}/sep", "no such slide: "),
     ("a model that resizes its inputs, to separate", "separate {d}/flat.tif --model {d}/run-resize --out {d}/sep",
      "was trained with geometry 'resize'; separate needs a model trained with 'pad'"),
-    ("--nuclei model with a model never shown a nucleus", "separate {d}/flat.tif --nuclei model --out {d}/sep",
+    ("--nuclei model with a model never shown a nucleus", "separate {d}/flat.tif --nuclei model --nuclei-model none --out {d}/sep",
      "pretrained was not trained on them: give a model trained with train --on-nuclei, or --nuclei rules"),
     ("--instances naming no model, to separate", "separate {d}/flat.tif --instances {d}/nope --out {d}/sep", "No such model:"),
     ("--instances naming a pair model, to separate", "separate {d}/flat.tif --instances pretrained --out {d}/sep", "pretrained is not an instance model"),

@@ -15,7 +15,7 @@ def test_pretrained_loads_and_predicts_offline():
     assert r.returncode == 0, r.stderr[-2000:]
     assert float(r.stdout.split()[-1]) > 0.5, r.stdout  # a model that separates, not one that answers background
 
-@pytest.mark.parametrize("name", ["real", "synthetic"])
+@pytest.mark.parametrize("name", ["real", "synthetic", "nuclei"])
 def test_a_changed_model_file_is_refused(tmp_path, name):
     from segnet_chromosome.config import shipped_path
     from segnet_chromosome.model import pretrained
@@ -179,6 +179,26 @@ def test_the_shipped_instance_model_is_asked_beside_the_shipped_model(shared_dat
     r = cli("separate", slide, "--model", "pretrained:synthetic", "--out", tmp_path / "synthetic", "--quiet")
     assert r.returncode == 0, r.stderr[-3000:]
     assert json.loads((tmp_path / "synthetic" / "metaphase10-dapi_policy.json").read_text())["instances"] == "none"
+
+def test_the_shipped_nuclei_model_is_asked_beside_the_shipped_model(shared_data, tmp_path):
+    """With no flag, `separate` asks the shipped nuclei model about each nucleus with a round body (`nuclei_model` 'auto'):
+    the V-shaped chromosome against a nucleus of metaphase 15 (object 27), which the rules miss, is cut off it; the ring of
+    chromatin of held-out metaphase 10 (object 45, no round body) is left to the rules, where the model would take three
+    patches of it for chromosomes. The provenance and the policy file name the model; `--nuclei-model none` is the rules alone."""
+    from segnet_chromosome.model import SHIPPED_SHA256
+    slides = [shared_data / "jpp21" / f"metaphase{k}-dapi.tif" for k in (15, 10)]
+    rows = lambda d, k: {r["object"]: r for r in csv.DictReader(open(tmp_path / d / f"metaphase{k}-dapi_objects.csv"))}
+    for out, extra in (("default", []), ("rules", ["--nuclei-model", "none"])):
+        r = cli("separate", *slides, "--out", tmp_path / out, "--quiet", *extra)
+        assert r.returncode == 0, r.stderr[-3000:]
+    made = json.loads((tmp_path / "default" / "metaphase15-dapi_provenance.json").read_text())["model"]
+    assert made["nuclei"]["source"] == "pretrained:nuclei" and made["nuclei"]["sha256"] == SHIPPED_SHA256["nuclei"], made
+    assert json.loads((tmp_path / "default" / "metaphase15-dapi_policy.json").read_text())["nuclei_model"] == "pretrained:nuclei"
+    assert json.loads((tmp_path / "rules" / "metaphase15-dapi_policy.json").read_text())["nuclei_model"] == "none"
+    v, ring = rows("default", 15)["27"], rows("default", 10)["45"]
+    assert (v["kind"], len(v["chromosomes"].split()), rows("rules", 15)["27"]["chromosomes"]) == ("nucleus", 1, ""), v
+    assert (ring["kind"], ring["chromosomes"]) == ("nucleus", ""), ring
+
 
 def test_an_instance_model_is_asked_and_recorded(tmp_path):
     """`--instances RUN` (an instance model: `model.InstanceSegNet`, here untrained, tiny, its run's config.json beside it)
