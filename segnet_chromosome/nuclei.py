@@ -9,17 +9,16 @@ __all__ = ['nucleus_top_hat', 'nucleus_attachments', 'nucleus_protrusions', 'wit
 import dataclasses
 import numpy as np
 from scipy import ndimage
-from skimage import measure, morphology, transform
+from skimage import measure, transform
 from .config import SeparationPolicy, shipped_as
-from .slide import nucleus_round_body
+from .slide import body_disk, nucleus_round_body
 
 # %% ../nbs/12a_nuclei.ipynb
 def nucleus_top_hat(grey, mask, typical_radius, body):
     """The white top-hat of a nucleus object (grey (h, w) float in its box, `mask` (h, w) bool), (h, w) float: what rises above an
     opening by a disk of `body` typical half-widths (`policy.nucleus_body`), computed where a chromosome is about 8 pixels wide
-    (the opening stays cheap, as `nucleus_round_body`'s) and brought back to the box's size."""
-    f = min(1.0, 4 / max(typical_radius, 1e-6))
-    disk = morphology.disk(max(2, int(round(body * typical_radius * f))))
+    (`slide.body_disk`: the opening stays cheap, as `nucleus_round_body`'s) and brought back to the box's size."""
+    f, disk = body_disk(typical_radius, body)
     small = transform.rescale(grey * mask, f, anti_aliasing=f < 1, preserve_range=True)
     return transform.resize(small - ndimage.grey_opening(small, footprint=disk), mask.shape, order=1, preserve_range=True)
 

@@ -5,7 +5,7 @@
 # %% auto 0
 __all__ = ['OBJECT_KINDS', 'Chromosome', 'load_metaphase', 'NoChromosomesError', 'SlideObjects', 'pruned_skeleton_ends',
            'sliding_percentile', 'find_objects', 'ChromosomeList', 'bounding_box', 'cut_out', 'cut_with_skirt',
-           'segment_chromosomes', 'nucleus_round_body', 'nucleus_cutouts']
+           'segment_chromosomes', 'body_disk', 'nucleus_round_body', 'nucleus_cutouts']
 
 # %% ../nbs/03_slide.ipynb
 from dataclasses import dataclass
@@ -250,12 +250,17 @@ def segment_chromosomes(dapi, cy3=None, *, preprocessing=Preprocessing(), metaph
     return out
 
 # %% ../nbs/03_slide.ipynb
+def body_disk(typical_radius, body):
+    """(scale, disk): the scale at which a chromosome of half-width `typical_radius` is about 8 pixels wide, where an opening
+    of a nucleus stays cheap, and the disk (bool (d, d)) of `body` typical half-widths at that scale."""
+    f = min(1.0, 4 / max(typical_radius, 1e-6))
+    return f, morphology.disk(max(2, int(round(body * typical_radius * f))))
+
 def nucleus_round_body(mask, *, typical_radius, body):
     """The round body of a nucleus object `mask` (h, w) bool, as (h, w) bool: what an opening by a disk of `body` typical
     half-widths (`typical_radius`, the slide's median chromosome half-width) keeps; a chromosome lying against the nucleus
-    sticks out of it and is left out. Computed where a chromosome is about 8 pixels wide, so that the opening stays cheap."""
-    f = min(1.0, 4 / max(typical_radius, 1e-6))
-    disk = morphology.disk(max(2, int(round(body * typical_radius * f))))
+    sticks out of it and is left out. Computed at `body_disk`'s scale."""
+    f, disk = body_disk(typical_radius, body)
     small = transform.rescale(mask.astype(np.float32), f, order=1) > 0.5
     return transform.resize(ndimage.binary_opening(small, structure=disk).astype(np.float32), mask.shape, order=1) > 0.5
 
