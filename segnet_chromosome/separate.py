@@ -333,8 +333,8 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     H, W = found.labels.shape
     level = np.median(pixels) * scale if singles else grey_level / 2  # the median single pixel (`pixels` are the singles' then)
     nuclei = [i for i in found.ids("nucleus") if min(regions[i].bbox[:2]) > 1 and regions[i].bbox[2] < H - 1 and regions[i].bbox[3] < W - 1]
-    asked_at = time.perf_counter()                                  # (a nucleus cut by the image's edge: so would its chromosomes be)
     modelled = [i for i in nuclei if nucleus_round_body(regions[i].image, typical_radius=found.typical_radius, body=policy.nucleus_body).any()] if ask_nuclei else []
+    asked_at = time.perf_counter()                                  # (a nucleus cut by the image's edge: so would its chromosomes be)
     if modelled:                                                    # (a ring or shred of chromatin, no round body, is no nucleus the model learnt: the rules')
         light = nucleus_prep.grey_level / grey_level                 # (a nuclei model may have learnt another grey level)
         asked = dict(zip(modelled, _predict_crops(nucleus_model, [_nucleus_crop(grey[regions[i].slice] * light, regions[i].image, nucleus_prep) for i in modelled], tta)))
