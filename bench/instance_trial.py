@@ -10,6 +10,9 @@ them; clusters laid as on a slide (a chain or a star, `PairMaker(cluster_labels=
     python bench/instance_trial.py --like runs/shipped-seed5 --out runs/instances --minutes 95
     python bench/instance_trial.py --like runs/shipped-seed5 --out runs/instances --minutes 95 --resume
 
+`--from-trial DIR` starts from another trial's best model (its maps too) with a fresh optimizer and history, to train it on
+another mix: `runs/instances-c06` is the shipped instance model's trial trained on with more clusters (`--clusters 0.6`).
+
 `--zoom Z --size H W` cut its chromosomes at another scale than RUN's, on a larger canvas (`separate` cuts an instance
 model's crops at its own zoom, which config.json in OUT records; `--resume` goes on at the trial's). Tried on this CPU at
 zoom 0.5 on 128x128 (`runs/instances-z05`, CHANGES.md): its validation loss lagged at first, then caught up with the trial
@@ -28,7 +31,6 @@ from segnet_chromosome.core import InUseError, atomic_path, claim, load_keras, w
 load_keras()
 import keras
 
-import segnet_chromosome.generate as generate
 from segnet_chromosome.config import OneLineParser, TrainConfig, number_type
 from segnet_chromosome.data import open_pairs
 from segnet_chromosome.generate import FRESH_SCALES, PairMaker, PairRecipe
@@ -44,10 +46,9 @@ def membership_labels(masks):
 
 
 class ChainMembershipMaker(PairMaker):
-    """A `PairMaker` whose clusters are laid as chains or stars (as on a slide) and labelled a bit per chromosome: `generate`'s
-    chain labelling is replaced by `membership_labels` in this process, once (the worker threads that make batches share it)."""
+    "A `PairMaker` whose clusters are laid as chains or stars (as on a slide) and labelled a bit per chromosome (`membership_labels`)."
+    label_chain = staticmethod(membership_labels)
     def __init__(self, *args, **kw):
-        generate.chain_labels = membership_labels
         super().__init__(*args, cluster_labels="chain", **kw)
 
 
@@ -71,6 +72,8 @@ def main(argv=None):
     ap.add_argument("--init-from", default="pretrained", help="the pair model whose body the instance model starts from")
     ap.add_argument("--images", type=number_type(int, 1), help="fresh images an epoch (default: as many as RUN's training pairs)")
     ap.add_argument("--resume", action="store_true", help="go on with the trial in --out after its last epoch")
+    ap.add_argument("--from-trial", metavar="DIR", help="start from another trial's best model (its maps too), with a fresh optimizer and history "
+                    "(to train it on another mix, e.g. more --clusters); its zoom and canvas are kept unless given")
     ap.add_argument("--zoom", type=number_type(float, 0, 4, low_open=True, high_open=False), help="scale its chromosomes are cut at (default: RUN's; "
                     "separate cuts its crops at the trial's own, which config.json in OUT records)")
     ap.add_argument("--size", type=number_type(int, 16), nargs=2, metavar=("H", "W"), help="the images' canvas (default: RUN's pairs'); "
@@ -81,6 +84,14 @@ def main(argv=None):
     if missing: fail(f"--like {like}: no {', '.join(missing)} there; name a run of `segnet-chromosome train` (e.g. runs/shipped-seed5)")
     if (out / "trial.json").exists() and not a.resume: fail(f"{out} holds a trial already; give another --out, or --resume to go on with it")
     if a.resume and not (out / "last.keras").exists(): fail(f"{out} has no trial to resume (no last.keras); leave out --resume")
+    if a.from_trial and a.resume: fail("--from-trial starts a trial afresh from another's model; --resume goes on with --out's: give one of them")
+    if a.from_trial:
+        source = Path(a.from_trial)
+        try: was = json.loads((source / "trial.json").read_text())["args"]
+        except (OSError, ValueError, KeyError, TypeError) as e: fail(f"--from-trial {source}: no readable trial.json there ({e!r}); name a trial of this script")
+        if not (source / "model.keras").is_file(): fail(f"--from-trial {source}: no model.keras there; name a trial that has finished an epoch")
+        for flag in ("zoom", "size"):
+            if getattr(a, flag) is None: setattr(a, flag, was.get(flag))
     if a.resume:  # the scale and canvas it was trained at go on (a trial before these flags: RUN's)
         try: was = json.loads((out / "trial.json").read_text())["args"] if (out / "trial.json").exists() else {}
         except (OSError, ValueError, KeyError, TypeError) as e: fail(f"{out / 'trial.json'}: unreadable ({e!r}); give another --out to start afresh")
@@ -126,6 +137,11 @@ def fit(a, like, out):
         trained = keras.models.load_model(out / "last.keras")
         model = keras.Model(trained.input, keras.layers.Activation("sigmoid", dtype="float32", name="sigmoid")(trained.output), name=trained.name)
         start = len(history)
+    elif a.from_trial:  # another trial's best model, its maps included; a fresh optimizer
+        model = keras.models.load_model(Path(a.from_trial) / "model.keras", compile=False)
+        trained = keras.Model(model.input, model.get_layer("instances").output, name=model.name)
+        trained.compile(keras.optimizers.Adam(a.lr), InstanceCrossentropy(from_logits=True))
+        start = 0
     else:
         model = InstanceSegNet(tuple(shape) + (1,), preset=config.preset, dropout=config.dropout, init_from=load_model_source(a.init_from)[0])
         trained = keras.Model(model.input, model.get_layer("instances").output, name=model.name)  # the same layers, before the sigmoid

@@ -224,18 +224,18 @@ class PairMaker:
     with their seam filled (`fill_seam`); `clusters` are clusters of three or four, labelled a bit per chromosome, or with
     `cluster_labels='chain'` laid as on a slide, a chain or a star, and labelled A, B, A, ... (`chain_labels`); `singles` one alone.
     `on_nuclei` of all the images lie on one of the `nuclei` (grey (h, w) float32 at the chromosomes' scale, zero outside it,
-    as `nucleus_cutouts` gives, zoomed): its light adds under them and it stays background in the labels."""
+    as `nucleus_cutouts` gives, zoomed): its light adds under them and it stays background in the labels. A subclass labels its
+    chains otherwise by its own `label_chain` (masks (n, h, w) bool -> labels (h, w) uint8, or None to lay that one again)."""
+    label_chain = staticmethod(chain_labels)
     def __init__(self, chromosomes, recipe=PairRecipe(scales=FRESH_SCALES), *, n_angles=72, jitter=True, touching=0.2, clusters=0.0, singles=0.0,
                  filled_seams=0.0, nuclei=(), on_nuclei=0.0, cluster_labels="membership"):
-        self.chromosomes = list(chromosomes)
+        self.chromosomes, self.recipe, self.n_angles = list(chromosomes), recipe, n_angles
         if len(self.chromosomes) < 2: raise ValueError(f"need at least two chromosomes, got {len(self.chromosomes)}")
-        self.recipe, self.n_angles = recipe, n_angles
         if not 0 <= touching <= 1: raise ValueError(f"touching is a share of the pairs, from 0 to 1; got {touching}")
         if not 0 <= filled_seams <= 1: raise ValueError(f"filled_seams is a share of the touching pairs, from 0 to 1; got {filled_seams}")
         if not (0 <= clusters <= 1 and 0 <= singles <= 1 and clusters + singles <= 1):
             raise ValueError(f"clusters and singles are shares of the pairs, from 0 to 1 together; got {clusters} and {singles}")
-        self.jitter, self.touching, self.filled_seams = jitter, touching, filled_seams
-        self.clusters, self.singles = clusters, singles
+        self.jitter, self.touching, self.filled_seams, self.clusters, self.singles = jitter, touching, filled_seams, clusters, singles
         if cluster_labels not in ("membership", "chain"): raise ValueError(f"cluster_labels is 'membership' or 'chain'; got {cluster_labels!r}")
         self.cluster_labels = cluster_labels
         if not 0 <= on_nuclei <= 1: raise ValueError(f"on_nuclei is a share of the images, from 0 to 1; got {on_nuclei}")
@@ -315,7 +315,7 @@ class PairMaker:
     def _chain_cluster(self, rng, canvas, labels, n, max_covered=1 / 3):
         """Draw a chain or star of `n` chromosomes into `canvas` and `labels`, as on a slide: each laid across one already there by
         `min_overlap` pixels or more but at most `max_covered` of it on the others, none in a ring; labelled A, B, A, ...
-        (`chain_labels`). Returns the first two ids."""
+        (`label_chain`). Returns the first two ids."""
         H, W = self.size
         n_c = len(self.chromosomes)
         for _ in range(100):
@@ -333,7 +333,7 @@ class PairMaker:
                     covered = (big[k] & big[:k].any(0)).sum()
                     if not self.recipe.min_overlap <= covered <= max_covered * mk.sum(): continue
                     box = bounding_box(big[:k + 1].any(0))
-                    chain = chain_labels(big[(slice(0, k + 1),) + box])  # with the last one laid: the cluster's labels in `box`
+                    chain = self.label_chain(big[(slice(0, k + 1),) + box])  # with the last one laid: the cluster's labels in `box`
                     if chain is not None: corners.append((y, x)); break
                 else: break
             if len(corners) < n: continue

@@ -202,6 +202,10 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --size 96 96", "was trained at [128, 128]"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial35 --resume --zoom 0.5", "trial35 was trained at RUN's; leave --zoom out"),
     ("instance_trial.py --like {d}/likerun --out {d}/trialbad --resume", "trial.json: unreadable"),
+    ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/folder", "no readable trial.json there"),
+    ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/trialbad", "no readable trial.json there"),
+    ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/trial05", "no model.keras there"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --from-trial {d}/trial35", "give one of them"),
 ]
 
 @pytest.mark.parametrize("command, words", BENCH_CASES, ids=[c for c, _ in BENCH_CASES])
