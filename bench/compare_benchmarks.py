@@ -91,7 +91,7 @@ def main():
             fail(f"{paths_a[0]} and {path} were not measured on the same slides ({', '.join(differ) or 'chromosomes per slide'} differ); "
                  "run both with the same --from, --n and --not-single")
     result = paired_bootstrap([f["per_slide"] for f in figs_a], [f["per_slide"] for f in figs_b], draws=args.draws)
-    name = lambda figs: " + ".join(f"{f['model']}{' with TTA' if f.get('tta') else ''}" for f in figs)
+    name = lambda figs: " + ".join(f"{f['model']}{' with TTA' if f.get('tta') else ''}{' policy ' + str(f['policy']) if f.get('policy') else ''}" for f in figs)
     drawn = "the slides and of each side's runs" if args.vs else "the slides"
     print(f"A {name(figs_a)}; B {name(figs_b)}; {a['slides']} slides of {', '.join(a['sources'])}, paired; B - A in points, "
           f"95% interval of {args.draws:,} bootstrap draws of {drawn}")

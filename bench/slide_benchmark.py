@@ -185,12 +185,12 @@ def main():
     recall, precision = matched / max(true_total, 1), matched / max(found, 1)
     f1 = 2 * precision * recall / max(precision + recall, 1e-9)
     ap = coco_ap(truths, predictions, scores)
-    figures = dict(model=args.model, tta=args.tta, slides=args.n, sources=[s.name for s in sources], singles_left_out=dropped, chromosomes=true_total, instances=found,
+    figures = dict(model=args.model, policy=args.policy, tta=args.tta, slides=args.n, sources=[s.name for s in sources], singles_left_out=dropped, chromosomes=true_total, instances=found,
                    precision=precision, recall=recall, f1=f1, count_errors=count_errors,
                    within_one=float(np.mean(np.abs(count_errors) <= 1)), ap50=ap and ap[0], ap=ap and ap[1],
                    median_seconds=float(np.median(seconds)), configurations={}, false_chromosomes=false,
                    per_slide=per_slide)  # what bench/compare_benchmarks.py resamples: {seed, chromosomes, instances, matched, found {kind: [found, laid]}}
-    print(f"model {args.model}{' with TTA' if args.tta else ''}; {args.n} slides composed from {len(chromosomes)} chromosomes "
+    print(f"model {args.model}{' with TTA' if args.tta else ''}{' policy ' + args.policy if args.policy else ''}; {args.n} slides composed from {len(chromosomes)} chromosomes "
           f"({dropped} singles left out as pairs) and {len(nuclei)} nuclei of {', '.join(s.name for s in sources)}; "
           f"{true_total} chromosomes, {found} instances found")
     print(f"{'configuration':14} {'chromosomes':>11} {'recall':>7} {'mean IoU found':>15}")

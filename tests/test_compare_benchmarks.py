@@ -29,6 +29,8 @@ def test_a_clear_gain_is_shown_and_chance_is_not(tmp_path):
     assert "no difference shown" in line(done.stdout, "f1"), done.stdout
     same = compare(tmp_path, a, a)
     assert "+0.0 [ +0.0,  +0.0]" in line(same.stdout, "f1"), same.stdout
+    by_policy = compare(tmp_path, a, dict(a, policy="mine_policy.json"))  # the same model, other rules: the header tells them apart
+    assert by_policy.stdout.startswith("A pretrained; B pretrained policy mine_policy.json; "), by_policy.stdout
 
 def test_runs_of_other_slides_or_without_counts_are_refused(tmp_path):
     a = figures("pretrained", [30] * 12)
