@@ -184,7 +184,7 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "single_overlap_brightness": lambda d: 0.0, "single_overlap_confidence": None,  # no single's cut refused for a dim overlap
     "min_solidity": lambda d: 0.0, "min_line_ends": lambda d: 0,  # no answer looked at again; every chromosome less solid than min_solidity in doubt
     "single_look_area": lambda d: 0.0, "instances": lambda d: "none", "instance_own": None, "nuclei_model": lambda d: "none",  # no single left whole looked at again; no second model
-    "instance_cut_piece": lambda d: 0.0}                 # an instance answer might cut off any piece
+    "instance_cut_piece": lambda d: 0.0, "instance_single_area": lambda d: 0.0}  # an instance answer might cut off any piece; no large single left whole asked
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -234,10 +234,8 @@ class SeparationPolicy:
     part_max_contact: float = option(1.0, "a part of a split sent back to the model is cut without an overlap only where it is this many median "
                                      "widths across or less (a neck, or two end to end): a long chromosome sent back is most often cut where another lay across it",
                                      at_least=0, group="policy: when an answer is two chromosomes")
-    peel_area: float = option(2.2, "a part of a split larger than this many times the median single's area holds more than one chromosome: "
-                              "it goes back to the model (the longest chromosomes reach twice the median)", above=0, group="policy: clusters")
-    max_rounds: int = option(4, "a part too large for one chromosome goes back to the model this many times at most (a cluster peeled)",
-                             at_least=1, at_most=20, group="policy: clusters")
+    peel_area: float = option(2.2, "a part of a split larger than this many times the median single's area holds more than one chromosome: it goes back to the model (the longest chromosomes reach twice the median)", above=0, group="policy: clusters")
+    max_rounds: int = option(4, "a part too large for one chromosome goes back to the model this many times at most (a cluster peeled)", at_least=1, at_most=20, group="policy: clusters")
     chain_angle: float = option(30.0, "pieces of one label in a chain (A, B, A, ...) are one chromosome with another lying across it when "
                                 "each one's long axis is within this many degrees of the line between their centres ...", at_least=0,
                                 at_most=90, group="policy: clusters")
@@ -259,6 +257,8 @@ class SeparationPolicy:
                                  "others cross is none)", at_least=0, at_most=1, group="policy: second looks")
     instance_cut_piece: float = option(0.45, "an instance answer may cut a chromosome of the pair model's whose centre line does not branch (under min_line_ends "
                                        "ends) only into pieces of at least this many median singles (a tip cut off a whole chromosome is refused); 0: any", at_least=0, group="policy: second looks")
+    instance_single_area: float = option(2.2, "a 'single' the model left whole is asked about by the instance model when it is over this many median singles "
+                                         "(a cluster find_objects took for one chromosome) or shaped as two kept as one; 0: only when so shaped", at_least=0, group="policy: second looks")
     attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light (a model's piece: on average)",
                                       above=0, group="policy: chromosomes on nuclei")
     attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")

@@ -76,12 +76,14 @@ def cuts_off_no_tip(first, chromosomes, *, policy=SeparationPolicy(), typical_ar
 def instance_looks(objects, answers, ask, *, policy=SeparationPolicy(), typical_area, singles=()):
     """Instance answers: `objects` {id: mask (h, w) bool}, their `answers` {id: (chromosomes, rest, confidence)} of
     `resolve_objects`, `ask(ids)` -> {id: chromosome masks} (`instance_chromosomes` of the instance model's maps); `singles` the
-    ids `find_objects` called single (one the model left whole is asked only when `kept_as_one`). An answer with more
+    ids `find_objects` called single (one the model left whole is asked only when `kept_as_one` or over `policy.instance_single_area`
+    median singles, `typical_area` pixels: a cluster taken for one chromosome). An answer with more
     chromosomes than the first, whose `answer_cover` is as large or larger and which `cuts_off_no_tip`, replaces it (the
     first's confidence kept).
     Returns the answers and the ids whose answer was replaced."""
     left_whole = lambda i: not answers[i][0] and not answers[i][1].any()
-    asked = [i for i in objects if not (i in singles and left_whole(i) and not kept_as_one(objects[i], policy))]
+    large = lambda i: policy.instance_single_area and objects[i].sum() > policy.instance_single_area * typical_area
+    asked = [i for i in objects if not (i in singles and left_whole(i) and not kept_as_one(objects[i], policy) and not large(i))]
     cover = lambda i, a: answer_cover(objects[i], a, policy=policy, typical_area=typical_area)
     out, replaced = dict(answers), []
     for i, chromosomes in (ask(asked) if asked else {}).items():
