@@ -73,7 +73,7 @@ def main(argv=None):
     ap.add_argument("--images", type=number_type(int, 1), help="fresh images an epoch (default: as many as RUN's training pairs)")
     ap.add_argument("--resume", action="store_true", help="go on with the trial in --out after its last epoch")
     ap.add_argument("--from-trial", metavar="DIR", help="start from another trial's best model (its maps too), with a fresh optimizer and history "
-                    "(to train it on another mix, e.g. more --clusters); its zoom and canvas are kept unless given")
+                    "(to train it on another mix, e.g. more --clusters); its zoom and canvas are kept unless --zoom is given (its canvas always)")
     ap.add_argument("--zoom", type=number_type(float, 0, 4, low_open=True, high_open=False), help="scale its chromosomes are cut at (default: RUN's; "
                     "separate cuts its crops at the trial's own, which config.json in OUT records)")
     ap.add_argument("--size", type=number_type(int, 16), nargs=2, metavar=("H", "W"), help="the images' canvas (default: RUN's pairs'); "
@@ -89,6 +89,9 @@ def main(argv=None):
         source = Path(a.from_trial)
         try: was = json.loads((source / "trial.json").read_text())["args"]
         except (OSError, ValueError, KeyError, TypeError) as e: fail(f"--from-trial {source}: no readable trial.json there ({e!r}); name a trial of this script")
+        trained_at = was.get("size") or "RUN's canvas"
+        if a.size is not None and list(a.size) != list(was.get("size") or []):  # its input is the size it was built at
+            fail(f"--size {' '.join(map(str, a.size))}: {source} was trained at {trained_at}; leave --size out to go on at it")
         if not (source / "model.keras").is_file(): fail(f"--from-trial {source}: no model.keras there; name a trial that has finished an epoch")
         for flag in ("zoom", "size"):
             if getattr(a, flag) is None: setattr(a, flag, was.get(flag))

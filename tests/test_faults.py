@@ -205,6 +205,7 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/folder", "no readable trial.json there"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/trialbad", "no readable trial.json there"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/trial05", "no model.keras there"),
+    ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/trial05 --size 96 96", "trial05 was trained at [128, 128]; leave --size out"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --from-trial {d}/trial35", "give one of them"),
 ]
 
