@@ -13,6 +13,13 @@ them; clusters laid as on a slide (a chain or a star, `PairMaker(cluster_labels=
 `--from-trial DIR` starts from another trial's best model (its maps too) with a fresh optimizer and history, to train it on
 another mix: `runs/instances-c06` is the shipped instance model's trial trained on with more clusters (`--clusters 0.6`).
 
+`--val-metaphase K` makes its validation images of one training metaphase's chromosomes, left out of its bank: without it
+they are made of the training chromosomes themselves, so a lower validation loss says nothing of chromosomes it never saw
+(`runs/instances-c06` and `runs/instances-more` lowered theirs and found fewer held-out clusters). Index 10 of `runs/like` is
+metaphase 14 (27 chromosomes), no held-out benchmark slide's:
+
+    python bench/instance_trial.py --like runs/like --out runs/instances-val14 --val-metaphase 10 --minutes 95 --patience 14
+
 `--zoom Z --size H W` cut its chromosomes at another scale than RUN's, on a larger canvas (`separate` cuts an instance
 model's crops at its own zoom, which config.json in OUT records; `--resume` goes on at the trial's). Tried on this CPU at
 zoom 0.5 on 128x128 (`runs/instances-z05`, CHANGES.md): its validation loss lagged at first, then caught up with the trial
@@ -74,6 +81,9 @@ def main(argv=None):
     ap.add_argument("--resume", action="store_true", help="go on with the trial in --out after its last epoch")
     ap.add_argument("--from-trial", metavar="DIR", help="start from another trial's best model (its maps too), with a fresh optimizer and history "
                     "(to train it on another mix, e.g. more --clusters); its zoom and canvas are kept unless --zoom is given (its canvas always)")
+    ap.add_argument("--val-metaphase", type=number_type(int, 0), metavar="K", help="make the validation images of the chromosomes of RUN's "
+                    "training metaphase K (its index in RUN's config.json `metaphase`), left out of the training bank, so that the best epoch "
+                    "is chosen on chromosomes the model never saw (default: of the training chromosomes, as before)")
     ap.add_argument("--zoom", type=number_type(float, 0, 4, low_open=True, high_open=False), help="scale its chromosomes are cut at (default: RUN's; "
                     "separate cuts its crops at the trial's own, which config.json in OUT records)")
     ap.add_argument("--size", type=number_type(int, 16), nargs=2, metavar=("H", "W"), help="the images' canvas (default: RUN's pairs'); "
@@ -104,6 +114,15 @@ def main(argv=None):
                 at = "RUN's" if trained is None else trained
                 fail(f"--{flag} {given}: {out} was trained at {at}; leave --{flag} out to go on at it, or give another --out")
             setattr(a, flag, given if given is not None else trained)
+        if a.val_metaphase is not None and a.val_metaphase != was.get("val_metaphase"):
+            fail(f"--val-metaphase {a.val_metaphase}: {out} was validated on {was.get('val_metaphase', 'its training chromosomes')}; leave it out to go on so")
+        a.val_metaphase = was.get("val_metaphase")
+    if a.val_metaphase is not None:
+        try:
+            pairs, train = open_pairs(like / "pairs.h5"), read_split(like / "split.npz").train
+            trained = sorted(set(pairs.metaphase_ids[train].ravel().tolist())) if pairs.metaphase_ids is not None else [0]
+        except (OSError, ValueError) as e: fail(f"--like {like}: its pairs.h5 or split.npz is unreadable ({e.__class__.__name__}); name a finished run of `segnet-chromosome train`")
+        if a.val_metaphase not in trained: fail(f"--val-metaphase {a.val_metaphase}: not one of RUN's training metaphases {trained} (indices in its config.json `metaphase`)")
     out.mkdir(parents=True, exist_ok=True)
     try:
         with claim(out): fit(a, like, out)
@@ -123,13 +142,16 @@ def fit(a, like, out):
     shutil.copy(like / "split.npz", out / "split.npz")             # its chromosomes RUN's training ones (cut at its zoom)
     pairs, split = open_pairs(like / "pairs.h5"), read_split(like / "split.npz")
     bank = training_chromosomes(config, pairs, split)
+    val_bank = bank if a.val_metaphase is None else [c for c in bank if c.metaphase == a.val_metaphase]  # validated on unseen chromosomes
+    bank = bank if a.val_metaphase is None else [c for c in bank if c.metaphase != a.val_metaphase]
     recipe = PairRecipe(tuple(a.size or (pairs.height, pairs.width)), config.min_overlap, config.overlap, FRESH_SCALES)
     maker = ChainMembershipMaker(bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles)
     images, labels, _ = maker.make(1, np.random.default_rng(0))
     shape = to_model_size(config, images, labels)[0].shape[1:3]
     per_epoch = a.images or len(split.train)
     train = OnlinePairSequence(maker, per_epoch, 32, shape=shape, seed=a.seed, workers=2)
-    vi, vl, _ = maker.make(max(len(split.val), 256), np.random.default_rng([a.seed, 2**31]))
+    val_maker = maker if val_bank is bank else ChainMembershipMaker(val_bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles)
+    vi, vl, _ = val_maker.make(max(len(split.val), 256), np.random.default_rng([a.seed, 2**31]))
     vx, vy = to_model_size(config, vi, vl)
     val = PairSequence(vx, vy, 32, workers=1, membership=True)
 
@@ -152,11 +174,11 @@ def fit(a, like, out):
         start = 0
     best = min((float(r["val_loss"]) for r in history), default=np.inf)
     wait = 0 if not history else len(history) - 1 - int(np.argmin([float(r["val_loss"]) for r in history]))
-    facts = dict(like=str(like), args=vars(a), per_epoch=per_epoch, shape=list(shape), bank=len(bank))
+    facts = dict(like=str(like), args=vars(a), per_epoch=per_epoch, shape=list(shape), bank=len(bank), validation_bank=len(val_bank))
     write_json = lambda **more: write_atomic(out / "trial.json", json.dumps({**facts, **more}, indent=2))
     write_json(finished=False)
     began = time.time()
-    print(f"trial: {len(bank)} training chromosomes, {per_epoch} images an epoch, input {shape}, lr {a.lr}", flush=True)
+    print(f"trial: {len(bank)} training chromosomes ({len(val_bank)} validating{' of metaphase ' + str(a.val_metaphase) if a.val_metaphase is not None else ''}), {per_epoch} images an epoch, input {shape}, lr {a.lr}", flush=True)
     for epoch in range(start, 1000):
         train.epoch = epoch
         t0 = time.time()
