@@ -102,6 +102,9 @@ def main(argv=None):
         trained_at = was.get("size") or "RUN's canvas"
         if a.size is not None and list(a.size) != list(was.get("size") or []):  # its input is the size it was built at
             fail(f"--size {' '.join(map(str, a.size))}: {source} was trained at {trained_at}; leave --size out to go on at it")
+        if a.val_metaphase is not None and a.val_metaphase != was.get("val_metaphase"):  # its model saw that metaphase's chromosomes
+            fail(f"--val-metaphase {a.val_metaphase}: {source} was trained on that metaphase's chromosomes, so they are no unseen ones to it; "
+                 "start afresh, or from a trial validated on it")
         if not (source / "model.keras").is_file(): fail(f"--from-trial {source}: no model.keras there; name a trial that has finished an epoch")
         for flag in ("zoom", "size"):
             if getattr(a, flag) is None: setattr(a, flag, was.get(flag))
@@ -115,7 +118,8 @@ def main(argv=None):
                 fail(f"--{flag} {given}: {out} was trained at {at}; leave --{flag} out to go on at it, or give another --out")
             setattr(a, flag, given if given is not None else trained)
         if a.val_metaphase is not None and a.val_metaphase != was.get("val_metaphase"):
-            fail(f"--val-metaphase {a.val_metaphase}: {out} was validated on {was.get('val_metaphase', 'its training chromosomes')}; leave it out to go on so")
+            k = was.get("val_metaphase")
+            fail(f"--val-metaphase {a.val_metaphase}: {out} was validated {'on its training chromosomes' if k is None else f'with --val-metaphase {k}'}; leave it out to go on so")
         a.val_metaphase = was.get("val_metaphase")
     if a.val_metaphase is not None:
         try:
@@ -178,7 +182,7 @@ def fit(a, like, out):
     write_json = lambda **more: write_atomic(out / "trial.json", json.dumps({**facts, **more}, indent=2))
     write_json(finished=False)
     began = time.time()
-    print(f"trial: {len(bank)} training chromosomes ({len(val_bank)} validating{' of metaphase ' + str(a.val_metaphase) if a.val_metaphase is not None else ''}), {per_epoch} images an epoch, input {shape}, lr {a.lr}", flush=True)
+    print(f"trial: {len(bank)} training chromosomes ({len(val_bank)} validating{', --val-metaphase ' + str(a.val_metaphase) if a.val_metaphase is not None else ''}), {per_epoch} images an epoch, input {shape}, lr {a.lr}", flush=True)
     for epoch in range(start, 1000):
         train.epoch = epoch
         t0 = time.time()

@@ -209,6 +209,7 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --from-trial {d}/trial35", "give one of them"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --val-metaphase 3", "its pairs.h5 or split.npz is unreadable"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --val-metaphase 3", "trial05 was validated on its training chromosomes"),
+    ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/trial05 --val-metaphase 3", "was trained on that metaphase's chromosomes"),
 ]
 
 @pytest.mark.parametrize("command, words", BENCH_CASES, ids=[c for c, _ in BENCH_CASES])
