@@ -18,8 +18,7 @@ from .core import Preprocessing, read_json, write_atomic
 PRESETS = {
     "vgg16": dict(widths=(64, 128, 256, 512, 512), convs=(2, 2, 3, 3, 3)),
     "medium": dict(widths=(32, 64, 128, 256), convs=(2, 2, 2, 2)),
-    "small": dict(widths=(16, 32, 64, 128), convs=(2, 2, 2, 2)),
-    "tiny": dict(widths=(16, 32, 64), convs=(1, 1, 1))}
+    "small": dict(widths=(16, 32, 64, 128), convs=(2, 2, 2, 2)), "tiny": dict(widths=(16, 32, 64), convs=(1, 1, 1))}
 UPSAMPLING_LAYOUT = dict(widths=(64, 128, 256), convs=(2, 2, 3))  # the first three VGG16 blocks
 
 # %% ../nbs/05_config.ipynb
@@ -97,6 +96,7 @@ class TrainConfig:
                         choices=("last_n", "last_fraction", "random", "chromosome", "metaphase"), group="split")
     test: float = option(0.2, "fraction of pairs, chromosomes or metaphases held out for test", at_least=0, below=1, group="split")
     held_out: list[int] = option(None, "metaphase indices (order of metaphase) to test on with split 'metaphase'", group="split")
+    val_held_out: list[int] = option(None, "metaphase indices to validate on with split 'metaphase' instead of a val share of the training pairs: early stopping then reads chromosomes never trained on", group="split")
     val: float = option(0.05, "fraction of the rest for validation", at_least=0, below=1, group="split")
     # the model
     model: str = option("segnet", "SegNet (unpooling with the pooling indices), or the UpSampling2D baseline",
@@ -130,8 +130,7 @@ class TrainConfig:
     workers: int = option(2, "threads preparing batches ahead of the model", at_least=1, at_most=64, group="machine")
 
     def __post_init__(self):
-        if isinstance(self.metaphase, (str, Path)): self.metaphase = [self.metaphase]
-        if self.metaphase is not None: self.metaphase = [str(p) for p in self.metaphase]
+        if self.metaphase is not None: self.metaphase = [str(p) for p in ([self.metaphase] if isinstance(self.metaphase, (str, Path)) else self.metaphase)]
         for f in dataclasses.fields(self): check_option(f"TrainConfig.{f.name}", getattr(self, f.name), f.metadata)
         if self.online and not self.metaphase: raise ValueError("online=True makes pairs from chromosomes: give `metaphase`")
         if self.online and self.recipe != "all": raise ValueError("online=True draws pairs like recipe 'all'; the public recipe is a fixed file")
@@ -146,6 +145,8 @@ class TrainConfig:
         if self.recipe == "deepfish-13434" and (not self.metaphase or len(self.metaphase) != 1 or not self.cy3):
             raise ValueError("recipe 'deepfish-13434' needs metaphase=DAPI.tif and cy3=Cy3.tif (the public set's metaphase)")
         if self.cy3 and self.metaphase and len(self.metaphase) != 1: raise ValueError("cy3 goes with a single metaphase")
+        if self.val_held_out and self.split != "metaphase": raise ValueError(f"val_held_out names metaphases to validate on: give split 'metaphase' (--split metaphase), not {self.split!r}")
+        if both := set(self.val_held_out or ()) & set(self.held_out or ()): raise ValueError(f"metaphases {sorted(both)} are in both held_out and val_held_out: each tests or validates, give it to one")
 
     @property
     def membership_labels(self):
@@ -159,9 +160,8 @@ class TrainConfig:
 
     def to_json(self, path=None):
         "The config as JSON text; also written to `path` if given."
-        text = json.dumps(asdict(self), indent=2)
-        if path is not None: write_atomic(path, text)
-        return text
+        if path is not None: write_atomic(path, self.to_json())
+        return json.dumps(asdict(self), indent=2)
 
     @classmethod
     def from_json(cls, path_or_text):

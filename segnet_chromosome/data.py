@@ -358,18 +358,22 @@ def check_split(split, n, complete=True):
     return split
 
 # %% ../nbs/01_data.ipynb
-def split_by_chromosome(ids, test=0.2, val=0.05, seed=0, held_out=None):
+def split_by_chromosome(ids, test=0.2, val=0.05, seed=0, held_out=None, val_held_out=None):
     """Split pairs so that no chromosome of the test set appears in training.
 
     `ids` (N, 2): the chromosome ids of each pair. `test`: the fraction of chromosomes held out. Returns
     `Split(train, val, test)` index arrays; pairs mixing held-out and training chromosomes are in none.
-    `held_out` names the ids to hold out instead of a random fraction. The same function splits by metaphase
-    when given the metaphase ids of each pair (`split_by_metaphase`)."""
+    `held_out` names the ids to hold out instead of a random fraction. `val_held_out` names ids held out for validation
+    instead of a random `val` fraction of the training pairs: the pairs of them only validate, and no training pair holds
+    one. The same function splits by metaphase when given the metaphase ids of each pair (`split_by_metaphase`)."""
     ids = np.asarray(ids)
     if ids.ndim != 2 or ids.shape[1] != 2: raise ValueError(f"ids must have shape (N, 2), got {ids.shape}")
     if not 0 < test < 1 or not 0 <= val < 1: raise ValueError("test must be in (0, 1) and val in [0, 1)")
     rng = np.random.default_rng(seed)
     chroms, counts = np.unique(ids, return_counts=True)
+    vheld = np.asarray([] if val_held_out is None else val_held_out, ids.dtype)
+    if len(missing := np.setdiff1d(vheld, chroms)): raise ValueError(f"val_held_out ids {missing.tolist()} are in no pair; the pairs hold ids {chroms.tolist()[:20]}")
+    if len(both := np.intersect1d(vheld, [] if held_out is None else held_out)): raise ValueError(f"ids {both.tolist()} are held out for both test and validation: give each to one")
     if held_out is not None:
         held = np.asarray(held_out)
         missing = np.setdiff1d(held, chroms)
@@ -382,14 +386,15 @@ def split_by_chromosome(ids, test=0.2, val=0.05, seed=0, held_out=None):
         n_test = int(round(len(ids) * test))
         test_idx, train_idx = np.sort(order[:n_test]), np.sort(order[n_test:])
     else:
-        held = rng.choice(chroms, max(1, int(round(len(chroms) * test))), replace=False)
+        held = rng.choice(pool := np.setdiff1d(chroms, vheld), max(1, int(round(len(pool) * test))), replace=False)  # (never validation's)
         inside = np.isin(ids, held)
-        test_idx = np.flatnonzero(inside.all(1))
-        train_idx = np.flatnonzero(~inside.any(1))
+        test_idx, train_idx = np.flatnonzero(inside.all(1)), np.flatnonzero(~inside.any(1))
+    if len(vheld) and not (inside := np.isin(ids[train_idx], vheld)).all(1).any(): raise ValueError(f"no pair is made only of val_held_out ids {vheld.tolist()}: nothing would validate")
+    if len(vheld): return Split(train_idx[~inside.any(1)], train_idx[inside.all(1)], test_idx)
     val_idx = np.sort(rng.choice(train_idx, int(round(len(train_idx) * val)), replace=False))
     return Split(np.setdiff1d(train_idx, val_idx), val_idx, test_idx)
 
 # %% ../nbs/01_data.ipynb
-def split_by_metaphase(metaphase_ids, test=0.25, val=0.05, seed=0, held_out=None):
-    "Split pairs so that no metaphase of the test set appears in training: `split_by_chromosome` on the metaphase ids (N, 2) of each pair."
-    return split_by_chromosome(metaphase_ids, test=test, val=val, seed=seed, held_out=held_out)
+def split_by_metaphase(metaphase_ids, test=0.25, val=0.05, seed=0, held_out=None, val_held_out=None):
+    "Split pairs so that no metaphase of the test set (nor of `val_held_out`'s) appears in training: `split_by_chromosome` on the metaphase ids (N, 2) of each pair."
+    return split_by_chromosome(metaphase_ids, test=test, val=val, seed=seed, held_out=held_out, val_held_out=val_held_out)

@@ -187,12 +187,14 @@ def run_chromosomes(config, counts=None):
     return out
 
 # %% ../nbs/08_runs.ipynb
-def training_chromosomes(config, pairs, split):
+def training_chromosomes(config, pairs, split, *, part="train"):
     """The chromosomes of `run_chromosomes(config)` that the training pairs of `pairs` (a `PairFile`: its `chromosome_ids`, and
-    `metaphase_ids` where it has them) name, by the indices `split.train`: what fresh pairs of a run are made of. A ValueError
-    when the metaphases do not give every one of them (a pair file made from other metaphases)."""
-    ids = pairs.chromosome_ids[split.train]
-    metas = pairs.metaphase_ids[split.train] if pairs.metaphase_ids is not None else np.zeros_like(ids)
+    `metaphase_ids` where it has them) name, by the indices `split.train`: what fresh pairs of a run are made of (`part`
+    'val': the validation pairs', by `split.val`: what a run validated on metaphases of their own, `val_held_out`, makes its
+    fresh validation images of). A ValueError when the metaphases do not give every one of them (a pair file made from other
+    metaphases)."""
+    ids = pairs.chromosome_ids[getattr(split, part)]
+    metas = pairs.metaphase_ids[getattr(split, part)] if pairs.metaphase_ids is not None else np.zeros_like(ids)
     keep = set(zip(metas.ravel().tolist(), ids.ravel().tolist()))
     bank = [c for c in run_chromosomes(config) if (c.metaphase, c.id) in keep]
     if len(bank) != len(keep): raise ValueError(f"{pairs.path} names {len(keep)} training chromosomes, but the metaphases give {len(bank)} of them: "
@@ -221,7 +223,7 @@ def make_split(config, n, ids=None, metaphase_ids=None):
     if config.split == "random": return split_random(n, test=config.test, val=config.val, seed=config.seed)
     if config.split == "metaphase":
         if metaphase_ids is None: raise ValueError("split='metaphase' needs the metaphase ids of each pair; make the file with make-dataset")
-        return split_by_metaphase(metaphase_ids, test=config.test, val=config.val, seed=config.seed, held_out=config.held_out)
+        return split_by_metaphase(metaphase_ids, test=config.test, val=config.val, seed=config.seed, held_out=config.held_out, val_held_out=config.val_held_out)
     if ids is None:
         raise ValueError("split='chromosome' needs the chromosome ids of each pair, which this file does not hold "
                          "(files from make-dataset do); use split='last_n', 'last_fraction' or 'random'.")

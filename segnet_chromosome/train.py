@@ -228,16 +228,18 @@ def dtype_policy(name):
 def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
     """(training, validation) batches of a run: the training pairs shuffled and augmented, or fresh pairs of the training
     chromosomes every epoch (`config.online`; `on_nuclei` of them laid on the training metaphases' nuclei); with several
-    devices only whole batches (each must split evenly)."""
+    devices only whole batches (each must split evenly). Fresh validation images (clusters, singles or nuclei, which the
+    file lacks) are made once, of the validation pairs' chromosomes and metaphases where `config.val_held_out` holds them
+    out of training, else of the training ones."""
     whole = n_devices > 1
+    recipe = PairRecipe((pairs.height, pairs.width), config.min_overlap, config.overlap, FRESH_SCALES)
+    def maker_of(bank):  # fresh images of these chromosomes, laid on their own metaphases' nuclei
+        nuclei = run_nuclei(config, {c.metaphase for c in bank}) if config.on_nuclei else ()
+        return PairMaker(bank, recipe, touching=config.touching, filled_seams=config.filled_seams, clusters=config.clusters,
+                         singles=config.singles, nuclei=nuclei, on_nuclei=config.on_nuclei, cluster_labels=config.cluster_labels)
     if config.online:  # fresh pairs of the training chromosomes only (those of the training pairs)
-        bank = training_chromosomes(config, pairs, split)
+        maker = maker_of(training_chromosomes(config, pairs, split))
         per_epoch = len(split.train) // config.batch_size * config.batch_size if whole else len(split.train)
-        recipe = PairRecipe((pairs.height, pairs.width), config.min_overlap, config.overlap, FRESH_SCALES)
-        nuclei = run_nuclei(config, {c.metaphase for c in bank}) if config.on_nuclei else ()  # the training metaphases' own
-        maker = PairMaker(bank, recipe, touching=config.touching, filled_seams=config.filled_seams,
-                          clusters=config.clusters, singles=config.singles, nuclei=nuclei, on_nuclei=config.on_nuclei,
-                          cluster_labels=config.cluster_labels)
         train = OnlinePairSequence(maker, per_epoch, config.batch_size,
                                    shape=x.shape[1:3], seed=config.seed, start_epoch=start_epoch, workers=config.workers)
     else:
@@ -245,7 +247,8 @@ def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
                              seed=config.seed, workers=config.workers, start_epoch=start_epoch, drop_remainder=whole)
     vx, vy = x[split.val], y[split.val]
     if config.online and (config.clusters or config.singles or config.on_nuclei) and len(split.val):  # the file holds pairs only: fresh ones
-        images, labels, _ = maker.make(len(split.val), np.random.default_rng([config.seed, 2**31]))
+        val_maker = maker_of(training_chromosomes(config, pairs, split, part="val")) if config.val_held_out else maker
+        images, labels, _ = val_maker.make(len(split.val), np.random.default_rng([config.seed, 2**31]))
         vx, vy = to_model_size(config, images, labels)
     val = (PairSequence(vx, vy, config.batch_size, workers=config.workers, drop_remainder=whole, membership=config.membership_labels)
            if len(split.val) else None)

@@ -126,6 +126,9 @@ CASES = [  # (what is wrong, command line with {d} for the folder, words the mes
     ("--nuclei-model naming a model not trained on nuclei", "separate {d}/flat.tif --nuclei-model pretrained --out {d}/sep", "pretrained is not a model trained on nuclei"),
     ("--nuclei-model with --nuclei rules", "separate {d}/flat.tif --nuclei rules --nuclei-model pretrained --out {d}/sep", "leave out --nuclei-model"),
     ("--nuclei-body without --on-nuclei", "train --synthetic 8 --nuclei-body 2.5 --run-dir {d}/r", "give on_nuclei too (--on-nuclei 0.2)"),
+    ("--val-held-out without --split metaphase", "train --synthetic 8 --val-held-out 1 --run-dir {d}/r", "give split 'metaphase' (--split metaphase)"),
+    ("--val-held-out a --held-out metaphase", "train --synthetic 8 --split metaphase --held-out 1 2 --val-held-out 2 --run-dir {d}/r",
+     "metaphases [2] are in both held_out and val_held_out"),
     ("--init-from of another preprocessing", "train --synthetic 8 --zoom 0.5 --init-from pretrained:synthetic --run-dir {d}/r",
      "set zoom, grey_level and margin to match"),
 ]

@@ -222,6 +222,30 @@ def test_training_on_nuclei_lays_images_on_the_training_metaphases_nuclei(shared
     assert len(asked) == len(own)
 
 
+
+def test_validation_on_a_metaphase_of_its_own(shared_data, tmp_path, monkeypatch):
+    """--val-held-out: the validation pairs are one metaphase's, whose chromosomes no training pair holds; fresh validation
+    images (here laid on nuclei) are made of its chromosomes on its nuclei, the training images of the training metaphase's only."""
+    import segnet_chromosome.train as T
+    from segnet_chromosome.data import open_pairs
+    from segnet_chromosome.runs import read_split, run_nuclei
+    made = []
+    class Recording(T.PairMaker):
+        def __init__(self, *args, **kw): super().__init__(*args, **kw); made.append(self)
+    monkeypatch.setattr(T, "PairMaker", Recording)
+    slides = [shared_data / "jpp21" / f"metaphase{k}-dapi.tif" for k in (2, 4, 6)]
+    cfg = TrainConfig(metaphase=slides, split="metaphase", held_out=[2], val_held_out=[1], online=True, on_nuclei=0.3, n_pairs=300,
+                      preset="tiny", epochs=1, batch_size=16, loss="swap_crossentropy")
+    train(cfg, tmp_path / "run", verbose=0)
+    split, metas = read_split(tmp_path / "run" / "split.npz"), open_pairs(tmp_path / "run" / "pairs.h5").metaphase_ids
+    assert len(split.val) and len(split.train)
+    assert (set(metas[split.train].ravel()), set(metas[split.val].ravel()), set(metas[split.test].ravel())) == ({0}, {1}, {2})
+    training, validating = made
+    assert {c.metaphase for c in training.chromosomes} == {0} and {c.metaphase for c in validating.chromosomes} == {1}
+    theirs = run_nuclei(cfg, [1])
+    assert len(validating.nuclei) == len(theirs) and all(np.array_equal(a, b) for a, b in zip(validating.nuclei, theirs))
+    assert np.isfinite(read_history(tmp_path / "run" / "history.csv")[0]["val_loss"])
+
 def test_killed_after_fitting_resumes_to_the_report_not_to_epoch_0(tmp_path, monkeypatch):
     "A kill during the final evaluation: --resume writes the report and keeps history and model as they were."
     import segnet_chromosome.train as T
