@@ -210,7 +210,9 @@ def _say_what_runs(config, data_path, n_pairs, split, model, shape, *, machine):
     "Three lines before the first epoch: the data and split, the model and recipe, the device (`machine`, a `Machine`)."
     acc, policy, jit, n_devices = machine
     print(f"data: {data_path} ({n_pairs:,} pairs{'; fresh pairs of the training chromosomes every epoch' if config.online else ''}); "
-          f"split {config.split!r}: {len(split.train):,} train / {len(split.val):,} validation / {len(split.test):,} test")
+          f"split {config.split!r}: {len(split.train):,} train / {len(split.val):,} validation"
+          f"{' (of ' + ', '.join(Path(config.metaphase[k]).name for k in config.val_held_out) + ': no chromosome of it trained on)' if config.val_held_out else ''}"
+          f" / {len(split.test):,} test")
     print(f"model: {model.name}, {model.count_params():,} parameters, input {shape[1]}x{shape[2]}; loss {config.loss}, Adam {config.learning_rate:g} "
           f"({config.lr_schedule}), batch {config.batch_size}, up to {config.epochs} epochs, EarlyStopping patience {config.patience}")
     print(f"device: {acc['device']} ({acc['backend']} backend), {policy}, XLA {'on' if jit else 'off'}"

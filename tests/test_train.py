@@ -223,7 +223,7 @@ def test_training_on_nuclei_lays_images_on_the_training_metaphases_nuclei(shared
 
 
 
-def test_validation_on_a_metaphase_of_its_own(shared_data, tmp_path, monkeypatch):
+def test_validation_on_a_metaphase_of_its_own(shared_data, tmp_path, monkeypatch, capsys):
     """--val-held-out: the validation pairs are one metaphase's, whose chromosomes no training pair holds; fresh validation
     images (here laid on nuclei) are made of its chromosomes on its nuclei, the training images of the training metaphase's only."""
     import segnet_chromosome.train as T
@@ -236,7 +236,8 @@ def test_validation_on_a_metaphase_of_its_own(shared_data, tmp_path, monkeypatch
     slides = [shared_data / "jpp21" / f"metaphase{k}-dapi.tif" for k in (2, 4, 6)]
     cfg = TrainConfig(metaphase=slides, split="metaphase", held_out=[2], val_held_out=[1], online=True, on_nuclei=0.3, n_pairs=300,
                       preset="tiny", epochs=1, batch_size=16, loss="swap_crossentropy")
-    train(cfg, tmp_path / "run", verbose=0)
+    train(cfg, tmp_path / "run", verbose=2)
+    assert "validation (of metaphase4-dapi.tif: no chromosome of it trained on)" in capsys.readouterr().out
     split, metas = read_split(tmp_path / "run" / "split.npz"), open_pairs(tmp_path / "run" / "pairs.h5").metaphase_ids
     assert len(split.val) and len(split.train)
     assert (set(metas[split.train].ravel()), set(metas[split.val].ravel()), set(metas[split.test].ravel())) == ({0}, {1}, {2})
