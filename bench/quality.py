@@ -106,6 +106,14 @@ def _curated_plan():
     python bench/slide_benchmark.py --model runs/curated-gpu/ship_curated"""
     return {"ship_curated": {**_ship_plan()["ship_real"], "not_single": str(ROOT / "bench" / "not_single.json"), "time_budget": 8}}
 
+def _curated_val_plan():
+    """The curated recipe validated on metaphase 14 (`--val-held-out 10`: its pairs validate, its chromosomes are in no training
+    pair), so that early stopping and the best epoch are chosen by chromosomes the model never saw; the shipped model's
+    validation pairs are of its training chromosomes. Then score it as `curated`:
+    python bench/quality.py --plan curated-val --out runs/curated-val-gpu --parallel 1 --budget 560 --tta
+    python bench/slide_benchmark.py --model runs/curated-val-gpu/ship_curated_val"""
+    return {"ship_curated_val": {**_curated_plan()["ship_curated"], "val_held_out": [METAPHASES.index("{data}/jpp21/metaphase14-dapi.tif")]}}
+
 def _singles_plan():
     """The curated recipe with touching pairs as slides show them and single chromosomes to leave whole (issue 24): from
     the shipped model, 30% touching (40% of them with their seam filled), 10% singles, Adam 2e-4, for at most 8 minutes.
@@ -199,7 +207,7 @@ def _combined_medium_plan():
     python bench/slide_benchmark.py --model runs/combined-medium-gpu/combined_medium"""
     return {"combined_medium": {**_combined_plan()["combined"], "preset": "medium"}}
 
-PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan, "speed": _speed_plan, "ship": _ship_plan, "peel": _peel_plan, "curated": _curated_plan,
+PLANS = {"gpu": _gpu_plan, "cpu": _cpu_plan, "speed": _speed_plan, "ship": _ship_plan, "peel": _peel_plan, "curated": _curated_plan, "curated-val": _curated_val_plan,
          "singles": _singles_plan, "nuclei": _nuclei_plan, "chains": _chains_plan, "chains-full": _chains_full_plan, "seam": _seam_plan,
          "combined": _combined_plan,
          "larger": _larger_plan, "medium": _medium_plan, "combined-medium": _combined_medium_plan}

@@ -14,3 +14,14 @@ def test_a_plan_with_seeds():
             run = seeded[f"{name}-seed{first + k}"]                     # each seed its own run directory, named by its seed
             assert run["seed"] == first + k
             assert {**run, "seed": None} == {**kw, "seed": None}        # nothing else changes
+
+
+def test_the_plan_validated_on_a_metaphase_of_its_own():
+    "`--plan curated-val`: the curated recipe with metaphase 14's pairs validating, a TrainConfig as it stands."
+    from segnet_chromosome.config import TrainConfig
+    quality = load_script("bench/quality.py")
+    (kw,) = quality.load_plan("curated-val", Path("/data"), Path("/out")).values()
+    (curated,) = quality.load_plan("curated", Path("/data"), Path("/out")).values()
+    assert kw["metaphase"][kw["val_held_out"][0]] == "/data/jpp21/metaphase14-dapi.tif" and not set(kw["val_held_out"]) & set(kw["held_out"])
+    assert {**kw, "val_held_out": None} == {**curated, "val_held_out": None}
+    assert TrainConfig(**kw).val_held_out == [10]
