@@ -222,7 +222,6 @@ def test_training_on_nuclei_lays_images_on_the_training_metaphases_nuclei(shared
     assert len(asked) == len(own)
 
 
-
 def test_validation_on_a_metaphase_of_its_own(shared_data, tmp_path, monkeypatch, capsys):
     """--val-held-out: the validation pairs are one metaphase's, whose chromosomes no training pair holds; fresh validation
     images (here laid on nuclei) are made of its chromosomes on its nuclei, the training images of the training metaphase's only."""
@@ -246,6 +245,7 @@ def test_validation_on_a_metaphase_of_its_own(shared_data, tmp_path, monkeypatch
     theirs = run_nuclei(cfg, [1])
     assert len(validating.nuclei) == len(theirs) and all(np.array_equal(a, b) for a, b in zip(validating.nuclei, theirs))
     assert np.isfinite(read_history(tmp_path / "run" / "history.csv")[0]["val_loss"])
+
 
 def test_killed_after_fitting_resumes_to_the_report_not_to_epoch_0(tmp_path, monkeypatch):
     "A kill during the final evaluation: --resume writes the report and keeps history and model as they were."
