@@ -96,8 +96,8 @@ class TrainConfig:
                         choices=("last_n", "last_fraction", "random", "chromosome", "metaphase"), group="split")
     test: float = option(0.2, "fraction of pairs, chromosomes or metaphases held out for test", at_least=0, below=1, group="split")
     held_out: list[int] = option(None, "metaphase indices (order of metaphase) to test on with split 'metaphase'", group="split")
-    val_held_out: list[int] = option(None, "metaphase indices to validate on with split 'metaphase' instead of a val share of the training pairs: early stopping then reads chromosomes never trained on", group="split")
-    val: float = option(0.05, "fraction of the rest for validation", at_least=0, below=1, group="split")
+    val_held_out: list[int] = option(None, "metaphase indices to validate on with split 'metaphase' (their pairs, or with online fresh images of their chromosomes) instead of a val share of the training pairs: early stopping then reads chromosomes never trained on", group="split")
+    val: float = option(0.05, "fraction of the rest for validation (with val_held_out and online: fresh validation images, this share of the training pairs)", at_least=0, below=1, group="split")
     # the model
     model: str = option("segnet", "SegNet (unpooling with the pooling indices), or the UpSampling2D baseline",
                         choices=("segnet", "upsampling_segnet"), group="model")

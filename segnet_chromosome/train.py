@@ -6,7 +6,8 @@
 __all__ = ['Machine', 'size_multiple', 'to_model_size', 'build_model', 'load_initial_weights', 'accelerator', 'training_devices',
            'distribution_scope', 'where_it_runs', 'HistoryLogger', 'AtomicCheckpoint', 'FitFinished',
            'ResumableEarlyStopping', 'EpochTimer', 'TimeBudget', 'StopWhenDiverged', 'InterruptAtBatchEnd',
-           'make_optimizer', 'dtype_policy', 'make_batches', 'make_callbacks', 'train', 'load_run']
+           'make_optimizer', 'fresh_validation_size', 'dtype_policy', 'make_batches', 'make_callbacks', 'train',
+           'load_run']
 
 # %% ../nbs/09_train.ipynb
 import contextlib, json, sys, time
@@ -206,11 +207,21 @@ def make_optimizer(config, steps_per_epoch):
     return keras.optimizers.Adam(schedule)
 
 # %% ../nbs/09_train.ipynb
+def fresh_validation_size(config, split):
+    """How many fresh validation images a run makes once, before its first epoch (0: it validates on its file's pairs, `split.val`):
+    online, as many as its validation pairs where the file lacks what it trains on (clusters, singles, nuclei); validated on
+    metaphases of their own (`val_held_out`), a `val` share of its training pairs, or more, made of those metaphases'
+    chromosomes (the file holds few pairs of one metaphase's chromosomes alone: 31 of 6,000 for metaphase 14)."""
+    if not (config.online and len(split.val)): return 0
+    if config.val_held_out: return max(len(split.val), round(config.val * len(split.train)))
+    return len(split.val) if config.clusters or config.singles or config.on_nuclei else 0
+
+# %% ../nbs/09_train.ipynb
 def _say_what_runs(config, data_path, n_pairs, split, model, shape, *, machine):
     "Three lines before the first epoch: the data and split, the model and recipe, the device (`machine`, a `Machine`)."
     acc, policy, jit, n_devices = machine
     print(f"data: {data_path} ({n_pairs:,} pairs{'; fresh pairs of the training chromosomes every epoch' if config.online else ''}); "
-          f"split {config.split!r}: {len(split.train):,} train / {len(split.val):,} validation"
+          f"split {config.split!r}: {len(split.train):,} train / {fresh_validation_size(config, split) or len(split.val):,} validation"
           f"{' (of ' + ', '.join(Path(config.metaphase[k]).name for k in config.val_held_out) + ': no chromosome of it trained on)' if config.val_held_out else ''}"
           f" / {len(split.test):,} test")
     print(f"model: {model.name}, {model.count_params():,} parameters, input {shape[1]}x{shape[2]}; loss {config.loss}, Adam {config.learning_rate:g} "
@@ -230,9 +241,8 @@ def dtype_policy(name):
 def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
     """(training, validation) batches of a run: the training pairs shuffled and augmented, or fresh pairs of the training
     chromosomes every epoch (`config.online`; `on_nuclei` of them laid on the training metaphases' nuclei); with several
-    devices only whole batches (each must split evenly). Fresh validation images (clusters, singles or nuclei, which the
-    file lacks) are made once, of the validation pairs' chromosomes and metaphases where `config.val_held_out` holds them
-    out of training, else of the training ones."""
+    devices only whole batches (each must split evenly). Fresh validation images (`fresh_validation_size`) are made once, of the
+    validation pairs' chromosomes and metaphases where `config.val_held_out` holds them out of training, else of the training ones."""
     whole = n_devices > 1
     recipe = PairRecipe((pairs.height, pairs.width), config.min_overlap, config.overlap, FRESH_SCALES)
     def maker_of(bank):  # fresh images of these chromosomes, laid on their own metaphases' nuclei
@@ -248,9 +258,9 @@ def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
         train = PairSequence(x[split.train], y[split.train], config.batch_size, shuffle=True, augment=config.augment,
                              seed=config.seed, workers=config.workers, start_epoch=start_epoch, drop_remainder=whole)
     vx, vy = x[split.val], y[split.val]
-    if config.online and (config.clusters or config.singles or config.on_nuclei) and len(split.val):  # the file holds pairs only: fresh ones
+    if n_fresh := fresh_validation_size(config, split):
         val_maker = maker_of(training_chromosomes(config, pairs, split, part="val")) if config.val_held_out else maker
-        images, labels, _ = val_maker.make(len(split.val), np.random.default_rng([config.seed, 2**31]))
+        images, labels, _ = val_maker.make(n_fresh, np.random.default_rng([config.seed, 2**31]))
         vx, vy = to_model_size(config, images, labels)
     val = (PairSequence(vx, vy, config.batch_size, workers=config.workers, drop_remainder=whole, membership=config.membership_labels)
            if len(split.val) else None)
