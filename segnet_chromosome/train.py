@@ -296,7 +296,7 @@ def _summary(config, run_dir, data_path, split, history, report, *, state, wall_
                 stopped_early=len(history) < config.epochs and not (budget and budget.stopped),
                 stopped_by="time_budget" if budget and budget.stopped else "early_stopping" if len(history) < config.epochs else "epoch_cap",
                 resumed=state in ("resume", "continue"), wall_time_s=round(wall_time_s, 1),
-                n_train=len(split.train), n_val=len(split.val), n_test=len(split.test),
+                n_train=len(split.train), n_val=fresh_validation_size(config, split) or len(split.val), n_test=len(split.test),
                 policy=policy, xla=jit, devices=n_devices, parameters=parameters, **acc,
                 train_images_per_s=round(float(np.median(speeds)), 1) if speeds else None,
                 test_mean_iou_no_background=report["mean_iou_no_background"])

@@ -245,6 +245,8 @@ def test_validation_on_a_metaphase_of_its_own(shared_data, tmp_path, monkeypatch
     theirs = run_nuclei(cfg, [1])
     assert len(validating.nuclei) == len(theirs) and all(np.array_equal(a, b) for a, b in zip(validating.nuclei, theirs))
     assert np.isfinite(read_history(tmp_path / "run" / "history.csv")[0]["val_loss"])
+    n_fresh = max(len(split.val), round(0.05 * len(split.train)))                  # a --val share of the training pairs, or more
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["n_val"] == n_fresh
 
 
 def test_killed_after_fitting_resumes_to_the_report_not_to_epoch_0(tmp_path, monkeypatch):
