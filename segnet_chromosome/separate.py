@@ -299,10 +299,9 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     (default `Preprocessing()`). `policy`: the thresholds of each decision (`SeparationPolicy`); an object whose answer is in
     doubt is asked again in the other symmetries and keeps its best answer (`look_again`), and `policy.instances` names an
     instance model whose answer is kept where it finds more chromosomes (`instances.instance_looks`; 'auto' as
-    `instances.with_instance_model` says). `tta` averages the model over the 8
-    symmetries instead; `policy.nuclei` 'auto' asks it about nuclei where its preprocessing says it was trained on
-    them, and `policy.nuclei_model` names a model trained on nuclei asked about them instead (about each nucleus with a round body, as it
-    learnt them: `nucleus_round_body`; the rules answer for a ring of chromatin). Raises `NoChromosomesError` for an image with no chromosomes in it."""
+    `instances.with_instance_model` says). `tta` averages the model over the 8 symmetries instead; `policy.nuclei` 'auto' asks
+    it about nuclei where its preprocessing says it was trained on them, and `policy.nuclei_model` names a model trained on nuclei asked about them instead (about each nucleus with a round body, as it
+    learnt them: `nucleus_round_body`, keeping a chromosome it finds there only where `policy.nucleus_piece_outside` of it lies outside that body; the rules answer for a ring of chromatin). Raises `NoChromosomesError` for an image with no chromosomes in it."""
     made_by, policy = model_record(model), with_nuclei_model(with_instance_model(policy, model), model)  # 'auto': the shipped ones beside the shipped model
     if isinstance(model, (str, Path)): model, preprocessing = load_model_source(model)
     preprocessing = preprocessing or Preprocessing()
@@ -333,7 +332,8 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     H, W = found.labels.shape
     level = np.median(pixels) * scale if singles else grey_level / 2  # the median single pixel (`pixels` are the singles' then)
     nuclei = [i for i in found.ids("nucleus") if min(regions[i].bbox[:2]) > 1 and regions[i].bbox[2] < H - 1 and regions[i].bbox[3] < W - 1]
-    modelled = [i for i in nuclei if nucleus_round_body(regions[i].image, typical_radius=found.typical_radius, body=policy.nucleus_body).any()] if ask_nuclei else []
+    bodies = {i: nucleus_round_body(regions[i].image, typical_radius=found.typical_radius, body=policy.nucleus_body) for i in nuclei} if ask_nuclei else {}
+    modelled = [i for i in nuclei if i in bodies and bodies[i].any()]
     asked_at = time.perf_counter()                                  # (a nucleus cut by the image's edge: so would its chromosomes be)
     if modelled:                                                    # (a ring or shred of chromatin, no round body, is no nucleus the model learnt: the rules')
         light = nucleus_prep.grey_level / grey_level                 # (a nuclei model may have learnt another grey level)
@@ -346,7 +346,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
         if i in modelled:                                           # the model's own light: the nucleus' taken off
             own_light = np.clip(nucleus_top_hat(grey[r.slice], r.image, found.typical_radius, policy.nucleus_body), 0, None)
             pieces = [(m, own_light * m) for m in nucleus_chromosomes(asked[i], r.image, margin=nucleus_prep.margin, typical_area=area, policy=policy)
-                      if own_light[m].mean() >= policy.attached_contrast * level]  # no light of its own: the nucleus' rim or chromatin
+                      if own_light[m].mean() >= policy.attached_contrast * level and (m & ~bodies[i]).sum() >= policy.nucleus_piece_outside * m.sum()]  # no light of its own (the nucleus' rim or chromatin), or wholly inside its body (a patch of its chromatin)
         else:
             pieces = nucleus_attachments(grey[r.slice], r.image, **typical)
             for m, g in nucleus_protrusions(grey[r.slice], r.image, typical_length=length, **typical):

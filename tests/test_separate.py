@@ -256,3 +256,33 @@ def test_a_nuclei_model_is_asked_about_nuclei_only(tmp_path):
     others = lambda out: [(row["kind"], row["area"]) for i, row in enumerate(rows[out]) if i not in nuclei]
     assert others("with") == others("without") == others("dim")
     assert not any(rows["dim"][i]["chromosomes"] for i in nuclei), rows["dim"]  # the whole nucleus has no ridge of its own
+
+
+def test_a_chromosome_found_wholly_inside_a_nucleus_body_is_not_kept(shared_data, monkeypatch):
+    """`separate --nucleus-piece-outside 0.05`: of the chromosomes the nuclei model finds on a nucleus, one lying wholly inside
+    the nucleus' round body (where its own chromatin lies: two draws of the shipped nuclei recipe took such patches of
+    metaphases 2 and 15 for chromosomes) is not kept; one with part of it outside is; by default (0) both are. The model's answer is replaced by two
+    pieces of each nucleus, a disk at its middle and a cap of its rim, and the round body by the nucleus eroded by 12
+    pixels, so the test holds whatever nuclei model is shipped."""
+    from scipy import ndimage
+    import segnet_chromosome.separate as S
+    from segnet_chromosome.config import SeparationPolicy
+    from segnet_chromosome.slide import load_metaphase
+    body = lambda mask, **kw: ndimage.binary_erosion(mask, iterations=12)
+    asked = []
+    def two_pieces(probs, mask, **kw):
+        ys, xs = np.nonzero(body(mask)); cy, cx = int(np.median(ys)), int(np.median(xs))
+        yy, xx = np.mgrid[:mask.shape[0], :mask.shape[1]]
+        disk = ((yy - cy) ** 2 + (xx - cx) ** 2 <= 36) & body(mask)          # wholly inside the body
+        cap = mask & ~ndimage.binary_erosion(mask, iterations=6) & (yy < np.nonzero(mask)[0].min() + 8)  # on the rim, outside it
+        asked.append(mask.shape)
+        return [disk, cap]
+    monkeypatch.setattr(S, "nucleus_round_body", body)
+    monkeypatch.setattr(S, "nucleus_chromosomes", two_pieces)
+    slide = load_metaphase(shared_data / "jpp21" / "metaphase2-dapi.tif")
+    on_nuclei = lambda policy: sum(len(str(r["chromosomes"]).split()) for r in S.separate_metaphase(slide, policy=policy).table if r["kind"] == "nucleus")
+    kept = on_nuclei(SeparationPolicy(attached_contrast=1e-9, nucleus_piece_outside=0.05))
+    n = len(asked)
+    every = on_nuclei(SeparationPolicy(attached_contrast=1e-9))
+    assert n > 0 and len(asked) == 2 * n, asked
+    assert every - kept == n, (every, kept, n)                                # the disk of each nucleus, and nothing else
