@@ -371,13 +371,12 @@ def split_by_chromosome(ids, test=0.2, val=0.05, seed=0, held_out=None, val_held
     if not 0 < test < 1 or not 0 <= val < 1: raise ValueError("test must be in (0, 1) and val in [0, 1)")
     rng = np.random.default_rng(seed)
     chroms, counts = np.unique(ids, return_counts=True)
+    for what, named in (("held_out", held_out), ("val_held_out", val_held_out)):  # each id named is in a pair
+        if named is not None and len(missing := np.setdiff1d(named, chroms)): raise ValueError(f"{what} ids {missing.tolist()} are in no pair; the pairs hold ids {chroms.tolist()[:20]}")
     vheld = np.asarray([] if val_held_out is None else val_held_out, ids.dtype)
-    if len(missing := np.setdiff1d(vheld, chroms)): raise ValueError(f"val_held_out ids {missing.tolist()} are in no pair; the pairs hold ids {chroms.tolist()[:20]}")
     if len(both := np.intersect1d(vheld, [] if held_out is None else held_out)): raise ValueError(f"ids {both.tolist()} are held out for both test and validation: give each to one")
     if held_out is not None:
         held = np.asarray(held_out)
-        missing = np.setdiff1d(held, chroms)
-        if len(missing): raise ValueError(f"held_out ids {missing.tolist()} are in no pair; the pairs hold ids {chroms.tolist()[:20]}")
         inside = np.isin(ids, held)
         test_idx, train_idx = np.flatnonzero(inside.all(1)), np.flatnonzero(~inside.any(1))
     elif len(ids) and counts.max() == 1:
