@@ -236,9 +236,9 @@ def _policy(args):
 def _separate(args, paths, out):
     from tqdm.auto import tqdm
     from segnet_chromosome.slide import load_metaphase
-    from segnet_chromosome.separate import load_second_model, model_record, separate_metaphase, with_instance_model, with_nuclei_model
+    from segnet_chromosome.separate import load_second_model, model_record, separate_metaphase, with_second_models
     from segnet_chromosome.results import separation_paths, write_separation
-    policy = with_nuclei_model(with_instance_model(_policy(args), args.model), args.model)  # 'auto' resolved: the policy file names the models asked
+    policy = with_second_models(_policy(args), args.model)  # 'auto' resolved: the policy file names the models asked
     if policy.nuclei == "model" and policy.nuclei_model == "none" and not model_source(args.model).preprocessing.nuclei:
         raise ValueError(f"--nuclei model asks the model about nuclei, and {args.model} was not trained on them: give a model trained "
                          "with train --on-nuclei, or --nuclei rules")

@@ -184,7 +184,7 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "single_overlap_brightness": lambda d: 0.0, "single_overlap_confidence": None,  # no single's cut refused for a dim overlap
     "min_solidity": lambda d: 0.0, "min_line_ends": lambda d: 0,  # no answer looked at again; every chromosome less solid than min_solidity in doubt
     "single_look_area": lambda d: 0.0, "instances": lambda d: "none", "instance_own": None, "nuclei_model": lambda d: "none",  # no single left whole looked at again; no second model
-    "instance_cut_piece": lambda d: 0.0, "instance_single_area": lambda d: 0.0, "nucleus_piece_outside": None}  # an instance answer might cut off any piece; no large single left whole asked
+    "instance_cut_piece": lambda d: 0.0, "instance_single_area": lambda d: 0.0, "nucleus_piece_outside": lambda d: 0.0}  # an instance answer might cut off any piece; no large single left whole asked; a piece wholly on a nucleus kept
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -265,7 +265,7 @@ class SeparationPolicy:
     attached_elongation: float = option(1.8, "a ridge on a nucleus is this many times longer than wide", at_least=1, group="policy: chromosomes on nuclei")
     attached_outside: float = option(0.15, "a ridge on a nucleus sticks out of its round body by this share of its area (its own bright spots do not)", at_least=0, at_most=1, group="policy: chromosomes on nuclei")
     attached_outside_area: float = option(0.2, "a chromosome sticking out of a nucleus' round body shows at least this many times the median single's area outside it (then it is followed into the body)", at_least=0, group="policy: chromosomes on nuclei")
-    nucleus_piece_outside: float = option(0.0, "a chromosome the model finds on a nucleus has at least this share of its area outside the nucleus' round body (0.05: a patch of the nucleus' own chromatin, wholly inside, is dropped, and so is a chromosome lying wholly on it)", at_least=0, at_most=1, group="policy: chromosomes on nuclei")
+    nucleus_piece_outside: float = option(0.05, "a chromosome the model finds on a nucleus has at least this share of its area outside the nucleus' round body: a patch of the nucleus' own chromatin, wholly inside, is dropped, and so is a chromosome lying wholly on it (those the shipped nuclei model finds on the composed slides' nuclei have 15%% or more outside); 0: every one kept", at_least=0, at_most=1, group="policy: chromosomes on nuclei")
     nucleus_body: float = option(2.5, "a nucleus' round body is what an opening by a disk of this many median half-widths keeps (a "
                                  "chromosome, narrower, does not survive it): what rises above it is a ridge's own light, what lies "
                                  "outside it sticks out", above=0, group="policy: chromosomes on nuclei")

@@ -4,7 +4,7 @@
 
 # %% auto 0
 __all__ = ['solidity', 'centre_line_ends', 'kept_as_one', 'answer_cover', 'instance_chromosomes', 'cuts_off_no_tip',
-           'instance_looks', 'with_instance_model']
+           'instance_looks', 'with_instance_model', 'with_second_models']
 
 # %% ../nbs/12c_instances.ipynb
 import dataclasses
@@ -12,6 +12,7 @@ import numpy as np
 from scipy import ndimage
 from skimage import measure, transform
 from .config import SeparationPolicy, shipped_as
+from .nuclei import with_nuclei_model
 from .slide import pruned_skeleton_ends
 
 # %% ../nbs/12c_instances.ipynb
@@ -100,3 +101,9 @@ def with_instance_model(policy, model):
     `model.pretrained` loaded: its `shipped_as` says 'real'), 'none' beside any other. Any other value is kept."""
     if policy.instances != "auto": return policy
     return dataclasses.replace(policy, instances="pretrained:instances" if shipped_as(model) == "real" else "none")
+
+# %% ../nbs/12c_instances.ipynb
+def with_second_models(policy, model):
+    """`policy` with its `instances` and `nuclei_model` 'auto' made what they mean beside the pair model `model`
+    (`with_instance_model`, `nuclei.with_nuclei_model`): the models `separate` asks beside it."""
+    return with_nuclei_model(with_instance_model(policy, model), model)

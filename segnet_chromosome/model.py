@@ -165,7 +165,7 @@ SHIPPED_SHA256 = {
     "real": "ddce966087a7e660af72de0871466c0e1ebf503efe6dbbe50f2b21191bb79445",
     "synthetic": "3495a453c9373df052af1a224ef9910e04a21ba74d6701a7e4fc385f25b34047",
     "instances": "695d11c0c74affce1f81ef5ae8c8589a65c0c644e4ee43b1ac438c592b801bab",
-    "nuclei": "e91242bae9cc0649cd978bc37109133e206c3c1c1a5a72f7a8eec098024589eb"}
+    "nuclei": "45b791e7f9d06af229304548b7e304bbd56484b379ff635e09ace57b59a1d65c"}
 
 def sha256_of(path):
     "The SHA-256 of the file at `path`, as hex."

@@ -18,9 +18,9 @@ from .config import SeparationPolicy, model_source
 from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects, nucleus_round_body
 from .model import load_model_source, padded_size, sha256_of, with_input_size
 from .evaluate import predict_probabilities
-from .instances import answer_cover, instance_chromosomes, instance_looks, kept_as_one, with_instance_model
+from .instances import answer_cover, instance_chromosomes, instance_looks, kept_as_one, with_second_models
 from .generate import light_scale
-from .nuclei import nucleus_attachments, nucleus_protrusions, nucleus_top_hat, with_nuclei_model
+from .nuclei import nucleus_attachments, nucleus_protrusions, nucleus_top_hat
 
 # %% ../nbs/12_separate.ipynb
 def _object_crop(grey, mask, preprocessing):
@@ -302,7 +302,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     `instances.with_instance_model` says). `tta` averages the model over the 8 symmetries instead; `policy.nuclei` 'auto' asks
     it about nuclei where its preprocessing says it was trained on them, and `policy.nuclei_model` names a model trained on nuclei asked about them instead (about each nucleus with a round body, as it
     learnt them: `nucleus_round_body`, keeping a chromosome it finds there only where `policy.nucleus_piece_outside` of it lies outside that body; the rules answer for a ring of chromatin). Raises `NoChromosomesError` for an image with no chromosomes in it."""
-    made_by, policy = model_record(model), with_nuclei_model(with_instance_model(policy, model), model)  # 'auto': the shipped ones beside the shipped model
+    made_by, policy = model_record(model), with_second_models(policy, model)  # 'auto': the shipped ones beside the shipped model
     if isinstance(model, (str, Path)): model, preprocessing = load_model_source(model)
     preprocessing = preprocessing or Preprocessing()
     nucleus_model, nucleus_prep = (model, preprocessing) if policy.nuclei_model == "none" else load_second_model(policy.nuclei_model, use="nuclei")

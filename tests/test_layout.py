@@ -19,6 +19,8 @@ DEPARTURES = {
     "inspector": {"train": "an inspector opened on a run directory loads the run's model (train.load_run), lazily"},
     "results": {"separate": "what separate owns in DESIGN.md, split in two to keep each module under 400 lines: results writes out "
                             "what separate found, and imports what separate may import"},
+    "instances": {"nuclei": "with_second_models resolves both models separate asks beside the pair model in one place (the instance "
+                            "model's 'auto' and nuclei.with_nuclei_model's), for separate and the command line alike"},
     "separate": {"nuclei": "what separate owns in DESIGN.md, split off to keep each module under 400 lines: the rules that find "
                            "chromosomes on nuclei, importing what separate may import",
                  "instances": "the same: how an answer's chromosomes are judged by their shapes, and an instance model's answers"},

@@ -227,8 +227,8 @@ def test_a_nuclei_model_is_asked_about_nuclei_only(tmp_path):
     """`--nuclei-model RUN` (a pair model whose run says it was trained on nuclei: here a tiny one that labels every pixel
     chromosome A) is asked about the nuclei in place of the pair model, which goes on answering every other object: each
     whole nucleus of the slide then holds a chromosome (the model's piece, the whole nucleus, kept as one with --peel-area
-    20) where --attached-contrast lets a piece with no light of its own above the nucleus' pass, and none at the default
-    (0.4), while the other objects come out as without it. Its name, file and SHA-256 go into the provenance; the policy
+    20) where --attached-contrast lets a piece with no light of its own above the nucleus' pass (and --nucleus-piece-outside 0
+    one with nothing outside the nucleus' round body), and none at the default (0.4), while the other objects come out as without it. Its name, file and SHA-256 go into the provenance; the policy
     file names it."""
     import keras
     from segnet_chromosome.config import TrainConfig
@@ -240,7 +240,7 @@ def test_a_nuclei_model_is_asked_about_nuclei_only(tmp_path):
     model.get_layer("classifier").set_weights([np.zeros_like(kernel), np.array([0, 10, 0, 0], np.float32)])  # A everywhere
     model.save(run / "model.keras"); keras.backend.clear_session()
     tifffile.imwrite(tmp_path / "slide.tif", synthetic_metaphase(seed=4).image)
-    for out, extra in (("with", ["--nuclei-model", run, "--attached-contrast", "0.01"]), ("dim", ["--nuclei-model", run]), ("without", [])):
+    for out, extra in (("with", ["--nuclei-model", run, "--attached-contrast", "0.01", "--nucleus-piece-outside", "0"]), ("dim", ["--nuclei-model", run]), ("without", [])):
         r = cli("separate", tmp_path / "slide.tif", "--model", "pretrained:synthetic", "--peel-area", "20", *extra, "--out", tmp_path / out, "--quiet")
         assert r.returncode == 0, r.stderr[-3000:]
     made = json.loads((tmp_path / "with" / "slide_provenance.json").read_text())["model"]
@@ -259,9 +259,9 @@ def test_a_nuclei_model_is_asked_about_nuclei_only(tmp_path):
 
 
 def test_a_chromosome_found_wholly_inside_a_nucleus_body_is_not_kept(shared_data, monkeypatch):
-    """`separate --nucleus-piece-outside 0.05`: of the chromosomes the nuclei model finds on a nucleus, one lying wholly inside
-    the nucleus' round body (where its own chromatin lies: two draws of the shipped nuclei recipe took such patches of
-    metaphases 2 and 15 for chromosomes) is not kept; one with part of it outside is; by default (0) both are. The model's answer is replaced by two
+    """`separate --nucleus-piece-outside 0.05` (the default): of the chromosomes the nuclei model finds on a nucleus, one lying
+    wholly inside the nucleus' round body (where its own chromatin lies: the shipped nuclei model, and a second draw of its
+    first recipe, took such patches of metaphases 2 and 15 for chromosomes) is not kept; one with part of it outside is; at 0 both are. The model's answer is replaced by two
     pieces of each nucleus, a disk at its middle and a cap of its rim, and the round body by the nucleus eroded by 12
     pixels, so the test holds whatever nuclei model is shipped."""
     from scipy import ndimage
@@ -281,8 +281,8 @@ def test_a_chromosome_found_wholly_inside_a_nucleus_body_is_not_kept(shared_data
     monkeypatch.setattr(S, "nucleus_chromosomes", two_pieces)
     slide = load_metaphase(shared_data / "jpp21" / "metaphase2-dapi.tif")
     on_nuclei = lambda policy: sum(len(str(r["chromosomes"]).split()) for r in S.separate_metaphase(slide, policy=policy).table if r["kind"] == "nucleus")
-    kept = on_nuclei(SeparationPolicy(attached_contrast=1e-9, nucleus_piece_outside=0.05))
+    kept = on_nuclei(SeparationPolicy(attached_contrast=1e-9))
     n = len(asked)
-    every = on_nuclei(SeparationPolicy(attached_contrast=1e-9))
+    every = on_nuclei(SeparationPolicy(attached_contrast=1e-9, nucleus_piece_outside=0))
     assert n > 0 and len(asked) == 2 * n, asked
     assert every - kept == n, (every, kept, n)                                # the disk of each nucleus, and nothing else

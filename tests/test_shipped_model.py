@@ -95,11 +95,17 @@ def test_ship_model_refuses_what_it_cannot_name(tmp_path):
     from pathlib import Path
     tool = Path(__file__).resolve().parent.parent / "tools" / "ship_model.py"
     before = shipped_path("real").read_bytes()
-    ship = lambda run: subprocess.run([sys.executable, str(tool), str(run), "--name", "real"], capture_output=True, text=True)
+    ship = lambda run, *more: subprocess.run([sys.executable, str(tool), str(run), "--name", "real", *more], capture_output=True, text=True)
     done = ship(tmp_path / "nothing")
     assert done.returncode == 2 and "is not a run directory" in done.stderr and "Traceback" not in done.stderr, done.stderr
     run = tmp_path / "wide"; run.mkdir()
     (run / "config.json").write_text(TrainConfig(preset="medium").to_json())
     done = ship(run)
     assert done.returncode == 2 and "'medium' model" in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    small = tmp_path / "small"; small.mkdir()
+    (small / "config.json").write_text(TrainConfig(preset="small").to_json())
+    for more, words in ((["--notes", '{"a": 1}'], "--notes: give a JSON list"), (["--notes", "[unclosed"], "--scores or --notes unreadable"),
+                        (["--scores", str(tmp_path / "none.json")], "--scores or --notes unreadable")):  # said before anything is written
+        done = ship(small, *more)
+        assert done.returncode == 2 and words in done.stderr and done.stderr.count("\n") == 1, done.stderr
     assert shipped_path("real").read_bytes() == before         # nothing replaced

@@ -30,8 +30,16 @@ def main():
     p.add_argument("run_dir"); p.add_argument("--name", required=True, choices=SHIPPED)
     p.add_argument("--scores", help="a JSON file of measured scores for the card (bench/heldout_scores.py)")
     p.add_argument("--command", help="the command that trained the run")
-    p.add_argument("--notes", help="a JSON list of sentences for the card (limits, how far training got)")
+    p.add_argument("--notes", help="a JSON list of sentences for the card (limits, how far training got), or a file holding one")
     args = p.parse_args()
+    try:  # read before anything is written: a bad one leaves the shipped files as they were
+        scores = json.loads(Path(args.scores).read_text()) if args.scores else None
+        notes = json.loads(Path(args.notes).read_text() if args.notes and Path(args.notes).is_file() else args.notes or "[]")
+    except (OSError, ValueError) as e:
+        print(f"--scores or --notes unreadable ({e}); give a JSON file of scores and a JSON list of sentences (or a file of one)", file=sys.stderr)
+        raise SystemExit(2)
+    if not (isinstance(notes, list) and all(isinstance(n, str) for n in notes)):
+        print("--notes: give a JSON list of sentences, e.g. '[\"Trained 80 minutes on a CPU.\"]'", file=sys.stderr); raise SystemExit(2)
     from segnet_chromosome.config import TrainConfig
     from segnet_chromosome.core import read_json
     config_path = Path(args.run_dir) / "config.json"
@@ -71,8 +79,7 @@ def main():
                                              "train_images_per_s", "n_train", "n_val", "n_test")},
                 soup=read_json(Path(args.run_dir) / "soup.json") if (Path(args.run_dir) / "soup.json").exists() else None,  # tools/make_soup.py
                 trial=read_json(Path(args.run_dir) / "trial.json") if (Path(args.run_dir) / "trial.json").exists() else None,  # bench/instance_trial.py
-                scores=json.loads(Path(args.scores).read_text()) if args.scores else None,
-                notes=json.loads(args.notes) if args.notes else [],
+                scores=scores, notes=notes,
                 licence=GPL_NOTE if images else APACHE_NOTE)
     path.with_suffix(".json").write_text(json.dumps(card, indent=2) + "\n")
     print(f"wrote {path} ({path.stat().st_size:,} bytes, SHA-256 {sha[:16]}...) and its card; now run nbdev_export")
