@@ -20,6 +20,11 @@ metaphase 14 (27 chromosomes), no held-out benchmark slide's:
 
     python bench/instance_trial.py --like runs/like --out runs/instances-val14 --val-metaphase 10 --minutes 95 --patience 14
 
+`--bend S` bends a share S of the chromosomes it lays, each drawn afresh (`bend_view`: across its long axis by a smooth curve
+of up to 0.12 of its length, its width kept), so that the bank's few hundred shapes are seen in more; its validation images
+are left unbent. `runs/instances-bend` is the shipped trial trained on so (`--from-trial runs/instances-long --lr 1.5e-4
+--bend 0.5`), `runs/instances-more` the same without it.
+
 `--zoom Z --size H W` cut its chromosomes at another scale than RUN's, on a larger canvas (`separate` cuts an instance
 model's crops at its own zoom, which config.json in OUT records; `--resume` goes on at the trial's). Tried on this CPU at
 zoom 0.5 on 128x128 (`runs/instances-z05`, CHANGES.md): its validation loss lagged at first, then caught up with the trial
@@ -29,10 +34,12 @@ On the day a GPU is lent (untried there; the JAX backend as `bench/quality.py`'s
 recipe that `bench/quality.py --plan ship` trains and `--minutes 300`, then `bench/slide_benchmark.py --policy
 P.json` with P's "instances" naming the trial's folder, against the same slides without it (`bench/compare_benchmarks.py`).
 """
-import argparse, csv, dataclasses, json, shutil, sys, time
+import argparse, csv, dataclasses, json, shutil, sys, threading, time
 from pathlib import Path
 
 import numpy as np
+from scipy import ndimage
+from scipy.interpolate import CubicSpline
 
 from segnet_chromosome.core import InUseError, atomic_path, claim, load_keras, write_atomic
 load_keras()
@@ -44,6 +51,7 @@ from segnet_chromosome.generate import FRESH_SCALES, PairMaker, PairRecipe
 from segnet_chromosome.model import InstanceCrossentropy, InstanceSegNet, load_model_source
 from segnet_chromosome.pipeline import OnlinePairSequence, PairSequence
 from segnet_chromosome.runs import read_split, training_chromosomes
+from segnet_chromosome.slide import bounding_box
 from segnet_chromosome.train import to_model_size
 
 def membership_labels(masks):
@@ -52,11 +60,44 @@ def membership_labels(masks):
     return np.sum([m.astype(np.uint8) << k for k, m in enumerate(masks)], axis=0).astype(np.uint8)
 
 
+def bend_view(grey, mask, rng, *, strength=0.12, knots=4):
+    """A chromosome's `grey` (h, w) float32 and `mask` (h, w) bool bent across its long axis, widths kept: each pixel moves along the
+    normal by a smooth curve of its place along the axis (a cubic spline through `knots` offsets drawn uniformly within `strength`
+    times its length, their mean taken off). Returns grey (h', w') float32 (zero outside the mask) and mask (h', w') bool, cut to it."""
+    pts = np.argwhere(mask).astype(float)
+    centre = pts.mean(0); centred = pts - centre
+    axis = np.linalg.eigh(centred.T @ centred)[1][:, -1]; normal = np.array([-axis[1], axis[0]])
+    along = centred @ axis; lo, hi = along.min(), max(along.max(), along.min() + 1)
+    offsets = rng.uniform(-strength, strength, knots) * (hi - lo); offsets -= offsets.mean()
+    shift_of = CubicSpline(np.linspace(lo, hi, knots), offsets)
+    pad = int(np.ceil(np.abs(shift_of(np.linspace(lo, hi, 64))).max())) + 2
+    g, m = np.pad(grey, pad), np.pad(mask.astype(np.float32), pad)
+    rr, cc = np.indices(g.shape, dtype=float)
+    shift = shift_of(np.clip((rr - pad - centre[0]) * axis[0] + (cc - pad - centre[1]) * axis[1], lo, hi))
+    where = [rr - shift * normal[0], cc - shift * normal[1]]  # the pixel each output pixel is read from
+    bent = ndimage.map_coordinates(m, where, order=1) > 0.5
+    box = bounding_box(bent)
+    return (ndimage.map_coordinates(g, where, order=1) * bent)[box].astype(np.float32), bent[box]
+
+
 class ChainMembershipMaker(PairMaker):
-    "A `PairMaker` whose clusters are laid as chains or stars (as on a slide) and labelled a bit per chromosome (`membership_labels`)."
+    """A `PairMaker` whose clusters are laid as chains or stars (as on a slide) and labelled a bit per chromosome (`membership_labels`);
+    with `bend` a share of the chromosomes it lays are bent first (`bend_view`), drawn from the generator of the batch being made."""
     label_chain = staticmethod(membership_labels)
-    def __init__(self, *args, **kw):
+    def __init__(self, *args, bend=0.0, **kw):
         super().__init__(*args, cluster_labels="chain", **kw)
+        self.bend, self._drawing = bend, threading.local()  # batches are made in threads: each its own generator
+
+    def make(self, n, rng):
+        self._drawing.rng = rng
+        return super().make(n, rng)
+
+    def view(self, c, angle, scale):
+        g, m, pixels = super().view(c, angle, scale)
+        rng = getattr(self._drawing, "rng", None)
+        if not self.bend or rng is None or rng.random() >= self.bend: return g, m, pixels
+        g, m = bend_view(g, m, rng)
+        return g, m, np.argwhere(m)
 
 
 def fail(message):
@@ -72,6 +113,8 @@ def main(argv=None):
     ap.add_argument("--minutes", type=number_type(float, 0), default=95, help="stop after the epoch that passes this many minutes")
     ap.add_argument("--clusters", type=share, default=0.4, help="share of clusters of three or four, laid as chains or stars")
     ap.add_argument("--touching", type=share, default=0.2, help="share of the pairs that touch without overlapping")
+    ap.add_argument("--bend", type=share, default=0.0, help="share of the chromosomes laid that are bent first (bend_view: across the "
+                    "long axis by up to 0.12 of their length, widths kept), so that the bank's few hundred shapes are seen in more")
     ap.add_argument("--singles", type=share, default=0.05, help="share of single chromosomes alone")
     ap.add_argument("--lr", type=number_type(float, 0, low_open=True), default=3e-4, help="Adam's learning rate (halved after patience/2 epochs without a better one)")
     ap.add_argument("--patience", type=number_type(int, 1), default=10, help="epochs without a better validation loss before it stops")
@@ -149,12 +192,13 @@ def fit(a, like, out):
     val_bank = bank if a.val_metaphase is None else [c for c in bank if c.metaphase == a.val_metaphase]  # validated on unseen chromosomes
     bank = bank if a.val_metaphase is None else [c for c in bank if c.metaphase != a.val_metaphase]
     recipe = PairRecipe(tuple(a.size or (pairs.height, pairs.width)), config.min_overlap, config.overlap, FRESH_SCALES)
-    maker = ChainMembershipMaker(bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles)
+    maker = ChainMembershipMaker(bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles, bend=a.bend)
     images, labels, _ = maker.make(1, np.random.default_rng(0))
     shape = to_model_size(config, images, labels)[0].shape[1:3]
     per_epoch = a.images or len(split.train)
     train = OnlinePairSequence(maker, per_epoch, 32, shape=shape, seed=a.seed, workers=2)
-    val_maker = maker if val_bank is bank else ChainMembershipMaker(val_bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles)
+    val_maker = maker if val_bank is bank and not a.bend else ChainMembershipMaker(  # validated on chromosomes as the bank holds them
+        val_bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles)
     vi, vl, _ = val_maker.make(max(len(split.val), 256), np.random.default_rng([a.seed, 2**31]))
     vx, vy = to_model_size(config, vi, vl)
     val = PairSequence(vx, vy, 32, workers=1, membership=True)

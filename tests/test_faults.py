@@ -199,6 +199,7 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("quality.py --seeds 0", "--seeds: must be at least 1"),
     ("instance_trial.py --like {d}/folder --out {d}/trial", "no config.json, pairs.h5, split.npz there"),
     ("instance_trial.py --like {d}/folder --out {d}/trial --clusters 2", "--clusters: must be at least 0 and at most 1"),
+    ("instance_trial.py --like {d}/folder --out {d}/trial --bend 1.5", "--bend: must be at least 0 and at most 1"),
     ("instance_trial.py --like {d}/folder --out {d}/trial --zoom 0", "--zoom: must be above 0"),
     ("instance_trial.py --like {d}/folder --out {d}/trial --size 8 96", "--size: must be at least 16"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --zoom 0.35", "trial05 was trained at 0.5; leave --zoom out"),

@@ -1,0 +1,47 @@
+"bench/instance_trial.py's chromosome bending (`--bend`): shapes bent across their axis with their widths kept, drawn from the batch's generator."
+import sys
+from pathlib import Path
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from instance_trial import ChainMembershipMaker, bend_view  # noqa: E402
+from segnet_chromosome.slide import Chromosome  # noqa: E402
+
+
+def rod(length=60, width=9):
+    "A horizontal rod: grey (width, length) float32 brighter along its middle, mask bool."
+    mask = np.ones((width, length), bool)
+    grey = (150 + 20 * np.sin(np.arange(length) / 4))[None, :] * np.ones((width, 1), np.float32)
+    return grey.astype(np.float32), mask
+
+
+def test_a_bent_rod_keeps_its_width_and_area_and_is_bent():
+    grey, mask = rod()
+    g, m = bend_view(grey, mask, np.random.default_rng(3), strength=0.12)
+    assert g.dtype == np.float32 and m.dtype == bool and g.shape == m.shape
+    assert not np.any(g[~m]) and np.all(g[m] > 0)
+    assert abs(int(m.sum()) - mask.sum()) <= 0.03 * mask.sum()           # the area kept
+    columns = m.sum(0)[2:-2]                                               # across the axis, column by column (ends aside)
+    assert np.all(np.abs(columns - 9) <= 1), columns                       # the width kept
+    middle = np.array([np.flatnonzero(c).mean() for c in m.T])
+    assert middle.max() - middle.min() > 2                                 # its centre line no longer straight
+    g2, m2 = bend_view(grey, mask, np.random.default_rng(3), strength=0.12)
+    np.testing.assert_array_equal(m, m2); np.testing.assert_array_equal(g, g2)  # the same generator, the same bend
+    flat, _ = bend_view(grey, mask, np.random.default_rng(3), strength=0.0)
+    np.testing.assert_allclose(flat, grey, atol=1e-4)                      # no strength: the rod as it was
+
+
+def test_the_maker_bends_only_when_asked_and_repeats_with_its_seed():
+    rng = np.random.default_rng(0)
+    bank = []
+    for k in range(6):
+        grey, mask = rod(length=int(rng.integers(20, 34)), width=7)
+        bank.append(Chromosome(grey.astype(np.uint8), mask, k))
+    from segnet_chromosome.generate import PairRecipe
+    recipe = PairRecipe((96, 96), 20, "add", (1.0,))
+    make = lambda bend, seed: ChainMembershipMaker(bank, recipe, clusters=0.4, singles=0.1, bend=bend, jitter=False).make(12, np.random.default_rng(seed))
+    plain, again, bent, bent_again = make(0.0, 5), make(0.0, 5), make(1.0, 5), make(1.0, 5)
+    for a, b in zip(plain, again): np.testing.assert_array_equal(a, b)
+    for a, b in zip(bent, bent_again): np.testing.assert_array_equal(a, b)    # bends drawn from the batch's generator: repeatable
+    assert not np.array_equal(plain[1], bent[1])
+    assert bent[1].max() < 16 and (bent[1] > 0).sum() > 0                      # still a bit per chromosome, four at most
