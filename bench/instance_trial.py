@@ -164,15 +164,15 @@ def main(argv=None):
             k = was.get("val_metaphase")
             fail(f"--val-metaphase {a.val_metaphase}: {out} was validated {'on its training chromosomes' if k is None else f'with --val-metaphase {k}'}; leave it out to go on so")
         a.val_metaphase = was.get("val_metaphase")
-    if a.val_metaphase is not None:
-        try:
-            pairs, train = open_pairs(like / "pairs.h5"), read_split(like / "split.npz").train
-            trained = sorted(set(pairs.metaphase_ids[train].ravel().tolist())) if pairs.metaphase_ids is not None else [0]
-        except (OSError, ValueError) as e: fail(f"--like {like}: its pairs.h5 or split.npz is unreadable ({e.__class__.__name__}); name a finished run of `segnet-chromosome train`")
-        if a.val_metaphase not in trained: fail(f"--val-metaphase {a.val_metaphase}: not one of RUN's training metaphases {trained} (indices in its config.json `metaphase`)")
+    try:  # opened once, here: an unreadable one is said before the trial's folder is made
+        pairs, split = open_pairs(like / "pairs.h5"), read_split(like / "split.npz")
+        trained = sorted(set(pairs.metaphase_ids[split.train].ravel().tolist())) if pairs.metaphase_ids is not None else [0]
+    except (OSError, ValueError) as e: fail(f"--like {like}: its pairs.h5 or split.npz is unreadable ({e.__class__.__name__}); name a finished run of `segnet-chromosome train`")
+    if a.val_metaphase is not None and a.val_metaphase not in trained:
+        fail(f"--val-metaphase {a.val_metaphase}: not one of RUN's training metaphases {trained} (indices in its config.json `metaphase`)")
     out.mkdir(parents=True, exist_ok=True)
     try:
-        with claim(out): fit(a, like, out)
+        with claim(out): fit(a, like, out, pairs, split)
     except InUseError as e: fail(str(e))
 
 
@@ -181,13 +181,12 @@ def save(model, path):
     with atomic_path(path) as tmp: model.save(tmp)
 
 
-def fit(a, like, out):
-    "Train the trial of `a` (the parsed flags) on RUN `like`'s training chromosomes into `out`, claimed."
+def fit(a, like, out, pairs, split):
+    "Train the trial of `a` (the parsed flags) on RUN `like`'s training chromosomes (its `pairs` file and `split`) into `out`, claimed."
     config = TrainConfig.from_json(like / "config.json")          # RUN's, but for the zoom: `separate --instances OUT` cuts its
     config = dataclasses.replace(config, zoom=a.zoom or config.zoom)  # crops as config.json in OUT says
     config.to_json(out / "config.json")                            # (written whole, as train writes it)
     shutil.copy(like / "split.npz", out / "split.npz")             # its chromosomes RUN's training ones (cut at its zoom)
-    pairs, split = open_pairs(like / "pairs.h5"), read_split(like / "split.npz")
     bank = training_chromosomes(config, pairs, split)
     val_bank = bank if a.val_metaphase is None else [c for c in bank if c.metaphase == a.val_metaphase]  # validated on unseen chromosomes
     bank = bank if a.val_metaphase is None else [c for c in bank if c.metaphase != a.val_metaphase]
