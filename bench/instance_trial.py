@@ -23,7 +23,8 @@ metaphase 14 (27 chromosomes), no held-out benchmark slide's:
 `--bend S` bends a share S of the chromosomes it lays, each drawn afresh (`bend_view`: across its long axis by a smooth curve
 of up to 0.12 of its length, its width kept), so that the bank's few hundred shapes are seen in more; its validation images
 are left unbent. `runs/instances-bend` is the shipped trial trained on so (`--from-trial runs/instances-long --lr 1.5e-4
---bend 0.5`), `runs/instances-more` the same without it.
+--bend 0.5`), `runs/instances-more` the same without it; `runs/instances-bend-scratch` the shipped trial's own recipe with
+`--bend 0.5`. Neither found more of the held-out slides' clusters (CHANGES.md). `--resume` goes on with the trial's own.
 
 `--zoom Z --size H W` cut its chromosomes at another scale than RUN's, on a larger canvas (`separate` cuts an instance
 model's crops at its own zoom, which config.json in OUT records; `--resume` goes on at the trial's). Tried on this CPU at
@@ -113,8 +114,9 @@ def main(argv=None):
     ap.add_argument("--minutes", type=number_type(float, 0), default=95, help="stop after the epoch that passes this many minutes")
     ap.add_argument("--clusters", type=share, default=0.4, help="share of clusters of three or four, laid as chains or stars")
     ap.add_argument("--touching", type=share, default=0.2, help="share of the pairs that touch without overlapping")
-    ap.add_argument("--bend", type=share, default=0.0, help="share of the chromosomes laid that are bent first (bend_view: across the "
-                    "long axis by up to 0.12 of their length, widths kept), so that the bank's few hundred shapes are seen in more")
+    ap.add_argument("--bend", type=share, help="share of the chromosomes laid that are bent first (bend_view: across the long axis by "
+                    "up to 0.12 of their length, widths kept), so that the bank's few hundred shapes are seen in more (default 0; "
+                    "with --resume the trial's own)")
     ap.add_argument("--singles", type=share, default=0.05, help="share of single chromosomes alone")
     ap.add_argument("--lr", type=number_type(float, 0, low_open=True), default=3e-4, help="Adam's learning rate (halved after patience/2 epochs without a better one)")
     ap.add_argument("--patience", type=number_type(int, 1), default=10, help="epochs without a better validation loss before it stops")
@@ -164,6 +166,10 @@ def main(argv=None):
             k = was.get("val_metaphase")
             fail(f"--val-metaphase {a.val_metaphase}: {out} was validated {'on its training chromosomes' if k is None else f'with --val-metaphase {k}'}; leave it out to go on so")
         a.val_metaphase = was.get("val_metaphase")
+        if a.bend is not None and a.bend != (was.get("bend") or 0.0):
+            fail(f"--bend {a.bend}: {out} was trained with --bend {was.get('bend') or 0}; leave --bend out to go on so, or give another --out")
+        a.bend = was.get("bend")
+    a.bend = a.bend or 0.0
     try:  # opened once, here: an unreadable one is said before the trial's folder is made
         pairs, split = open_pairs(like / "pairs.h5"), read_split(like / "split.npz")
         trained = sorted(set(pairs.metaphase_ids[split.train].ravel().tolist())) if pairs.metaphase_ids is not None else [0]

@@ -204,6 +204,7 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("instance_trial.py --like {d}/folder --out {d}/trial --size 8 96", "--size: must be at least 16"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --zoom 0.35", "trial05 was trained at 0.5; leave --zoom out"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --size 96 96", "was trained at [128, 128]"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --bend 0.5", "trial05 was trained with --bend 0; leave --bend out"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial35 --resume --zoom 0.5", "trial35 was trained at RUN's; leave --zoom out"),
     ("instance_trial.py --like {d}/likerun --out {d}/trialbad --resume", "trial.json: unreadable"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/folder", "no readable trial.json there"),
