@@ -32,16 +32,16 @@ def main():
     p.add_argument("--command", help="the command that trained the run")
     p.add_argument("--notes", help="a JSON list of sentences for the card (limits, how far training got), or a file holding one")
     args = p.parse_args()
+    from segnet_chromosome.core import read_json
     try:  # read before anything is written: a bad one leaves the shipped files as they were
-        scores = json.loads(Path(args.scores).read_text()) if args.scores else None
-        notes = json.loads(Path(args.notes).read_text() if args.notes and Path(args.notes).is_file() else args.notes or "[]")
+        scores = read_json(args.scores) if args.scores else None
+        notes = read_json(args.notes) if args.notes and Path(args.notes).is_file() else json.loads(args.notes or "[]")
     except (OSError, ValueError) as e:
         print(f"--scores or --notes unreadable ({e}); give a JSON file of scores and a JSON list of sentences (or a file of one)", file=sys.stderr)
         raise SystemExit(2)
     if not (isinstance(notes, list) and all(isinstance(n, str) for n in notes)):
         print("--notes: give a JSON list of sentences, e.g. '[\"Trained 80 minutes on a CPU.\"]'", file=sys.stderr); raise SystemExit(2)
     from segnet_chromosome.config import TrainConfig
-    from segnet_chromosome.core import read_json
     config_path = Path(args.run_dir) / "config.json"
     if not config_path.is_file():
         print(f"{args.run_dir} is not a run directory (no config.json); give the folder `segnet-chromosome train` wrote", file=sys.stderr)
