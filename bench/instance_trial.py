@@ -26,6 +26,20 @@ are left unbent. `runs/instances-bend` is the shipped trial trained on so (`--fr
 --bend 0.5`), `runs/instances-more` the same without it; `runs/instances-bend-scratch` the shipped trial's own recipe with
 `--bend 0.5`. Neither found more of the held-out slides' clusters (CHANGES.md). `--resume` goes on with the trial's own.
 
+Each epoch's line and history.csv say on what share of the validation images each map lights (`lit_shares`): the shipped
+instance model's second map (`runs/instances-long`) lights on none of them, nor on any of 85 objects of ten held-out
+slides, so it answers three chromosomes at most and a cluster of four never whole. `--relight` (with `--from-trial`) gives such a dark map
+the weights of the map lit on the fewest images, plus noise, before training; `--body frozen` trains the maps' last 1x1
+convolution alone (the body as it was):
+
+    python bench/instance_trial.py --like runs/like --out runs/instances-relit-maps --from-trial runs/instances-shipped --relight --body frozen --lr 1e-3 --patience 6 --minutes 25
+
+(`runs/instances-shipped`: a folder holding the shipped weights as model.keras and a trial.json whose "args" are {}.)
+With the body frozen the relit map went dark again within four epochs; trained whole (`--relight --lr 3e-4`,
+`runs/instances-relit`) it stayed lit on about a fifth of the validation images, as the map it was copied from, but in 27
+epochs its validation loss came down only to 0.125 (the shipped model's 0.122) and it found fewer held-out clusters
+(CHANGES.md): a fourth map is a recipe to start from the pair model's body, not a repair.
+
 `--zoom Z --size H W` cut its chromosomes at another scale than RUN's, on a larger canvas (`separate` cuts an instance
 model's crops at its own zoom, which config.json in OUT records; `--resume` goes on at the trial's). Tried on this CPU at
 zoom 0.5 on 128x128 (`runs/instances-z05`, CHANGES.md): its validation loss lagged at first, then caught up with the trial
@@ -42,7 +56,7 @@ import numpy as np
 from scipy import ndimage
 from scipy.interpolate import CubicSpline
 
-from segnet_chromosome.core import InUseError, atomic_path, claim, load_keras, write_atomic
+from segnet_chromosome.core import InUseError, as_float_images, atomic_path, claim, load_keras, write_atomic
 load_keras()
 import keras
 
@@ -101,6 +115,29 @@ class ChainMembershipMaker(PairMaker):
         return g, m, np.argwhere(m)
 
 
+def lit_shares(model, x, *, min_pixels=10):
+    """The share of images `x` (n, H, W, 1) float32 on which each of an instance model's maps lights (over one half on at least
+    `min_pixels` pixels): (K,) float. A map lit on none is dark: it answers no chromosome, and K - 1 maps cannot answer a
+    cluster of K (the shipped model's second map, `runs/instances-long`, lit on none of 200 fresh clusters)."""
+    p = model.predict(x, verbose=0, batch_size=32)
+    return ((p > 0.5).sum(axis=(1, 2)) >= min_pixels).mean(0)
+
+
+def relight(model, lit, rng, *, noise=0.05):
+    """Give each dark map of `model` (`lit`, its `lit_shares`, 0) the weights of its layer "instances" of the map lit on the fewest
+    images but some (the last chromosome's), plus Gaussian noise of `noise` times their spread, so that the loss can tell them
+    apart. Returns the dark maps' indices and the donor's (None when none is dark, or none lit)."""
+    dark, lit_ones = [k for k, v in enumerate(lit) if v == 0], [k for k, v in enumerate(lit) if v > 0]
+    if not dark or not lit_ones: return [], None
+    donor = min(lit_ones, key=lambda k: lit[k])
+    layer = model.get_layer("instances"); kernel, bias = layer.get_weights()
+    for k in dark:
+        kernel[..., k] = kernel[..., donor] + rng.normal(0, noise * kernel[..., donor].std(), kernel[..., donor].shape)
+        bias[k] = bias[donor]
+    layer.set_weights([kernel, bias])
+    return dark, donor
+
+
 def fail(message):
     "One line on stderr that names the problem and the fix, exit status 2 (bad input)."
     print(message, file=sys.stderr); sys.exit(2)
@@ -126,6 +163,10 @@ def main(argv=None):
     ap.add_argument("--resume", action="store_true", help="go on with the trial in --out after its last epoch")
     ap.add_argument("--from-trial", metavar="DIR", help="start from another trial's best model (its maps too), with a fresh optimizer and history "
                     "(to train it on another mix, e.g. more --clusters); its zoom and canvas are kept unless --zoom is given (its canvas always)")
+    ap.add_argument("--relight", action="store_true", help="with --from-trial: a map that lights on none of the validation images "
+                    "(a dark map, which no chromosome can light again) starts from the weights of the map lit on the fewest, plus noise")
+    ap.add_argument("--body", choices=("train", "frozen"), default="train", help="'frozen': only the maps' last 1x1 convolution learns "
+                    "(the body as the model it starts from; fewer weights to fit the bank's few hundred chromosomes by heart)")
     ap.add_argument("--val-metaphase", type=number_type(int, 0), metavar="K", help="make the validation images of the chromosomes of RUN's "
                     "training metaphase K (its index in RUN's config.json `metaphase`), left out of the training bank, so that the best epoch "
                     "is chosen on chromosomes the model never saw (default: of the training chromosomes, as before)")
@@ -140,6 +181,7 @@ def main(argv=None):
     if (out / "trial.json").exists() and not a.resume: fail(f"{out} holds a trial already; give another --out, or --resume to go on with it")
     if a.resume and not (out / "last.keras").exists(): fail(f"{out} has no trial to resume (no last.keras); leave out --resume")
     if a.from_trial and a.resume: fail("--from-trial starts a trial afresh from another's model; --resume goes on with --out's: give one of them")
+    if a.relight and not a.from_trial: fail("--relight gives a dark map of another trial's model new weights: give --from-trial DIR with it")
     if a.from_trial:
         source = Path(a.from_trial)
         try: was = json.loads((source / "trial.json").read_text())["args"]
@@ -169,6 +211,8 @@ def main(argv=None):
         if a.bend is not None and a.bend != (was.get("bend") or 0.0):
             fail(f"--bend {a.bend}: {out} was trained with --bend {was.get('bend') or 0}; leave --bend out to go on so, or give another --out")
         a.bend = was.get("bend")
+        if a.body != (was.get("body") or "train"):
+            fail(f"--body {a.body}: {out} was trained with --body {was.get('body') or 'train'}; give that, or another --out")
     a.bend = a.bend or 0.0
     try:  # opened once, here: an unreadable one is said before the trial's folder is made
         pairs, split = open_pairs(like / "pairs.h5"), read_split(like / "split.npz")
@@ -207,6 +251,7 @@ def fit(a, like, out, pairs, split):
     vi, vl, _ = val_maker.make(max(len(split.val), 256), np.random.default_rng([a.seed, 2**31]))
     vx, vy = to_model_size(config, vi, vl)
     val = PairSequence(vx, vy, 32, workers=1, membership=True)
+    val_images = as_float_images(vx)[..., None]                    # (as PairSequence gives them)
 
     history = []
     if a.resume and (out / "history.csv").exists():
@@ -217,19 +262,25 @@ def fit(a, like, out, pairs, split):
         start = len(history)
     elif a.from_trial:  # another trial's best model, its maps included; a fresh optimizer
         model = keras.models.load_model(Path(a.from_trial) / "model.keras", compile=False)
+        if a.relight:
+            dark, donor = relight(model, lit_shares(model, val_images), np.random.default_rng(a.seed))
+            print(f"relit: map(s) {dark} from map {donor}" if dark else "relit: no map was dark", flush=True)
         trained = keras.Model(model.input, model.get_layer("instances").output, name=model.name)
-        trained.compile(keras.optimizers.Adam(a.lr), InstanceCrossentropy(from_logits=True))
         start = 0
     else:
         model = InstanceSegNet(tuple(shape) + (1,), preset=config.preset, dropout=config.dropout, init_from=load_model_source(a.init_from)[0])
         trained = keras.Model(model.input, model.get_layer("instances").output, name=model.name)  # the same layers, before the sigmoid
-        trained.compile(keras.optimizers.Adam(a.lr), InstanceCrossentropy(from_logits=True))        # (a map clipped dark would stay dark)
         start = 0
+    if not history:                                                 # (trained on the maps before the sigmoid: a map clipped dark would stay dark)
+        for layer in trained.layers: layer.trainable = a.body == "train" or layer.name == "instances"
+        trained.compile(keras.optimizers.Adam(a.lr), InstanceCrossentropy(from_logits=True))
     best = min((float(r["val_loss"]) for r in history), default=np.inf)
     wait = 0 if not history else len(history) - 1 - int(np.argmin([float(r["val_loss"]) for r in history]))
     facts = dict(like=str(like), args=vars(a), per_epoch=per_epoch, shape=list(shape), bank=len(bank), validation_bank=len(val_bank))
     write_json = lambda **more: write_atomic(out / "trial.json", json.dumps({**facts, **more}, indent=2))
     write_json(finished=False)
+    if a.from_trial and not history:  # where it starts: the other trial's model (relit) on this trial's validation images
+        print(f"from {a.from_trial}: val {trained.evaluate(val, verbose=0):.4f}, maps lit {' '.join(f'{v:.2f}' for v in lit_shares(model, val_images))}", flush=True)
     began = time.time()
     print(f"trial: {len(bank)} training chromosomes ({len(val_bank)} validating{', --val-metaphase ' + str(a.val_metaphase) if a.val_metaphase is not None else ''}), {per_epoch} images an epoch, input {shape}, lr {a.lr}", flush=True)
     for epoch in range(start, 1000):
@@ -237,7 +288,7 @@ def fit(a, like, out, pairs, split):
         t0 = time.time()
         h = trained.fit(train, validation_data=val, epochs=1, verbose=0).history
         row = dict(epoch=epoch, loss=h["loss"][-1], val_loss=h["val_loss"][-1], lr=float(trained.optimizer.learning_rate.numpy()),
-                   seconds=round(time.time() - t0, 1))
+                   seconds=round(time.time() - t0, 1), lit=" ".join(f"{v:.2f}" for v in lit_shares(model, val_images)))
         history.append(row)
         with atomic_path(out / "history.csv") as tmp, open(tmp, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=list(row)); w.writeheader(); w.writerows(history)
@@ -248,7 +299,7 @@ def fit(a, like, out, pairs, split):
         else:
             wait += 1
             if wait and wait % max(1, a.patience // 2) == 0: trained.optimizer.learning_rate.assign(trained.optimizer.learning_rate * 0.5)
-        print(f"epoch {epoch}: loss {row['loss']:.4f} val {row['val_loss']:.4f} ({row['seconds']} s){' *' if wait == 0 else ''}", flush=True)
+        print(f"epoch {epoch}: loss {row['loss']:.4f} val {row['val_loss']:.4f} ({row['seconds']} s) maps lit {row['lit']}{' *' if wait == 0 else ''}", flush=True)
         if wait >= a.patience: print("early stop"); break
         if (time.time() - began) / 60 > a.minutes: print("time budget spent"); break
     write_json(epochs=len(history), best_val_loss=best, finished=wait >= a.patience)

@@ -184,7 +184,8 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "single_overlap_brightness": lambda d: 0.0, "single_overlap_confidence": None,  # no single's cut refused for a dim overlap
     "min_solidity": lambda d: 0.0, "min_line_ends": lambda d: 0,  # no answer looked at again; every chromosome less solid than min_solidity in doubt
     "single_look_area": lambda d: 0.0, "instances": lambda d: "none", "instance_own": None, "nuclei_model": lambda d: "none",  # no single left whole looked at again; no second model
-    "instance_cut_piece": lambda d: 0.0, "instance_single_area": lambda d: 0.0, "nucleus_piece_outside": lambda d: 0.0}  # an instance answer might cut off any piece; no large single left whole asked; a piece wholly on a nucleus kept
+    "instance_cut_piece": lambda d: 0.0, "instance_single_area": lambda d: 0.0, "nucleus_piece_outside": lambda d: 0.0,  # an instance answer might cut off any piece; no large single left whole asked; a piece wholly on a nucleus kept
+    "instance_peel_area": lambda d: 0.0, "instance_peel_looks": None, "peel_alike_iou": None, "peel_min_chromosomes": None}  # no chromosome of an answer asked again alone
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -199,10 +200,8 @@ class SeparationPolicy:
     suspect_area: float = option(1.8, "a 'single' over this many times the median single's area is asked about", above=0, group="policy: which objects the model is asked about")
     suspect_length: float = option(1.5, "a 'single' whose long axis is over this many times the median single's (two end to end) is asked about", above=0, group="policy: which objects the model is asked about")
     suspect_brightness: float = option(1.5, "a 'single' whose 99th-percentile grey is over this many times the typical single's (an overlap) is asked about", above=0, group="policy: which objects the model is asked about")
-    single_confidence: float = option(0.7, "every other 'single' is asked about too (two chromosomes touching or crossing can have one's "
-                                      "size), and the model's split of it is kept only where its confidence (mean top probability over "
-                                      "the object) is at least this; 1: those singles are not asked", at_least=0, at_most=1,
-                                      group="policy: which objects the model is asked about")
+    single_confidence: float = option(0.7, "every other 'single' is asked about too (two chromosomes touching or crossing can have one's size), and the model's split of it is kept only "
+                                      "where its confidence (mean top probability over the object) is at least this; 1: those singles are not asked", at_least=0, at_most=1, group="policy: which objects the model is asked about")
     min_part: float = option(0.15, "each of two chromosomes holds at least this share of the object", at_least=0, below=0.5, group="policy: when an answer is two chromosomes")
     min_whole: float = option(0.9, "each chromosome is one piece: its largest 8-connected part holds this share of it", at_least=0, at_most=1, group="policy: when an answer is two chromosomes")
     min_part_area: float = option(0.3, "each chromosome's area is at least this many times the median single's", at_least=0, group="policy: when an answer is two chromosomes")
@@ -242,10 +241,9 @@ class SeparationPolicy:
     chain_gap: float = option(1.5, "... and they are at most this many median widths apart", at_least=0, group="policy: clusters")
     max_chromosome_area: float = option(4.0, "an object or part the model leaves whole is one chromosome up to this many times the median single's area "
                                         "(the longest chromosomes reach three); larger, the cluster's unresolved rest", above=0, group="policy: clusters")
-    min_solidity: float = option(0.8, "an answer is in doubt when part of the object is left unresolved, a cluster gets no chromosome, or a chromosome is "
-                                 "less solid than this (its area over its convex hull's: two kept as one in an X, V or T are less); it is asked again in the 7 "
-                                 "other symmetries of the square and, of the answers with as many chromosomes or more, the one whose chromosomes this solid "
-                                 "cover most of it is kept (a single left whole only as single_look_area says; not with --tta); 0: never asked again", at_least=0, at_most=1, group="policy: second looks")
+    min_solidity: float = option(0.8, "an answer is in doubt when part of the object is left unresolved, a cluster gets no chromosome, or a chromosome is less solid than this (its area over its "
+                                 "convex hull's: two kept as one in an X, V or T are less); it is asked again in the 7 other symmetries of the square and, of the answers with as many chromosomes "
+                                 "or more, the one whose chromosomes this solid cover most of it is kept (a single left whole only as single_look_area says; not with --tta); 0: never asked again", at_least=0, at_most=1, group="policy: second looks")
     min_line_ends: int = option(3, "... and such a chromosome is in doubt only when its centre line has this many ends or more (3: it branches, as two kept as "
                                 "one in an X, T or Y do; a bent chromosome, a J or a C, has 2); 0: whatever its line", at_least=0, group="policy: second looks")
     single_look_area: float = option(2.2, "a 'single' the model left whole is in doubt too when it is over this many median singles and shaped "
@@ -259,6 +257,11 @@ class SeparationPolicy:
                                        "ends) only into pieces of at least this many median singles (a tip cut off a whole chromosome is refused); 0: any", at_least=0, group="policy: second looks")
     instance_single_area: float = option(2.2, "a 'single' the model left whole is asked about by the instance model when it is over this many median singles "
                                          "(a cluster find_objects took for one chromosome) or shaped as two kept as one; 0: only when so shaped", at_least=0, group="policy: second looks")
+    instance_peel_area: float = option(1.0, "a chromosome over this many median singles in an answer of peel_min_chromosomes or more (the instance model's kept or not) is asked again alone: "
+                                       "two kept as one in a cluster are cut apart as the instance model cuts them, where its other looks and the pair model agree (below); 0: never", at_least=0, group="policy: second looks")
+    peel_min_chromosomes: int = option(3, "... in an answer of at least this many chromosomes: a cluster's (2: a pair's too; asked so on the real slides, both models cut three long bent chromosomes at their bend)", at_least=2, group="policy: second looks")
+    instance_peel_looks: int = option(4, "... at least this many of the instance model's 7 other looks at it (turned as look_again turns objects) cut it alike, and the pair model does too", at_least=0, at_most=7, group="policy: second looks")
+    peel_alike_iou: float = option(0.5, "two answers cut a chromosome alike when they have as many parts, two or more, each within this IoU of one of the other's", above=0, at_most=1, group="policy: second looks")
     attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light (a model's piece: on average)",
                                       above=0, group="policy: chromosomes on nuclei")
     attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")
@@ -266,15 +269,12 @@ class SeparationPolicy:
     attached_outside: float = option(0.15, "a ridge on a nucleus sticks out of its round body by this share of its area (its own bright spots do not)", at_least=0, at_most=1, group="policy: chromosomes on nuclei")
     attached_outside_area: float = option(0.2, "a chromosome sticking out of a nucleus' round body shows at least this many times the median single's area outside it (then it is followed into the body)", at_least=0, group="policy: chromosomes on nuclei")
     nucleus_piece_outside: float = option(0.05, "a chromosome the model finds on a nucleus has at least this share of its area outside the nucleus' round body: a patch of the nucleus' own chromatin, wholly inside, is dropped, and so is a chromosome lying wholly on it (those the shipped nuclei model finds on the composed slides' nuclei have 15%% or more outside); 0: every one kept", at_least=0, at_most=1, group="policy: chromosomes on nuclei")
-    nucleus_body: float = option(2.5, "a nucleus' round body is what an opening by a disk of this many median half-widths keeps (a "
-                                 "chromosome, narrower, does not survive it): what rises above it is a ridge's own light, what lies "
-                                 "outside it sticks out", above=0, group="policy: chromosomes on nuclei")
-    attached_outside_disk: float = option(3.0, "attached_outside counts a ridge's pixels outside the nucleus' opening by a disk of this "
-                                          "many median half-widths", above=0, group="policy: chromosomes on nuclei")
+    nucleus_body: float = option(2.5, "a nucleus' round body is what an opening by a disk of this many median half-widths keeps (a chromosome, narrower, does not survive it): "
+                                 "what rises above it is a ridge's own light, what lies outside it sticks out", above=0, group="policy: chromosomes on nuclei")
+    attached_outside_disk: float = option(3.0, "attached_outside counts a ridge's pixels outside the nucleus' opening by a disk of this many median half-widths", above=0, group="policy: chromosomes on nuclei")
     protrusion_width: float = option(1.3, "a chromosome sticking out of a nucleus' body is followed into it along a corridor this many median "
                                      "half-widths wide on each side of its axis", above=0, group="policy: chromosomes on nuclei")
-    protrusion_overlap: float = option(0.3, "a chromosome followed in from outside the body is one a ridge found already when over this "
-                                       "share of it lies in that ridge", at_least=0, at_most=1, group="policy: chromosomes on nuclei")
+    protrusion_overlap: float = option(0.3, "a chromosome followed in from outside the body is one a ridge found already when over this share of it lies in that ridge", at_least=0, at_most=1, group="policy: chromosomes on nuclei")
     nuclei: str = option("auto", "who finds the chromosomes on a nucleus: 'model' asks the model which of its pixels are chromosome (a "
                          "model trained with train --on-nuclei; its parts of at least attached_min_area median singles are the pieces), "
                          "'rules' the ridges and protrusions above, 'auto' the model where its card or run says it was trained on nuclei",

@@ -4,14 +4,16 @@
 
 # %% auto 0
 __all__ = ['solidity', 'centre_line_ends', 'kept_as_one', 'answer_cover', 'instance_chromosomes', 'cuts_off_no_tip',
-           'instance_looks', 'with_instance_model', 'with_second_models']
+           'instance_looks', 'same_split', 'instance_peel', 'with_instance_model', 'with_second_models',
+           'load_second_model']
 
 # %% ../nbs/12c_instances.ipynb
 import dataclasses
+from pathlib import Path
 import numpy as np
 from scipy import ndimage
 from skimage import measure, transform
-from .config import SeparationPolicy, shipped_as
+from .config import SeparationPolicy, model_source, shipped_as
 from .nuclei import with_nuclei_model
 from .slide import pruned_skeleton_ends
 
@@ -95,6 +97,38 @@ def instance_looks(objects, answers, ask, *, policy=SeparationPolicy(), typical_
     return out, replaced
 
 # %% ../nbs/12c_instances.ipynb
+def same_split(a, b, *, min_iou=0.5):
+    "Whether two answers `a`, `b` (lists of masks (h, w) bool) cut a chromosome alike: as many parts, two or more, each of `a` within `min_iou` IoU of one of `b`'s."
+    iou = lambda p, q: (p & q).sum() / max((p | q).sum(), 1)
+    return len(a) == len(b) >= 2 and all(max(iou(p, q) for q in b) >= min_iou for p in a)
+
+# %% ../nbs/12c_instances.ipynb
+def instance_peel(objects, answers, ask, ask_pair, *, policy=SeparationPolicy(), typical_area):
+    """Two kept as one inside an answer, cut: `objects` {id: mask (h, w) bool}, their `answers` {id: (chromosomes, rest,
+    confidence)}. Each chromosome of an answer of `policy.peel_min_chromosomes` or more that is over `policy.instance_peel_area` median singles
+    (`typical_area` pixels) is asked about again alone: `ask(items, symmetry)` -> the instance model's chromosomes of each
+    (id, mask) item (`instance_chromosomes`, masks as the item's, in its object's box) with the chromosome turned by `symmetry`
+    (`data.dihedral`, 0 to 7), `ask_pair(items)` -> the pair model's. Its chromosomes take its place where the first look
+    cuts it, at least `policy.instance_peel_looks` of the other seven and the pair model cut it alike (`same_split`, within
+    `policy.peel_alike_iou`), they cover as much of it (`answer_cover`) and it `cuts_off_no_tip`.
+    Returns the answers and the ids whose answer changed (none asked when `policy.instance_peel_area` is 0)."""
+    if not policy.instance_peel_area: return answers, []
+    pieces = [(i, c) for i in objects for c in answers[i][0] if len(answers[i][0]) >= policy.peel_min_chromosomes and c.sum() > policy.instance_peel_area * typical_area]
+    if not pieces: return answers, []
+    looks, pair = [ask(pieces, k) for k in range(8 if policy.instance_peel_looks else 1)], ask_pair(pieces)
+    alike = lambda a, b: same_split(a, b, min_iou=policy.peel_alike_iou)
+    cover = lambda m, chromosomes: answer_cover(m, (chromosomes, None, None), policy=policy, typical_area=typical_area)
+    out, peeled = dict(answers), []
+    for n, (i, c) in enumerate(pieces):
+        parts = looks[0][n]
+        if (len(parts) >= 2 and sum(alike(parts, look[n]) for look in looks[1:]) >= policy.instance_peel_looks and alike(parts, pair[n])
+                and cover(c, parts) >= cover(c, [c]) and cuts_off_no_tip([c], parts, policy=policy, typical_area=typical_area)):
+            chromosomes, rest, confidence = out[i]
+            out[i] = ([p for q in chromosomes for p in (parts if q is c else [q])], rest, confidence)
+            peeled += [i] if i not in peeled else []
+    return out, peeled
+
+# %% ../nbs/12c_instances.ipynb
 def with_instance_model(policy, model):
     """`policy` with its `instances` 'auto' made what it means beside the pair model `model` (what `model_source` names, or a
     Keras model): 'pretrained:instances' beside the shipped pair model ('pretrained', 'pretrained:real', or the model
@@ -107,3 +141,20 @@ def with_second_models(policy, model):
     """`policy` with its `instances` and `nuclei_model` 'auto' made what they mean beside the pair model `model`
     (`with_instance_model`, `nuclei.with_nuclei_model`): the models `separate` asks beside it."""
     return with_nuclei_model(with_instance_model(policy, model), model)
+
+# %% ../nbs/12c_instances.ipynb
+_SECOND_MODELS = {}  # use -> ((file, its modification time), (model, preprocessing)): the last model loaded for each use
+
+def load_second_model(spec, *, use):
+    """(model, preprocessing) of a model `separate` asks beside the pair model, as `spec` names it (`model_source`: a run, its
+    .keras file, 'pretrained:instances'), loaded once while its file stays the same. `use` 'instances': an instance model (a
+    run of bench/instance_trial.py; a ValueError for a pair model); 'nuclei': a pair model trained on nuclei (a run of
+    `train --on-nuclei`; a ValueError for one whose card or run does not say so, or an instance model)."""
+    from segnet_chromosome.model import load_model_source  # (Keras: only when a second model is asked)
+    path = model_source(spec).path
+    key = (str(Path(path).resolve()), Path(path).stat().st_mtime_ns)
+    if _SECOND_MODELS.get(use, (None,))[0] != key:
+        model, preprocessing = load_model_source(spec, instances=use == "instances")
+        if use == "nuclei" and not preprocessing.nuclei: raise ValueError(f"{spec} is not a model trained on nuclei (its card or run does not say train --on-nuclei); give a run of train --on-nuclei")
+        _SECOND_MODELS[use] = key, (model, preprocessing)
+    return _SECOND_MODELS[use][1]

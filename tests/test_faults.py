@@ -206,6 +206,8 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --size 96 96", "was trained at [128, 128]"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --bend 0.5", "trial05 was trained with --bend 0; leave --bend out"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial35 --resume --zoom 0.5", "trial35 was trained at RUN's; leave --zoom out"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --body frozen", "trial05 was trained with --body train"),
+    ("instance_trial.py --like {d}/likerun --out {d}/new --relight", "give --from-trial DIR with it"),
     ("instance_trial.py --like {d}/likerun --out {d}/trialbad --resume", "trial.json: unreadable"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/folder", "no readable trial.json there"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/trialbad", "no readable trial.json there"),

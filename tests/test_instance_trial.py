@@ -1,10 +1,11 @@
-"bench/instance_trial.py's chromosome bending (`--bend`): shapes bent across their axis with their widths kept, drawn from the batch's generator."
+"""bench/instance_trial.py's chromosome bending (`--bend`): shapes bent across their axis with their widths kept, drawn from the batch's
+generator; its dark maps found (`lit_shares`) and relit (`--relight`)."""
 import sys
 from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from instance_trial import ChainMembershipMaker, bend_view  # noqa: E402
+from instance_trial import ChainMembershipMaker, bend_view, lit_shares, relight  # noqa: E402
 from segnet_chromosome.slide import Chromosome  # noqa: E402
 
 
@@ -45,3 +46,21 @@ def test_the_maker_bends_only_when_asked_and_repeats_with_its_seed():
     for a, b in zip(bent, bent_again): np.testing.assert_array_equal(a, b)    # bends drawn from the batch's generator: repeatable
     assert not np.array_equal(plain[1], bent[1])
     assert bent[1].max() < 16 and (bent[1] > 0).sum() > 0                      # still a bit per chromosome, four at most
+
+
+def test_a_dark_map_is_found_and_relit_from_the_least_lit_one():
+    from segnet_chromosome.core import load_keras
+    load_keras()
+    from segnet_chromosome.model import InstanceSegNet
+    model = InstanceSegNet((32, 32, 1), preset="small")
+    layer = model.get_layer("instances"); kernel, bias = layer.get_weights()
+    kernel[:] = np.random.default_rng(2).normal(0, 1e-3, kernel.shape); bias[:] = [8.0, -30.0, 8.0, -30.0]  # maps 0 and 2 lit everywhere, 1 and 3 dark
+    layer.set_weights([kernel, bias])
+    x = np.random.default_rng(0).random((4, 32, 32, 1)).astype(np.float32)
+    np.testing.assert_array_equal(lit_shares(model, x), [1, 0, 1, 0])
+    dark, donor = relight(model, lit_shares(model, x), np.random.default_rng(1))
+    assert dark == [1, 3] and donor == 0                                   # (lit as often as map 2: the first)
+    k2, b2 = layer.get_weights()
+    assert b2[1] == b2[3] == b2[donor] and not np.array_equal(k2[..., 1], k2[..., 3])   # the donor's bias, each its own noise
+    np.testing.assert_array_equal(lit_shares(model, x), [1, 1, 1, 1])
+    assert relight(model, lit_shares(model, x), np.random.default_rng(1)) == ([], None)   # none dark: nothing done
