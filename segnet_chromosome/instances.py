@@ -14,6 +14,7 @@ import numpy as np
 from scipy import ndimage
 from skimage import measure, transform
 from .config import SeparationPolicy, model_source, shipped_as
+from .evaluate import instance_iou
 from .nuclei import with_nuclei_model
 from .slide import pruned_skeleton_ends
 
@@ -98,9 +99,8 @@ def instance_looks(objects, answers, ask, *, policy=SeparationPolicy(), typical_
 
 # %% ../nbs/12c_instances.ipynb
 def same_split(a, b, *, min_iou=0.5):
-    "Whether two answers `a`, `b` (lists of masks (h, w) bool) cut a chromosome alike: as many parts, two or more, each of `a` within `min_iou` IoU of one of `b`'s."
-    iou = lambda p, q: (p & q).sum() / max((p | q).sum(), 1)
-    return len(a) == len(b) >= 2 and all(max(iou(p, q) for q in b) >= min_iou for p in a)
+    "Whether two answers `a`, `b` (lists of masks (h, w) bool) cut a chromosome alike: as many parts, two or more, each of `a` within `min_iou` IoU (`evaluate.instance_iou`) of one of `b`'s."
+    return len(a) == len(b) >= 2 and bool((instance_iou(a, b).max(1) >= min_iou).all())
 
 # %% ../nbs/12c_instances.ipynb
 def instance_peel(objects, answers, ask, ask_pair, *, policy=SeparationPolicy(), typical_area):

@@ -354,7 +354,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
             maps = _predict_crops(inst, [_object_crop(grey[regions[i].slice][b] * m[b], m[b], inst_prep) for (i, m), b in zip(items, boxes)], symmetry=symmetry)
             return [[np.pad(c, [(s.start, n - s.stop) for s, n in zip(b, m.shape)]) for c in instance_chromosomes(p, m[b], margin=inst_prep.margin, typical_area=area, policy=policy)]
                     for (_, m), b, p in zip(items, boxes, maps)]
-        ask_pair = lambda items: [a[0] for a in resolve_objects(model, {n: grey[regions[i].slice] * m for n, (i, m) in enumerate(items)}, dict(enumerate(m for _, m in items)),
+        ask_pair = lambda items: [a[0] for a in resolve_objects(model, {n: grey[regions[i].slice] for n, (i, _) in enumerate(items)}, dict(enumerate(m for _, m in items)),
                                                                 preprocessing=preprocessing, policy=policy, typical_area=area, typical_width=width, typical_length=length).values()]
         resolved, replaced = instance_looks(asked, resolved, lambda ids: dict(zip(ids, ask_inst([(i, regions[i].image) for i in ids]))), policy=policy, typical_area=area, singles=single_ids)
         resolved, peeled = instance_peel(asked, resolved, ask_inst, ask_pair, policy=policy, typical_area=area)  # two kept as one inside an answer
