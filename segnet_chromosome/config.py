@@ -185,7 +185,8 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "min_solidity": lambda d: 0.0, "min_line_ends": lambda d: 0,  # no answer looked at again; every chromosome less solid than min_solidity in doubt
     "single_look_area": lambda d: 0.0, "instances": lambda d: "none", "instance_own": None, "nuclei_model": lambda d: "none",  # no single left whole looked at again; no second model
     "instance_cut_piece": lambda d: 0.0, "instance_single_area": lambda d: 0.0, "nucleus_piece_outside": lambda d: 0.0,  # an instance answer might cut off any piece; no large single left whole asked; a piece wholly on a nucleus kept
-    "instance_peel_area": lambda d: 0.0, "instance_peel_looks": None, "peel_alike_iou": None, "peel_min_chromosomes": None}  # no chromosome of an answer asked again alone
+    "instance_peel_area": lambda d: 0.0, "instance_peel_looks": None, "peel_alike_iou": None, "peel_min_chromosomes": None,  # no chromosome of an answer asked again alone
+    "single_votes": lambda d: 0}  # no single left whole asked again for votes
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -208,8 +209,7 @@ class SeparationPolicy:
     min_neck_part_area: float = option(0.2, "... or, a smaller one down to this many, where it touches the other at a neck (`neck_contact`) and "
                                        "no light adds there: the smallest chromosomes end to end with another (a piece cut off at a band is "
                                        "not at a neck)", at_least=0, group="policy: when an answer is two chromosomes")
-    neck_contact: float = option(0.8, "a chromosome under `min_part_area` meets the other along at most this many median widths",
-                                 at_least=0, group="policy: when an answer is two chromosomes")
+    neck_contact: float = option(0.8, "a chromosome under `min_part_area` meets the other along at most this many median widths", at_least=0, group="policy: when an answer is two chromosomes")
     min_overlap: float = option(0.03, "two chromosomes crossing overlap on at least this share of the object", at_least=0, at_most=1, group="policy: when an answer is two chromosomes")
     min_overlap_brightness: float = option(1.05, "where two chromosomes cross, the light adds: the overlap's median grey is at least this "
                                            "many times the rest of the object's (a single cut in two has no brighter middle; two tips "
@@ -222,9 +222,8 @@ class SeparationPolicy:
     single_overlap_confidence: float = option(0.78, "... or the model's confidence (mean top probability over the object) is at least this "
                                               "(its false splits of singles: 0.53 to 0.82, most under 0.78; two touching chromosomes 0.79 "
                                               "and more)", at_least=0, at_most=1, group="policy: when an answer is two chromosomes")
-    max_contact: float = option(2.0, "two chromosomes that touch without overlapping meet along at most this many median widths (end to "
-                                "end, or in a V, L or T, where the model marks both and the seam runs a little longer than one width)",
-                                at_least=0, group="policy: when an answer is two chromosomes")
+    max_contact: float = option(2.0, "two chromosomes that touch without overlapping meet along at most this many median widths (end to end, or in a V, L or T, "
+                                "where the model marks both and the seam runs a little longer than one width)", at_least=0, group="policy: when an answer is two chromosomes")
     side_contact: float = option(1.5, "two chromosomes that touch without overlapping may also meet along at least this many median widths "
                                  "(side by side: a seam longer than `max_contact`), when each is as wide as `side_width` says; 0: never",
                                  at_least=0, group="policy: when an answer is two chromosomes")
@@ -236,8 +235,7 @@ class SeparationPolicy:
     peel_area: float = option(2.2, "a part of a split larger than this many times the median single's area holds more than one chromosome: it goes back to the model (the longest chromosomes reach twice the median)", above=0, group="policy: clusters")
     max_rounds: int = option(4, "a part too large for one chromosome goes back to the model this many times at most (a cluster peeled)", at_least=1, at_most=20, group="policy: clusters")
     chain_angle: float = option(30.0, "pieces of one label in a chain (A, B, A, ...) are one chromosome with another lying across it when "
-                                "each one's long axis is within this many degrees of the line between their centres ...", at_least=0,
-                                at_most=90, group="policy: clusters")
+                                "each one's long axis is within this many degrees of the line between their centres ...", at_least=0, at_most=90, group="policy: clusters")
     chain_gap: float = option(1.5, "... and they are at most this many median widths apart", at_least=0, group="policy: clusters")
     max_chromosome_area: float = option(4.0, "an object or part the model leaves whole is one chromosome up to this many times the median single's area "
                                         "(the longest chromosomes reach three); larger, the cluster's unresolved rest", above=0, group="policy: clusters")
@@ -249,6 +247,8 @@ class SeparationPolicy:
     single_look_area: float = option(2.2, "a 'single' the model left whole is in doubt too when it is over this many median singles and shaped "
                                      "as two kept as one (less solid than min_solidity, its centre line with min_line_ends ends): a cluster "
                                      "find_objects took for one chromosome; 0: no such single asked again", at_least=0, group="policy: second looks")
+    single_votes: int = option(4, "any other 'single' the model left whole is asked again in the 7 other symmetries too, and cut as the best of them (as above) where at least this many "
+                               "cut it in two or more: two end to end or crossing that the first look kept as one; 0: never asked again", at_least=0, at_most=7, group="policy: second looks")
     instances: str = option("auto", "a model that labels each chromosome of an object in a map of its own ('pretrained:instances', a run of bench/instance_trial.py, or its model.keras): asked about "
                             "the objects the model was, its answer kept where it finds more chromosomes and covers as much (answer_cover); 'auto': the shipped one beside the shipped --model, none beside another; 'none': not asked, nor with --tta", group="policy: second looks")
     instance_own: float = option(0.5, "a chromosome of an instance answer has at least this share of its pixels on no other chromosome (a map lit only where "

@@ -334,13 +334,12 @@ class InstanceCrossentropy(keras.losses.Loss):
     (bit k: chromosome k lies on the pixel; a pair's labels 0..3 are its bits), matched by the order of least cost; the cost
     of map i for chromosome j is the mean binary cross-entropy plus `dice` times (1 - soft Dice), an absent chromosome an
     empty map. Returns the matched cost over K, per image (B,). With `from_logits` `y_pred` are the maps before the sigmoid
-    (the layer "instances"): train so, for a map pushed far below one half has its probability clipped and no gradient left, and
-    may never light again."""
-    def __init__(self, dice=0.5, max_chromosomes=4, from_logits=False, name="instance_crossentropy", **kw):
+    (the layer "instances"): train so, for a map pushed far below one half has its probability clipped and no gradient left. `absent_dice`
+    False: an absent chromosome costs the map's cross-entropy alone (no Dice), a map kept for a fourth not pushed to nothing on every image of fewer."""
+    def __init__(self, dice=0.5, max_chromosomes=4, from_logits=False, absent_dice=True, name="instance_crossentropy", **kw):
         super().__init__(name=name, **kw)
-        self.dice, self.max_chromosomes, self.from_logits = float(dice), int(max_chromosomes), bool(from_logits)
-        k = self.max_chromosomes
-        self.orders = np.array([np.eye(k)[list(p)] for p in itertools.permutations(range(k))], np.float32)  # (K!, maps, chromosomes)
+        self.dice, self.max_chromosomes, self.from_logits, self.absent_dice = float(dice), int(max_chromosomes), bool(from_logits), bool(absent_dice)
+        self.orders = np.array([np.eye(self.max_chromosomes)[list(p)] for p in itertools.permutations(range(self.max_chromosomes))], np.float32)  # (K!, maps, chromosomes)
     def call(self, y_true, y_pred):
         y, k = ops.cast(y_true, "int32"), self.max_chromosomes
         t = ops.stack([ops.cast((y // 2 ** j) % 2, y_pred.dtype) for j in range(k)], axis=-1)          # (B, H, W, K) truth maps
@@ -350,9 +349,10 @@ class InstanceCrossentropy(keras.losses.Loss):
         bce = -(ops.einsum("bhwi,bhwj->bij", log_p - log_q, t) + ops.sum(log_q, axis=(1, 2))[:, :, None]) / pixels
         shared = ops.einsum("bhwi,bhwj->bij", p, t)
         dice = 1 - (2 * shared + 1) / (ops.sum(p, axis=(1, 2))[:, :, None] + ops.sum(t, axis=(1, 2))[:, None, :] + 1)
+        if not self.absent_dice: dice = dice * ops.cast(ops.sum(t, axis=(1, 2)) > 0, p.dtype)[:, None, :]  # (B, maps, chromosomes)
         per_order = ops.einsum("bij,oij->bo", bce + self.dice * dice, ops.convert_to_tensor(self.orders, p.dtype))
         return ops.min(per_order, axis=1) / k
-    def get_config(self): return {**super().get_config(), "dice": self.dice, "max_chromosomes": self.max_chromosomes, "from_logits": self.from_logits}
+    def get_config(self): return {**super().get_config(), "dice": self.dice, "max_chromosomes": self.max_chromosomes, "from_logits": self.from_logits, "absent_dice": self.absent_dice}
 
 # %% ../nbs/06_model.ipynb
 def InstanceSegNet(input_shape=(96, 96, 1), *, preset="small", dropout=0.2, max_chromosomes=4, init_from=None, name=None):

@@ -208,9 +208,11 @@ def look_again(objects, answers, ask, *, policy=SeparationPolicy(), typical_area
     `singles`, the ids `find_objects` called single, that the model left whole, unless it is over `policy.single_look_area`
     median singles and itself shaped so: a cluster taken for one chromosome) are asked again by `ask(ids, symmetry)`
     (`resolve_objects` with the model turned) in symmetries 1 to 7. Each keeps, of the answers with at least as many
-    chromosomes as its first, the one of the largest `answer_cover`, the first on a tie. Returns the answers, those bettered
-    replaced, and {id: the symmetry whose answer was kept} for every object asked again (0: the first stood);
-    `policy.min_solidity` 0 asks nothing again."""
+    chromosomes as its first, the one of the largest `answer_cover`, the first on a tie. Any other single the model left whole
+    is asked in the 7 symmetries too, and cut so only where at least `policy.single_votes` of them cut it in two or more (two
+    end to end or crossing that the first look kept as one; a single is cut by one look or two now and then). Returns the
+    answers, those bettered replaced, and {id: the symmetry whose answer was kept} for every object in doubt asked again (0:
+    the first stood) and every single cut so; `policy.min_solidity` 0 asks nothing in doubt again, `single_votes` 0 no single."""
     def in_doubt(i):
         chromosomes, rest, _ = answers[i]
         if rest.any(): return True
@@ -218,11 +220,16 @@ def look_again(objects, answers, ask, *, policy=SeparationPolicy(), typical_area
             return i not in singles or (0 < policy.single_look_area * typical_area < objects[i].sum() and kept_as_one(objects[i], policy))
         return any(kept_as_one(c, policy) for c in chromosomes)
     doubtful = [i for i in objects if policy.min_solidity > 0 and in_doubt(i)]
+    votes = {i: 0 for i in objects if policy.single_votes and i in singles and i not in doubtful and not answers[i][0] and not answers[i][1].any()}
     cover = lambda i, a: answer_cover(objects[i], a, policy=policy, typical_area=typical_area)
-    best = {i: (cover(i, answers[i]), answers[i], 0) for i in doubtful}
-    for symmetry in range(1, 8) if doubtful else ():
-        for i, a in ask(doubtful, symmetry).items():
+    best = {i: (cover(i, answers[i]), answers[i], 0) for i in doubtful + list(votes)}
+    for symmetry in range(1, 8) if best else ():
+        for i, a in ask(doubtful + list(votes), symmetry).items():
+            if i in votes:                                              # a single left whole: does this look cut it?
+                if len(a[0]) < 2: continue                              # (no: kept whole, or a piece cut off)
+                votes[i] += 1
             if len(a[0]) >= len(answers[i][0]) and (c := cover(i, a)) > best[i][0]: best[i] = (c, a, symmetry)
+    best = {i: b for i, b in best.items() if i in doubtful or votes[i] >= policy.single_votes and b[2]}
     return {**answers, **{i: a for i, (_, a, _) in best.items()}}, {i: k for i, (_, _, k) in best.items()}
 
 # %% ../nbs/12_separate.ipynb

@@ -207,6 +207,8 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --bend 0.5", "trial05 was trained with --bend 0; leave --bend out"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial35 --resume --zoom 0.5", "trial35 was trained at RUN's; leave --zoom out"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --body frozen", "trial05 was trained with --body train"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --absent-dice off", "trial05 was trained with --absent-dice on"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trial --absent-dice no", "--absent-dice: invalid choice"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --relight", "give --from-trial DIR with it"),
     ("instance_trial.py --like {d}/likerun --out {d}/trialbad --resume", "trial.json: unreadable"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/folder", "no readable trial.json there"),

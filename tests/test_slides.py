@@ -109,17 +109,31 @@ def test_a_second_look_cuts_apart_what_the_first_kept_as_one(held_out):
     assert (iou[kinds == "cluster_of_3"] < 0.5).any(), iou
     assert {r["second_look"] for r in sep.table} == {""}, sep.table       # none asked again
 
+def test_a_pair_end_to_end_the_first_look_kept_whole_is_cut_by_the_votes_of_the_others(held_out):
+    """Two chromosomes end to end that `find_objects` calls single and the model, asked as it lies, leaves whole; four or more
+    of its seven other looks cut it in two (`SeparationPolicy.single_votes`), so it is cut as the best of them, and the
+    table names that look. With `single_votes=0` it stays one chromosome. Of 30 such slides (seeds 0 to 29) the votes find
+    the pair on 2 (0, this one, and 3) and cut a single falsely on 2 (19, 27)."""
+    iou, kinds, sep = separated(held_out, 0, end_to_end=1)
+    assert (iou >= 0.5).all() and len(sep.instances) == len(iou), (iou, len(sep.instances))  # every chromosome found, nothing more
+    (cut,) = [r for r in sep.table if r["second_look"] != ""]
+    assert cut["second_look"] in range(1, 8) and cut["kind"] in ("overlap", "touching"), cut
+    iou, kinds, sep = separated(held_out, 0, policy=SeparationPolicy(single_votes=0), end_to_end=1)
+    assert (iou[kinds == "end_to_end"] >= 0.5).sum() == 1, iou
+    assert [r["kind"] for r in sep.table if r["object"] == cut["object"]] == ["single"], sep.table
+
 def test_a_cluster_taken_for_one_chromosome_is_looked_at_again(held_out):
     """A cluster of four that `find_objects` calls single and the model, asked as it lies, leaves whole: of a cluster's size
     (over `single_look_area`, 2.2 median singles) and shape (less solid than `min_solidity`, its centre line branched), it
     is looked at again, and a turned look cuts two of its chromosomes apart (an overlap). Without the rule
-    (`single_look_area=0`) and the instance model it stays one "chromosome" and none of the four is found. Of 30 such slides (seeds 0 to 29) the
+    (`single_look_area=0`), the instance model and the votes every single left whole gets (`single_votes=0`, which alone
+    cut it as well) it stays one "chromosome" and none of the four is found. Of 30 such slides (seeds 0 to 29) the
     rule changes 2 (13 and 28, this one); on the twelve real slides none."""
     iou, kinds, sep = separated(held_out, 28, cluster_of_4=1)
     assert (iou[kinds == "cluster_of_4"] >= 0.5).sum() == 2, iou
     (looked,) = [r for r in sep.table if r["second_look"] != ""]
     assert looked["kind"] == "overlap" and looked["second_look"] in range(1, 8), looked
-    iou, kinds, sep = separated(held_out, 28, policy=SeparationPolicy(single_look_area=0, instances="none"), cluster_of_4=1)  # (the instance model finds three of the four)
+    iou, kinds, sep = separated(held_out, 28, policy=SeparationPolicy(single_look_area=0, single_votes=0, instances="none"), cluster_of_4=1)  # (the instance model finds three of the four)
     assert (iou[kinds == "cluster_of_4"] < 0.5).all(), iou
     assert [r["kind"] for r in sep.table if r["object"] == looked["object"]] == ["single"], sep.table
 
