@@ -222,9 +222,10 @@ def look_again(objects, answers, ask, *, policy=SeparationPolicy(), typical_area
     doubtful = [i for i in objects if policy.min_solidity > 0 and in_doubt(i)]
     votes = {i: 0 for i in objects if policy.single_votes and i in singles and i not in doubtful and not answers[i][0] and not answers[i][1].any()}
     cover = lambda i, a: answer_cover(objects[i], a, policy=policy, typical_area=typical_area)
-    best = {i: (cover(i, answers[i]), answers[i], 0) for i in doubtful + list(votes)}
-    for symmetry in range(1, 8) if best else ():
-        for i, a in ask(doubtful + list(votes), symmetry).items():
+    again = doubtful + list(votes)                                  # asked in the 7 other symmetries
+    best = {i: (cover(i, answers[i]), answers[i], 0) for i in again}
+    for symmetry in range(1, 8) if again else ():
+        for i, a in ask(again, symmetry).items():
             if i in votes:                                              # a single left whole: does this look cut it?
                 if len(a[0]) < 2: continue                              # (no: kept whole, or a piece cut off)
                 votes[i] += 1
