@@ -20,5 +20,5 @@ def pretrained(name="real"):
 
 def pretrained_card(name="real"):
     "The card of a shipped model (a dict): training data and licence, command, preprocessing, scores. No Keras."
-    from segnet_chromosome.config import pretrained_card as card
+    from segnet_chromosome.sources import pretrained_card as card
     return card(name)

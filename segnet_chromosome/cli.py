@@ -11,7 +11,7 @@ import argparse, dataclasses, json, os, shutil, sys, tempfile
 from pathlib import Path
 from .core import CLASS_NAMES, DeferredInterrupt, Preprocessing, as_float_images, claim
 from .config import MAX_PAIRS_MADE, OneLineParser, SeparationPolicy, TrainConfig, add_config_flags, flags_given, number_type
-from .config import model_source
+from .sources import model_source
 
 # %% ../nbs/13_cli.ipynb
 def cmd_info(args):

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage
 from skimage import measure, transform
-from .config import SeparationPolicy, model_source, shipped_as
+from .config import SeparationPolicy
+from .sources import model_source, shipped_as
 from .evaluate import instance_iou
 from .nuclei import with_nuclei_model
 from .slide import pruned_skeleton_ends

@@ -10,7 +10,8 @@ import dataclasses
 import numpy as np
 from scipy import ndimage
 from skimage import measure, transform
-from .config import SeparationPolicy, shipped_as
+from .config import SeparationPolicy
+from .sources import shipped_as
 from .slide import body_disk, nucleus_round_body
 
 # %% ../nbs/12a_nuclei.ipynb

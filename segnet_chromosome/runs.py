@@ -15,7 +15,8 @@ from dataclasses import asdict
 from pathlib import Path
 import numpy as np
 from .core import atomic_path, read_json, write_atomic
-from .config import TrainConfig, model_source
+from .config import TrainConfig
+from .sources import model_source
 from .data import (Split, check_split, describe_pairs, open_pairs, save_pairs, split_by_chromosome, split_by_metaphase, split_last_fraction,
                                     split_last_n, split_random)
 

@@ -14,9 +14,10 @@ import numpy as np
 from scipy import ndimage
 from skimage import measure, morphology, transform
 from .core import Preprocessing
-from .config import SeparationPolicy, model_source
+from .config import SeparationPolicy
+from .sources import model_source, sha256_of
 from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects, nucleus_round_body
-from .model import load_model_source, padded_size, sha256_of, with_input_size
+from .model import load_model_source, padded_size, with_input_size
 from .evaluate import predict_probabilities
 from .instances import answer_cover, instance_chromosomes, instance_looks, instance_peel, kept_as_one, load_second_model, with_second_models
 from .generate import light_scale
@@ -208,11 +209,12 @@ def look_again(objects, answers, ask, *, policy=SeparationPolicy(), typical_area
     `singles`, the ids `find_objects` called single, that the model left whole, unless it is over `policy.single_look_area`
     median singles and itself shaped so: a cluster taken for one chromosome) are asked again by `ask(ids, symmetry)`
     (`resolve_objects` with the model turned) in symmetries 1 to 7. Each keeps, of the answers with at least as many
-    chromosomes as its first, the one of the largest `answer_cover`, the first on a tie. Any other single the model left whole
-    is asked in the 7 symmetries too, and cut so only where at least `policy.single_votes` of them cut it in two or more (two
-    end to end or crossing that the first look kept as one; a single is cut by one look or two now and then). Returns the
-    answers, those bettered replaced, and {id: the symmetry whose answer was kept} for every object in doubt asked again (0:
-    the first stood) and every single cut so; `policy.min_solidity` 0 asks nothing in doubt again, `single_votes` 0 no single."""
+    chromosomes as its first, the one of the largest `answer_cover`, the first on a tie. Any other single the model left whole,
+    of `policy.single_votes_area` median singles or more, is asked in the 7 symmetries too, and cut so only where at least
+    `policy.single_votes` of them cut it in two or more (two end to end or crossing kept as one; one look or two cut a single
+    now and then, more a small round blob). Returns the answers, those bettered replaced, and {id: the symmetry whose answer
+    was kept} for every object in doubt asked again (0: the first stood) and every single cut so; `policy.min_solidity` 0 asks
+    nothing in doubt again, `single_votes` 0 no single."""
     def in_doubt(i):
         chromosomes, rest, _ = answers[i]
         if rest.any(): return True
@@ -220,7 +222,7 @@ def look_again(objects, answers, ask, *, policy=SeparationPolicy(), typical_area
             return i not in singles or (0 < policy.single_look_area * typical_area < objects[i].sum() and kept_as_one(objects[i], policy))
         return any(kept_as_one(c, policy) for c in chromosomes)
     doubtful = [i for i in objects if policy.min_solidity > 0 and in_doubt(i)]
-    votes = {i: 0 for i in objects if policy.single_votes and i in singles and i not in doubtful and not answers[i][0] and not answers[i][1].any()}
+    votes = {i: 0 for i in objects if policy.single_votes and i in singles and i not in doubtful and not answers[i][0] and not answers[i][1].any() and objects[i].sum() >= policy.single_votes_area * typical_area}
     cover = lambda i, a: answer_cover(objects[i], a, policy=policy, typical_area=typical_area)
     again = doubtful + list(votes)                                  # asked in the 7 other symmetries
     best = {i: (cover(i, answers[i]), answers[i], 0) for i in again}

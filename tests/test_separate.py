@@ -17,7 +17,7 @@ def test_pretrained_loads_and_predicts_offline():
 
 @pytest.mark.parametrize("name", ["real", "synthetic", "nuclei"])
 def test_a_changed_model_file_is_refused(tmp_path, name):
-    from segnet_chromosome.config import shipped_path
+    from segnet_chromosome.sources import shipped_path
     from segnet_chromosome.model import pretrained
     data = bytearray(shipped_path(name).read_bytes()); data[-100] ^= 0xFF
     (tmp_path / "m.keras").write_bytes(bytes(data))
@@ -157,7 +157,7 @@ def test_the_shipped_instance_model_is_asked_beside_the_shipped_model(shared_dat
     held-out metaphase 10 it cuts object 1, which the pair model answers as two (one of them two chromosomes kept as one),
     into three; the provenance names it with its SHA-256 and the policy file names it, so that `--policy` repeats the
     separation. `--instances none` answers as the pair model alone; beside another pair model none is asked."""
-    from segnet_chromosome.model import SHIPPED_SHA256
+    from segnet_chromosome.sources import SHIPPED_SHA256
     slide = shared_data / "jpp21" / "metaphase10-dapi.tif"
     rows = lambda d: {r["object"]: r for r in csv.DictReader(open(tmp_path / d / "metaphase10-dapi_objects.csv"))}
     r = cli("separate", slide, "--out", tmp_path / "default", "--quiet")
@@ -185,7 +185,7 @@ def test_the_shipped_nuclei_model_is_asked_beside_the_shipped_model(shared_data,
     the V-shaped chromosome against a nucleus of metaphase 15 (object 27), which the rules miss, is cut off it; the ring of
     chromatin of held-out metaphase 10 (object 45, no round body) is left to the rules, where the model would take three
     patches of it for chromosomes. The provenance and the policy file name the model; `--nuclei-model none` is the rules alone."""
-    from segnet_chromosome.model import SHIPPED_SHA256
+    from segnet_chromosome.sources import SHIPPED_SHA256
     slides = [shared_data / "jpp21" / f"metaphase{k}-dapi.tif" for k in (15, 10)]
     rows = lambda d, k: {r["object"]: r for r in csv.DictReader(open(tmp_path / d / f"metaphase{k}-dapi_objects.csv"))}
     for out, extra in (("default", []), ("rules", ["--nuclei-model", "none"])):
@@ -206,7 +206,8 @@ def test_an_instance_model_is_asked_and_recorded(tmp_path):
     and the policy file names it, so that `--policy` asks it again. Untrained, its maps light no chromosome: every answer
     stands, and the slide separates as without it."""
     from segnet_chromosome.config import TrainConfig
-    from segnet_chromosome.model import InstanceSegNet, sha256_of
+    from segnet_chromosome.model import InstanceSegNet
+    from segnet_chromosome.sources import sha256_of
     run = tmp_path / "instances"; run.mkdir()
     TrainConfig(preset="tiny").to_json(run / "config.json")
     InstanceSegNet((96, 96, 1), preset="tiny").save(run / "model.keras")
@@ -232,7 +233,8 @@ def test_a_nuclei_model_is_asked_about_nuclei_only(tmp_path):
     file names it."""
     import keras
     from segnet_chromosome.config import TrainConfig
-    from segnet_chromosome.model import SegNet, sha256_of
+    from segnet_chromosome.model import SegNet
+    from segnet_chromosome.sources import sha256_of
     run = tmp_path / "nuclei"; run.mkdir()
     TrainConfig(preset="tiny", metaphase="slide.tif", online=True, on_nuclei=0.2).to_json(run / "config.json")
     model = SegNet((96, 96, 1), preset="tiny")

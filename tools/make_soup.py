@@ -24,7 +24,7 @@ def fail(message):
 
 def ingredient_record(spec, source):
     "What soup.json says of one ingredient: its name, its file's SHA-256, and what made it."
-    from segnet_chromosome.model import sha256_of
+    from segnet_chromosome.sources import sha256_of
     record = dict(model=spec, file=source.path.name if source.shipped else str(source.path), sha256=sha256_of(source.path))
     run_dir = Path(spec)
     if run_dir.is_dir():
@@ -44,7 +44,8 @@ def main():
     out = Path(args.out)
     if len(args.ingredients) < 2: fail("a soup needs two ingredients or more; name them after OUT")
     if out.exists(): fail(f"{out} exists: give a new folder (a soup never replaces anything)")
-    from segnet_chromosome.config import TrainConfig, model_source
+    from segnet_chromosome.config import TrainConfig
+    from segnet_chromosome.sources import model_source
     sources = []
     for spec in args.ingredients:
         try: sources.append(model_source(spec))

@@ -6,12 +6,12 @@ RUN_DIR may be a soup (tools/make_soup.py): its soup.json, what it averaged, goe
 a trial of bench/instance_trial.py (an instance model, a map per chromosome; its trial.json goes into the card), and only
 then.
 Writes segnet_chromosome/weights/segnet_small_NAME.keras (weights and architecture, no optimizer state; a run of another
-preset or architecture is refused, as the file name, config.shipped_path and settings.ini's licence lines say small) and its card
+preset or architecture is refused, as the file name, sources.shipped_path and settings.ini's licence lines say small) and its card
 segnet_small_NAME.json: the run's config, the preprocessing the model wants (zoom, grey level, margin, input multiple),
 the training slides with their SHA-256, the command, backend, device and wall time, the scores given with --scores
 (bench/heldout_scores.py writes them), and the weights' licence: GPL-3.0 when any image entered training (the
 shared metaphases are GPL-3.0; LICENSE-weights-GPL-3.0 beside the weights holds its text), Apache-2.0 for a model
-trained on synthetic pairs only. It writes the SHA-256 into nbs/06_model.ipynb, where `pretrained()` checks it.
+trained on synthetic pairs only. It writes the SHA-256 into nbs/05a_sources.ipynb (`SHIPPED_SHA256`), which `pretrained()` checks it against.
 Run `nbdev_export` after.
 """
 import argparse, json, re, sys
@@ -26,7 +26,7 @@ APACHE_NOTE = "Apache-2.0, as the code: trained on synthetic pairs only; no GPL-
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    from segnet_chromosome.config import SHIPPED
+    from segnet_chromosome.sources import SHIPPED
     p.add_argument("run_dir"); p.add_argument("--name", required=True, choices=SHIPPED)
     p.add_argument("--scores", help="a JSON file of measured scores for the card (bench/heldout_scores.py)")
     p.add_argument("--command", help="the command that trained the run")
@@ -48,12 +48,13 @@ def main():
         raise SystemExit(2)
     try: config = TrainConfig.from_json(config_path)
     except ValueError as e: print(f"{config_path}: {e}", file=sys.stderr); raise SystemExit(2)
-    if config.model != "segnet" or config.preset != "small":  # the file name, config.shipped_path and settings.ini's licence lines say small
+    if config.model != "segnet" or config.preset != "small":  # the file name, sources.shipped_path and settings.ini's licence lines say small
         print(f"{args.run_dir} trained the {config.model} {config.preset!r} model; the shipped files are named "
-              f"segnet_small_NAME.keras: rename them in config.shipped_path (nbs/05_config.ipynb), settings.ini's "
+              f"segnet_small_NAME.keras: rename them in sources.shipped_path (nbs/05a_sources.ipynb), settings.ini's "
               f"licence lines and here first, then ship it", file=sys.stderr)
         raise SystemExit(2)
-    from segnet_chromosome.model import sha256_of, size_multiple_of  # Keras from here on
+    from segnet_chromosome.model import size_multiple_of  # Keras from here on
+    from segnet_chromosome.sources import sha256_of
     from segnet_chromosome.train import load_run
     config, model, _, _ = load_run(args.run_dir)
     if (args.name == "instances") != ("instances" in [layer.name for layer in model.layers]):
@@ -63,7 +64,7 @@ def main():
     path = WEIGHTS / f"segnet_small_{args.name}.keras"
     model.save(path)  # loaded without compiling: no optimizer state, a third of the run's file
     sha = sha256_of(path)
-    notebook = root / "nbs" / "06_model.ipynb"
+    notebook = root / "nbs" / "05a_sources.ipynb"
     text, n = re.subn(rf'\\"{args.name}\\": \\"[0-9a-zA-Z_]+\\"', f'\\\\"{args.name}\\\\": \\\\"{sha}\\\\"', notebook.read_text())
     if n != 1: raise SystemExit(f"found {n} SHIPPED_SHA256 lines for {args.name!r} in {notebook}, expected 1")
     notebook.write_text(text)
