@@ -19,7 +19,7 @@ from .sources import model_source, sha256_of
 from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects, nucleus_round_body
 from .model import load_model_source, padded_size, with_input_size
 from .evaluate import predict_probabilities
-from .instances import answer_cover, instance_chromosomes, instance_looks, instance_peel, kept_as_one, load_second_model, with_second_models
+from .instances import answer_cover, instance_chromosomes, instance_looks, instance_peel, kept_as_one, left_whole, load_second_model, with_second_models
 from .generate import light_scale
 from .nuclei import nucleus_attachments, nucleus_protrusions, nucleus_top_hat
 
@@ -222,7 +222,7 @@ def look_again(objects, answers, ask, *, policy=SeparationPolicy(), typical_area
             return i not in singles or (0 < policy.single_look_area * typical_area < objects[i].sum() and kept_as_one(objects[i], policy))
         return any(kept_as_one(c, policy) for c in chromosomes)
     doubtful = [i for i in objects if policy.min_solidity > 0 and in_doubt(i)]
-    votes = {i: 0 for i in objects if policy.single_votes and i in singles and i not in doubtful and not answers[i][0] and not answers[i][1].any() and objects[i].sum() >= policy.single_votes_area * typical_area}
+    votes = {i: 0 for i in objects if policy.single_votes and i in singles and i not in doubtful and left_whole(answers[i]) and objects[i].sum() >= policy.single_votes_area * typical_area}
     cover = lambda i, a: answer_cover(objects[i], a, policy=policy, typical_area=typical_area)
     again = doubtful + list(votes)                                  # asked in the 7 other symmetries
     best = {i: (cover(i, answers[i]), answers[i], 0) for i in again}
