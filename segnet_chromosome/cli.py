@@ -11,7 +11,7 @@ import argparse, dataclasses, json, os, shutil, sys, tempfile
 from pathlib import Path
 from .core import CLASS_NAMES, DeferredInterrupt, Preprocessing, as_float_images, claim
 from .config import MAX_PAIRS_MADE, OneLineParser, SeparationPolicy, TrainConfig, add_config_flags, flags_given, number_type
-from .sources import model_source
+from .sources import model_record, model_source
 
 # %% ../nbs/13_cli.ipynb
 def cmd_info(args):
@@ -236,7 +236,7 @@ def _policy(args):
 def _separate(args, paths, out):
     from tqdm.auto import tqdm
     from segnet_chromosome.slide import load_metaphase
-    from segnet_chromosome.separate import load_second_model, model_record, separate_metaphase, with_second_models
+    from segnet_chromosome.separate import load_second_model, separate_metaphase, with_second_models
     from segnet_chromosome.results import separation_paths, write_separation
     policy = with_second_models(_policy(args), args.model)  # 'auto' resolved: the policy file names the models asked
     if policy.nuclei == "model" and policy.nuclei_model == "none" and not model_source(args.model).preprocessing.nuclei:

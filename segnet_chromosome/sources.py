@@ -4,7 +4,7 @@
 
 # %% auto 0
 __all__ = ['WEIGHTS', 'SHIPPED', 'SHIPPED_SHA256', 'ModelSource', 'shipped_path', 'pretrained_card', 'sha256_of', 'model_source',
-           'shipped_as']
+           'shipped_as', 'model_record']
 
 # %% ../nbs/05a_sources.ipynb
 import hashlib, importlib.resources
@@ -72,3 +72,13 @@ def shipped_as(model):
     """The name of the shipped model (`SHIPPED`) that `model` is, named as `model_source` takes it ('pretrained', 'pretrained:NAME')
     or a Keras model `pretrained()` loaded (it marks it `shipped_as`); None for any other."""
     return model_source(model).shipped if isinstance(model, (str, Path)) else getattr(model, "shipped_as", None)
+
+# %% ../nbs/05a_sources.ipynb
+def model_record(model):
+    """What a `Separation` keeps of the model that answered: {source, file, sha256} for a model named as `model_source` takes
+    it ('pretrained', a run directory, a .keras file), the file its weights are in and that file's SHA-256; {source: its
+    name} for a Keras model given as it is."""
+    if isinstance(model, (str, Path)):
+        file = model_source(model).path
+        return dict(source=str(model), file=str(Path(file).resolve()), sha256=sha256_of(file))
+    return dict(source=getattr(model, "name", type(model).__name__))
