@@ -186,7 +186,8 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "single_look_area": lambda d: 0.0, "instances": lambda d: "none", "instance_own": None, "nuclei_model": lambda d: "none",  # no single left whole looked at again; no second model
     "instance_cut_piece": lambda d: 0.0, "instance_single_area": lambda d: 0.0, "nucleus_piece_outside": lambda d: 0.0,  # an instance answer might cut off any piece; no large single left whole asked; a piece wholly on a nucleus kept
     "instance_peel_area": lambda d: 0.0, "instance_peel_looks": None, "peel_alike_iou": None, "peel_min_chromosomes": None,  # no chromosome of an answer asked again alone
-    "single_votes": lambda d: 0, "single_votes_area": lambda d: 0.0}  # no single left whole asked again for votes; if asked, whatever its size
+    "single_votes": lambda d: 0, "single_votes_area": lambda d: 0.0,  # no single left whole asked again for votes; if asked, whatever its size
+    "consensus_area": lambda d: 0.0, "consensus_support": None}  # no large object answered by the instance model's looks' agreement
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -264,6 +265,10 @@ class SeparationPolicy:
     peel_min_chromosomes: int = option(3, "... in an answer of at least this many chromosomes: a cluster's (2: a pair's too; asked so on the real slides, both models cut three long bent chromosomes at their bend)", at_least=2, group="policy: second looks")
     instance_peel_looks: int = option(4, "... at least this many of the instance model's 7 other looks at it (turned as look_again turns objects) cut it alike, and the pair model does too", at_least=0, at_most=7, group="policy: second looks")
     peel_alike_iou: float = option(0.5, "two answers cut a chromosome alike when they have as many parts, two or more, each within this IoU of one of the other's", above=0, at_most=1, group="policy: second looks")
+    consensus_area: float = option(3.0, "an object of at least this many median singles (a cluster of three or four) is asked about by the instance model in all 8 "
+                                   "symmetries, and of those looks of fewer chromosomes than the answer so far (fragments and false pieces dropped) and that answer the one whose chromosomes the other looks hold most is kept (each chromosome "
+                                   "counts the share of them holding one within 0.5 IoU of it, less consensus_support), the answer so far on a tie; 0: never", at_least=0, group="policy: second looks")
+    consensus_support: float = option(0.3, "... a chromosome counts for its answer only where more than this share of the other looks hold it", at_least=0, at_most=1, group="policy: second looks")
     attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light (a model's piece: on average)",
                                       above=0, group="policy: chromosomes on nuclei")
     attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")

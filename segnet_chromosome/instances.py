@@ -4,8 +4,8 @@
 
 # %% auto 0
 __all__ = ['solidity', 'centre_line_ends', 'kept_as_one', 'answer_cover', 'left_whole', 'instance_chromosomes', 'cuts_off_no_tip',
-           'instance_looks', 'same_split', 'instance_peel', 'with_instance_model', 'with_second_models',
-           'load_second_model']
+           'instance_looks', 'same_split', 'instance_peel', 'chromosome_support', 'instance_consensus',
+           'with_instance_model', 'with_second_models', 'load_second_model']
 
 # %% ../nbs/12c_instances.ipynb
 import dataclasses
@@ -133,6 +133,36 @@ def instance_peel(objects, answers, ask, ask_pair, *, policy=SeparationPolicy(),
             out[i] = ([p for q in chromosomes for p in (parts if q is c else [q])], rest, confidence)
             peeled += [i] if i not in peeled else []
     return out, peeled
+
+# %% ../nbs/12c_instances.ipynb
+def chromosome_support(chromosomes, looks, *, min_iou=0.5):
+    """For each of `chromosomes` (masks (h, w) bool), the share of `looks` (each a list of masks (h, w) bool, an answer's
+    chromosomes) that hold one within more than `min_iou` IoU of it: (len(chromosomes),) float, zeros with no looks."""
+    if not chromosomes or not looks: return np.zeros(len(chromosomes))
+    return np.mean([instance_iou(chromosomes, look).max(1) > min_iou if look else np.zeros(len(chromosomes), bool) for look in looks], axis=0)
+
+# %% ../nbs/12c_instances.ipynb
+def instance_consensus(objects, answers, ask, *, policy=SeparationPolicy(), typical_area):
+    """A large object answered by the looks of the instance model that agree most: `objects` {id: mask (h, w) bool}, their
+    `answers` {id: (chromosomes, rest, confidence)}; `ask(ids, symmetry)` -> {id: the instance model's chromosomes} with the
+    objects turned by `symmetry` (`data.dihedral`, 0 to 7; masks as the object's). Each object of at least
+    `policy.consensus_area` median singles (`typical_area` pixels) is asked in all 8; each look of fewer chromosomes
+    than the answer so far, and that answer, score the sum over their chromosomes of their `chromosome_support`
+    among the other looks less `policy.consensus_support`; the best replaces the answer (nothing unresolved, the confidence
+    kept), the answer so far on a tie.
+    Returns the answers and the ids whose answer was replaced (none asked when `policy.consensus_area` is 0)."""
+    large = [i for i in objects if policy.consensus_area and objects[i].sum() >= policy.consensus_area * typical_area]
+    if not large: return answers, []
+    looks = [ask(large, k) for k in range(8)]
+    score = lambda chromosomes, others: float(np.sum(chromosome_support(chromosomes, others) - policy.consensus_support))
+    out, replaced = dict(answers), []
+    for i in large:
+        mine = [look[i] for look in looks]
+        best, best_score = None, score(answers[i][0], mine)
+        for k, chromosomes in enumerate(mine):             # fewer only: the markdown above says why
+            if len(chromosomes) < len(answers[i][0]) and (s := score(chromosomes, mine[:k] + mine[k + 1:])) > best_score: best, best_score = chromosomes, s
+        if best is not None: out[i] = (best, np.zeros_like(objects[i]), answers[i][2]); replaced.append(i)
+    return out, replaced
 
 # %% ../nbs/12c_instances.ipynb
 def with_instance_model(policy, model):

@@ -18,7 +18,7 @@ from .sources import model_record
 from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects, nucleus_round_body
 from .model import load_model_source, padded_size, with_input_size
 from .evaluate import predict_probabilities
-from .instances import answer_cover, instance_chromosomes, instance_looks, instance_peel, kept_as_one, left_whole, load_second_model, with_second_models
+from .instances import answer_cover, instance_chromosomes, instance_consensus, instance_looks, instance_peel, kept_as_one, left_whole, load_second_model, with_second_models
 from .generate import light_scale
 from .nuclei import nucleus_attachments, nucleus_protrusions, nucleus_top_hat
 
@@ -281,7 +281,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     card), loaded with the preprocessing it carries; or a Keras model, with the `Preprocessing` it was trained with
     (default `Preprocessing()`). `policy`: the thresholds of each decision (`SeparationPolicy`); an object whose answer is in
     doubt is asked again in the other symmetries and keeps its best answer (`look_again`), and `policy.instances` names an
-    instance model whose answer is kept where it finds more chromosomes (`instances.instance_looks`; 'auto' as
+    instance model whose answer is kept where it finds more chromosomes (`instances.instance_looks`), and whose looks' agreement answers the largest objects (`instances.instance_consensus`; 'auto' as
     `instances.with_instance_model` says). `tta` averages the model over the 8 symmetries instead; `policy.nuclei` 'auto' asks
     it about nuclei where its preprocessing says it was trained on them, and `policy.nuclei_model` names a model trained on nuclei asked about them instead (about each nucleus with a round body, as it
     learnt them: `nucleus_round_body`, keeping a chromosome it finds there only where `policy.nucleus_piece_outside` of it lies outside that body; the rules answer for a ring of chromatin). Raises `NoChromosomesError` for an image with no chromosomes in it."""
@@ -357,7 +357,8 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
                                                                 preprocessing=preprocessing, policy=policy, typical_area=area, typical_width=width, typical_length=length).values()]
         resolved, replaced = instance_looks(asked, resolved, lambda ids: dict(zip(ids, ask_inst([(i, regions[i].image) for i in ids]))), policy=policy, typical_area=area, singles=single_ids)
         resolved, peeled = instance_peel(asked, resolved, ask_inst, ask_pair, policy=policy, typical_area=area)  # two kept as one inside an answer
-        looks.update({i: "instances" for i in replaced + [i for i in peeled if not looks.get(i)]})  # (a turned look's answer cut further: its look's)
+        resolved, agreed = instance_consensus(asked, resolved, lambda ids, k: dict(zip(ids, ask_inst([(i, regions[i].image) for i in ids], k))), policy=policy, typical_area=area)
+        looks.update({i: "instances" for i in replaced + [i for i in peeled if not looks.get(i)] + agreed})  # (a turned look's answer cut further: its look's)
     predicted_at = time.perf_counter()
     instances, table = [], []
     for i, kind in enumerate(found.kinds, 1):
