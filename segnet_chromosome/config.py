@@ -266,7 +266,7 @@ class SeparationPolicy:
     instance_peel_looks: int = option(4, "... at least this many of the instance model's 7 other looks at it (turned as look_again turns objects) cut it alike, and the pair model does too", at_least=0, at_most=7, group="policy: second looks")
     peel_alike_iou: float = option(0.5, "two answers cut a chromosome alike when they have as many parts, two or more, each within this IoU of one of the other's", above=0, at_most=1, group="policy: second looks")
     consensus_area: float = option(3.0, "an object of at least this many median singles (a cluster of three or four) is asked about by the instance model in all 8 "
-                                   "symmetries, and of those looks of fewer chromosomes than the answer so far (fragments and false pieces dropped) and that answer the one whose chromosomes the other looks hold most is kept (each chromosome "
+                                   "symmetries, and of those looks of fewer chromosomes than the answer so far, two or more (fragments and false pieces dropped), and that answer the one whose chromosomes the other looks hold most is kept (each chromosome "
                                    "counts the share of them holding one within 0.5 IoU of it, less consensus_support), the answer so far on a tie; 0: never", at_least=0, group="policy: second looks")
     consensus_support: float = option(0.3, "... a chromosome counts for its answer only where more than this share of the other looks hold it", at_least=0, at_most=1, group="policy: second looks")
     attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light (a model's piece: on average)",

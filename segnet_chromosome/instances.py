@@ -147,7 +147,7 @@ def instance_consensus(objects, answers, ask, *, policy=SeparationPolicy(), typi
     `answers` {id: (chromosomes, rest, confidence)}; `ask(ids, symmetry)` -> {id: the instance model's chromosomes} with the
     objects turned by `symmetry` (`data.dihedral`, 0 to 7; masks as the object's). Each object of at least
     `policy.consensus_area` median singles (`typical_area` pixels) is asked in all 8; each look of fewer chromosomes
-    than the answer so far, and that answer, score the sum over their chromosomes of their `chromosome_support`
+    than the answer so far but two or more (one for so large an object is no answer), and that answer, score the sum over their chromosomes of their `chromosome_support`
     among the other looks less `policy.consensus_support`; the best replaces the answer (nothing unresolved, the confidence
     kept), the answer so far on a tie.
     Returns the answers and the ids whose answer was replaced (none asked when `policy.consensus_area` is 0)."""
@@ -160,7 +160,7 @@ def instance_consensus(objects, answers, ask, *, policy=SeparationPolicy(), typi
         mine = [look[i] for look in looks]
         best, best_score = None, score(answers[i][0], mine)
         for k, chromosomes in enumerate(mine):             # fewer only: the markdown above says why
-            if len(chromosomes) < len(answers[i][0]) and (s := score(chromosomes, mine[:k] + mine[k + 1:])) > best_score: best, best_score = chromosomes, s
+            if 2 <= len(chromosomes) < len(answers[i][0]) and (s := score(chromosomes, mine[:k] + mine[k + 1:])) > best_score: best, best_score = chromosomes, s
         if best is not None: out[i] = (best, np.zeros_like(objects[i]), answers[i][2]); replaced.append(i)
     return out, replaced
 
