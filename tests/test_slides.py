@@ -90,7 +90,7 @@ def test_two_kept_as_one_in_a_cluster_of_four_are_cut_apart(held_out):
     assert (iou[kinds == "cluster_of_4"] >= 0.5).all(), iou
     (cluster,) = [r for r in sep.table if r["kind"] == "cluster_separated"]
     assert len(cluster["chromosomes"].split()) == 4 and cluster["second_look"] == "instances", cluster
-    iou, kinds, sep = separated(held_out, 21, cluster_of_4=1)            # the default: three of the instance model's looks hold two as one
+    iou, kinds, sep = separated(held_out, 21, cluster_of_4=1)            # the default: the looks, holding two of the four as one, undo the peel
     assert (iou[kinds == "cluster_of_4"] >= 0.5).sum() == 2, iou         # (CHANGES.md: a peel undone; asked before the peel, no better on sixty slides)
     iou, kinds, sep = separated(held_out, 21, policy=SeparationPolicy(instance_peel_area=0, consensus_area=0), cluster_of_4=1)
     assert (iou[kinds == "cluster_of_4"] >= 0.5).sum() == 2, iou         # not asked again: two of the four
