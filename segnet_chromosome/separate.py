@@ -355,9 +355,10 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
                     for (_, m), b, p in zip(items, boxes, maps)]
         ask_pair = lambda items: [a[0] for a in resolve_objects(model, {n: grey[regions[i].slice] for n, (i, _) in enumerate(items)}, dict(enumerate(m for _, m in items)),
                                                                 preprocessing=preprocessing, policy=policy, typical_area=area, typical_width=width, typical_length=length).values()]
-        resolved, replaced = instance_looks(asked, resolved, lambda ids: dict(zip(ids, ask_inst([(i, regions[i].image) for i in ids]))), policy=policy, typical_area=area, singles=single_ids)
+        ask_objects = lambda ids, symmetry=0: dict(zip(ids, ask_inst([(i, regions[i].image) for i in ids], symmetry)))  # {object: its instance answer}
+        resolved, replaced = instance_looks(asked, resolved, ask_objects, policy=policy, typical_area=area, singles=single_ids)
         resolved, peeled = instance_peel(asked, resolved, ask_inst, ask_pair, policy=policy, typical_area=area)  # two kept as one inside an answer
-        resolved, agreed = instance_consensus(asked, resolved, lambda ids, k: dict(zip(ids, ask_inst([(i, regions[i].image) for i in ids], k))), policy=policy, typical_area=area)
+        resolved, agreed = instance_consensus(asked, resolved, ask_objects, policy=policy, typical_area=area)
         looks.update({i: "instances" for i in replaced + [i for i in peeled if not looks.get(i)] + agreed})  # (a turned look's answer cut further: its look's)
     predicted_at = time.perf_counter()
     instances, table = [], []
