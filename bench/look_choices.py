@@ -64,21 +64,12 @@ def main():
     out = Path(args.out)
     if out.exists() and not out.is_dir(): fail(f"--out {out}: a file, not a folder; give a folder")
     import segnet_chromosome.separate as S
-    from segnet_chromosome.core import Preprocessing
-    from segnet_chromosome.slide import load_metaphase, nucleus_cutouts, segment_chromosomes
-    from segnet_chromosome.synthetic import COMPOSE_SKIRT, compose_metaphase
+    from segnet_chromosome.synthetic import compose_metaphase
     from segnet_chromosome.model import load_model_source
     from segnet_chromosome.runs import read_not_single
     try: model, prep = load_model_source(args.model)
     except (OSError, ValueError) as e: fail(f"--model {args.model}: {e}")
-    not_single = read_not_single(sb.NOT_SINGLE)
-    chromosomes, nuclei = [], []
-    for path in sources:
-        slide = load_metaphase(path)
-        singles = list(segment_chromosomes(slide, preprocessing=Preprocessing(zoom=1), skirt=COMPOSE_SKIRT))
-        leave = sb.left_out(path.name, singles, not_single.get(path.name, {}))
-        chromosomes += [c for k, c in enumerate(singles) if k not in leave]
-        nuclei += nucleus_cutouts(slide, skirt=COMPOSE_SKIRT)
+    chromosomes, nuclei, _ = sb.composed_material(sources, read_not_single(sb.NOT_SINGLE))
     out.mkdir(parents=True, exist_ok=True)
     rec, look_again, instance_peel = {}, S.look_again, S.instance_peel
 

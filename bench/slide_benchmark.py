@@ -61,6 +61,21 @@ def draw_singles(name, singles, out, leave):
     path = Path(out) / f"{Path(name).stem}_singles.png"; fig.savefig(path, dpi=60); plt.close(fig)
     return path
 
+def composed_material(sources, not_single, extra=None):
+    """What the test slides are composed of: the singles of the slides `sources` (paths), less those `not_single` {slide:
+    {number: area}} and `extra` {slide: [number, ...]} name (`left_out`), and their nuclei; and how many singles were left out."""
+    from segnet_chromosome.core import Preprocessing
+    from segnet_chromosome.slide import load_metaphase, nucleus_cutouts, segment_chromosomes
+    from segnet_chromosome.synthetic import COMPOSE_SKIRT
+    chromosomes, nuclei, dropped = [], [], 0
+    for path in sources:
+        slide = load_metaphase(path)
+        singles = list(segment_chromosomes(slide, preprocessing=Preprocessing(zoom=1), skirt=COMPOSE_SKIRT))
+        leave = left_out(path.name, singles, not_single.get(path.name, {}), (extra or {}).get(path.name, ()))
+        chromosomes += [c for k, c in enumerate(singles) if k not in leave]; dropped += len(leave)
+        nuclei += nucleus_cutouts(slide, skirt=COMPOSE_SKIRT)
+    return chromosomes, nuclei, dropped
+
 def coco_ap(truths, predictions, scores):
     "(AP50, AP) of instance masks over slides with pycocotools; None when it is not installed."
     try:
@@ -130,7 +145,7 @@ def main():
     p.add_argument("--gallery", metavar="DIR", help="draw each source slide's singles, numbered, into DIR and stop")
     args = p.parse_args()
     from segnet_chromosome.core import Preprocessing
-    from segnet_chromosome.slide import load_metaphase, nucleus_cutouts, segment_chromosomes
+    from segnet_chromosome.slide import load_metaphase, segment_chromosomes
     from segnet_chromosome.synthetic import COMPOSE_SKIRT, CONFIGURATIONS, compose_metaphase
     from segnet_chromosome.model import load_model_source
     from segnet_chromosome.config import SeparationPolicy
@@ -154,15 +169,13 @@ def main():
     if not args.gallery:
         try: model, prep = load_model_source(args.model)
         except (OSError, ValueError) as e: fail(f"--model {args.model}: {e}")
-    chromosomes, nuclei, dropped = [], [], 0
-    for path in sources:
-        slide = load_metaphase(path)
-        singles = list(segment_chromosomes(slide, preprocessing=Preprocessing(zoom=1), skirt=COMPOSE_SKIRT))
-        leave = left_out(path.name, singles, {} if args.keep_pairs else not_single.get(path.name, {}), extra.get(path.name, ()))
-        if args.gallery: print(f"{path.name}: {len(singles)} singles, {len(leave)} left out: {draw_singles(path.name, singles, args.gallery, leave)}"); continue
-        chromosomes += [c for k, c in enumerate(singles) if k not in leave]; dropped += len(leave)
-        nuclei += nucleus_cutouts(slide, skirt=COMPOSE_SKIRT)
-    if args.gallery: return
+    if args.gallery:
+        for path in sources:
+            singles = list(segment_chromosomes(load_metaphase(path), preprocessing=Preprocessing(zoom=1), skirt=COMPOSE_SKIRT))
+            leave = left_out(path.name, singles, {} if args.keep_pairs else not_single.get(path.name, {}), extra.get(path.name, ()))
+            print(f"{path.name}: {len(singles)} singles, {len(leave)} left out: {draw_singles(path.name, singles, args.gallery, leave)}")
+        return
+    chromosomes, nuclei, dropped = composed_material(sources, {} if args.keep_pairs else not_single, extra)
     per_kind = {k: [] for k in CONFIGURATIONS}
     matched = found = true_total = 0
     count_errors, truths, predictions, scores, seconds, per_slide = [], [], [], [], [], []
