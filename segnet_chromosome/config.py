@@ -187,7 +187,8 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "instance_cut_piece": lambda d: 0.0, "instance_single_area": lambda d: 0.0, "nucleus_piece_outside": lambda d: 0.0,  # an instance answer might cut off any piece; no large single left whole asked; a piece wholly on a nucleus kept
     "instance_peel_area": lambda d: 0.0, "instance_peel_looks": None, "peel_alike_iou": None, "peel_min_chromosomes": None,  # no chromosome of an answer asked again alone
     "single_votes": lambda d: 0, "single_votes_area": lambda d: 0.0,  # no single left whole asked again for votes; if asked, whatever its size
-    "consensus_area": lambda d: 0.0, "consensus_support": None}  # no large object answered by the instance model's looks' agreement
+    "consensus_area": lambda d: 0.0, "consensus_support": None,  # no large object answered by the instance model's looks' agreement
+    "nucleus_piece_area": lambda d: d.get("attached_min_area", 0.4), "nucleus_small_contrast": None}  # a nuclei model's piece as large as a ridge of the rules
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -272,6 +273,10 @@ class SeparationPolicy:
     attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light (a model's piece: on average)",
                                       above=0, group="policy: chromosomes on nuclei")
     attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")
+    nucleus_piece_area: float = option(0.2, "a chromosome a nuclei model finds on a nucleus has at least this many times the median single's area (the smallest "
+                                       "chromosomes on the composed slides' nuclei are 0.23 to 0.36, and its outline of one a part of that)", at_least=0, group="policy: chromosomes on nuclei")
+    nucleus_small_contrast: float = option(0.65, "... and where under attached_min_area, rises on average over this many times the median single's grey above the "
+                                           "nucleus' own light (attached_contrast for larger ones; a small patch of chromatin rises less)", above=0, group="policy: chromosomes on nuclei")
     attached_elongation: float = option(1.8, "a ridge on a nucleus is this many times longer than wide", at_least=1, group="policy: chromosomes on nuclei")
     attached_outside: float = option(0.15, "a ridge on a nucleus sticks out of its round body by this share of its area (its own bright spots do not)", at_least=0, at_most=1, group="policy: chromosomes on nuclei")
     attached_outside_area: float = option(0.2, "a chromosome sticking out of a nucleus' round body shows at least this many times the median single's area outside it (then it is followed into the body)", at_least=0, group="policy: chromosomes on nuclei")
@@ -283,7 +288,7 @@ class SeparationPolicy:
                                      "half-widths wide on each side of its axis", above=0, group="policy: chromosomes on nuclei")
     protrusion_overlap: float = option(0.3, "a chromosome followed in from outside the body is one a ridge found already when over this share of it lies in that ridge", at_least=0, at_most=1, group="policy: chromosomes on nuclei")
     nuclei: str = option("auto", "who finds the chromosomes on a nucleus: 'model' asks the model which of its pixels are chromosome (a "
-                         "model trained with train --on-nuclei; its parts of at least attached_min_area median singles are the pieces), "
+                         "model trained with train --on-nuclei; its parts of at least nucleus_piece_area median singles are the pieces), "
                          "'rules' the ridges and protrusions above, 'auto' the model where its card or run says it was trained on nuclei",
                          choices=("auto", "model", "rules"), group="policy: chromosomes on nuclei")
     nuclei_model: str = option("auto", "the model asked about nuclei instead of --model ('pretrained:nuclei', a run of train --on-nuclei, or its model.keras): the pair model "

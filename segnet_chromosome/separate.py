@@ -20,7 +20,7 @@ from .model import load_model_source, padded_size, with_input_size
 from .evaluate import predict_probabilities
 from .instances import answer_cover, instance_chromosomes, instance_consensus, instance_looks, instance_peel, kept_as_one, left_whole, load_second_model, with_second_models
 from .generate import light_scale
-from .nuclei import nucleus_attachments, nucleus_protrusions, nucleus_top_hat
+from .nuclei import nucleus_attachments, nucleus_piece_kept, nucleus_protrusions, nucleus_top_hat
 
 # %% ../nbs/12_separate.ipynb
 def _object_crop(grey, mask, preprocessing):
@@ -243,11 +243,11 @@ def _nucleus_crop(grey, mask, preprocessing):
 def nucleus_chromosomes(probs, mask, *, margin, typical_area, policy=SeparationPolicy()):
     """The chromosomes a model trained on nuclei sees on the nucleus object `mask` (h, w) bool, from its probabilities
     `probs` at the model's scale (`margin` pixels around): each 8-connected part of what it labels A, B or overlap of at
-    least `policy.attached_min_area` median singles (`typical_area`, the slide's pixels), a mask (h, w) bool, largest first."""
+    least `policy.nucleus_piece_area` median singles (`typical_area`, the slide's pixels), a mask (h, w) bool, largest first."""
     h, w = mask.shape
     p = probs[margin:probs.shape[0] - margin, margin:probs.shape[1] - margin]
     if p.shape[:2] != (h, w): p = transform.resize(p, (h, w, 4), order=1, preserve_range=True)
-    return _pieces(mask & (p.argmax(-1) > 0), policy.attached_min_area * typical_area)[0]
+    return _pieces(mask & (p.argmax(-1) > 0), policy.nucleus_piece_area * typical_area)[0]
 
 # %% ../nbs/12_separate.ipynb
 KINDS = ("single", "overlap", "touching", "cluster_separated", "cluster", "nucleus", "debris", "border")  # of the objects a slide's table names
@@ -329,7 +329,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
         if i in modelled:                                           # the model's own light: the nucleus' taken off
             own_light = np.clip(nucleus_top_hat(grey[r.slice], r.image, found.typical_radius, policy.nucleus_body), 0, None)
             pieces = [(m, own_light * m) for m in nucleus_chromosomes(asked[i], r.image, margin=nucleus_prep.margin, typical_area=area, policy=policy)
-                      if own_light[m].mean() >= policy.attached_contrast * level and (m & ~bodies[i]).sum() >= policy.nucleus_piece_outside * m.sum()]  # no light of its own (the nucleus' rim or chromatin), or wholly inside its body (a patch of its chromatin)
+                      if nucleus_piece_kept(m, own_light, bodies[i], level=level, typical_area=area, policy=policy)]  # no light of its own (the nucleus' rim or chromatin), or wholly inside its body (a patch of its chromatin)
         else:
             pieces = nucleus_attachments(grey[r.slice], r.image, **typical)
             for m, g in nucleus_protrusions(grey[r.slice], r.image, typical_length=length, **typical):

@@ -283,8 +283,8 @@ def test_a_chromosome_found_wholly_inside_a_nucleus_body_is_not_kept(shared_data
     monkeypatch.setattr(S, "nucleus_chromosomes", two_pieces)
     slide = load_metaphase(shared_data / "jpp21" / "metaphase2-dapi.tif")
     on_nuclei = lambda policy: sum(len(str(r["chromosomes"]).split()) for r in S.separate_metaphase(slide, policy=policy).table if r["kind"] == "nucleus")
-    kept = on_nuclei(SeparationPolicy(attached_contrast=1e-9))
+    kept = on_nuclei(SeparationPolicy(attached_contrast=1e-9, nucleus_small_contrast=1e-9))  # (both pieces small: any light will do)
     n = len(asked)
-    every = on_nuclei(SeparationPolicy(attached_contrast=1e-9, nucleus_piece_outside=0))
+    every = on_nuclei(SeparationPolicy(attached_contrast=1e-9, nucleus_small_contrast=1e-9, nucleus_piece_outside=0))
     assert n > 0 and len(asked) == 2 * n, asked
     assert every - kept == n, (every, kept, n)                                # the disk of each nucleus, and nothing else
