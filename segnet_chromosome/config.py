@@ -273,8 +273,8 @@ class SeparationPolicy:
     attached_contrast: float = option(0.4, "a ridge on a nucleus rises over this many times the median single's grey above the nucleus' own light (a model's piece: on average)",
                                       above=0, group="policy: chromosomes on nuclei")
     attached_min_area: float = option(0.4, "a ridge on a nucleus has at least this many times the median single's area", at_least=0, group="policy: chromosomes on nuclei")
-    nucleus_piece_area: float = option(0.2, "a chromosome a nuclei model finds on a nucleus has at least this many times the median single's area (the smallest "
-                                       "chromosomes on the composed slides' nuclei are 0.23 to 0.36, and its outline of one a part of that)", at_least=0, group="policy: chromosomes on nuclei")
+    nucleus_piece_area: float = option(0.2, "a chromosome a nuclei model finds on a nucleus has at least this many times the median single's area (its outlines of "
+                                       "the small chromosomes on the composed slides' nuclei are 0.22 to 0.36)", at_least=0, group="policy: chromosomes on nuclei")
     nucleus_small_contrast: float = option(0.65, "... and where under attached_min_area, rises on average over this many times the median single's grey above the "
                                            "nucleus' own light (attached_contrast for larger ones; a small patch of chromatin rises less)", above=0, group="policy: chromosomes on nuclei")
     attached_elongation: float = option(1.8, "a ridge on a nucleus is this many times longer than wide", at_least=1, group="policy: chromosomes on nuclei")
