@@ -61,17 +61,25 @@ def draw_singles(name, singles, out, leave):
     path = Path(out) / f"{Path(name).stem}_singles.png"; fig.savefig(path, dpi=60); plt.close(fig)
     return path
 
+def source_singles(name, slide, not_single, extra=None):
+    """The singles of the source slide `name` (its image `slide`), cut with the light around them as the test slides lay them
+    (`COMPOSE_SKIRT`), and the numbers of those to leave out: `not_single` {slide: {number: area}} and `extra` {slide:
+    [number, ...]} name them (`left_out`)."""
+    from segnet_chromosome.core import Preprocessing
+    from segnet_chromosome.slide import segment_chromosomes
+    from segnet_chromosome.synthetic import COMPOSE_SKIRT
+    singles = list(segment_chromosomes(slide, preprocessing=Preprocessing(zoom=1), skirt=COMPOSE_SKIRT))
+    return singles, left_out(name, singles, not_single.get(name, {}), (extra or {}).get(name, ()))
+
 def composed_material(sources, not_single, extra=None):
     """What the test slides are composed of: the singles of the slides `sources` (paths), less those `not_single` {slide:
-    {number: area}} and `extra` {slide: [number, ...]} name (`left_out`), and their nuclei; and how many singles were left out."""
-    from segnet_chromosome.core import Preprocessing
-    from segnet_chromosome.slide import load_metaphase, nucleus_cutouts, segment_chromosomes
+    {number: area}} and `extra` {slide: [number, ...]} name (`source_singles`), and their nuclei; and how many singles were left out."""
+    from segnet_chromosome.slide import load_metaphase, nucleus_cutouts
     from segnet_chromosome.synthetic import COMPOSE_SKIRT
     chromosomes, nuclei, dropped = [], [], 0
     for path in sources:
         slide = load_metaphase(path)
-        singles = list(segment_chromosomes(slide, preprocessing=Preprocessing(zoom=1), skirt=COMPOSE_SKIRT))
-        leave = left_out(path.name, singles, not_single.get(path.name, {}), (extra or {}).get(path.name, ()))
+        singles, leave = source_singles(path.name, slide, not_single, extra)
         chromosomes += [c for k, c in enumerate(singles) if k not in leave]; dropped += len(leave)
         nuclei += nucleus_cutouts(slide, skirt=COMPOSE_SKIRT)
     return chromosomes, nuclei, dropped
@@ -144,9 +152,8 @@ def main():
     p.add_argument("--keep-pairs", action="store_true", help="keep the singles --not-single lists as pairs (the benchmark before the list)")
     p.add_argument("--gallery", metavar="DIR", help="draw each source slide's singles, numbered, into DIR and stop")
     args = p.parse_args()
-    from segnet_chromosome.core import Preprocessing
-    from segnet_chromosome.slide import load_metaphase, segment_chromosomes
-    from segnet_chromosome.synthetic import COMPOSE_SKIRT, CONFIGURATIONS, compose_metaphase
+    from segnet_chromosome.slide import load_metaphase
+    from segnet_chromosome.synthetic import CONFIGURATIONS, compose_metaphase
     from segnet_chromosome.model import load_model_source
     from segnet_chromosome.config import SeparationPolicy
     from segnet_chromosome.separate import separate_metaphase
@@ -171,8 +178,7 @@ def main():
         except (OSError, ValueError) as e: fail(f"--model {args.model}: {e}")
     if args.gallery:
         for path in sources:
-            singles = list(segment_chromosomes(load_metaphase(path), preprocessing=Preprocessing(zoom=1), skirt=COMPOSE_SKIRT))
-            leave = left_out(path.name, singles, {} if args.keep_pairs else not_single.get(path.name, {}), extra.get(path.name, ()))
+            singles, leave = source_singles(path.name, load_metaphase(path), {} if args.keep_pairs else not_single, extra)
             print(f"{path.name}: {len(singles)} singles, {len(leave)} left out: {draw_singles(path.name, singles, args.gallery, leave)}")
         return
     chromosomes, nuclei, dropped = composed_material(sources, {} if args.keep_pairs else not_single, extra)

@@ -188,7 +188,7 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "instance_peel_area": lambda d: 0.0, "instance_peel_looks": None, "peel_alike_iou": None, "peel_min_chromosomes": None,  # no chromosome of an answer asked again alone
     "single_votes": lambda d: 0, "single_votes_area": lambda d: 0.0,  # no single left whole asked again for votes; if asked, whatever its size
     "consensus_area": lambda d: 0.0, "consensus_support": None,  # no large object answered by the instance model's looks' agreement
-    "nucleus_piece_area": lambda d: d.get("attached_min_area", 0.4), "nucleus_small_contrast": None}  # a nuclei model's piece as large as a ridge of the rules
+    "nucleus_piece_area": lambda d: d["attached_min_area"], "nucleus_small_contrast": None}  # a nuclei model's piece as large as a ridge of the rules
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
