@@ -188,7 +188,8 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "instance_peel_area": lambda d: 0.0, "instance_peel_looks": None, "peel_alike_iou": None, "peel_min_chromosomes": None,  # no chromosome of an answer asked again alone
     "single_votes": lambda d: 0, "single_votes_area": lambda d: 0.0,  # no single left whole asked again for votes; if asked, whatever its size
     "consensus_area": lambda d: 0.0, "consensus_support": None,  # no large object answered by the instance model's looks' agreement
-    "nucleus_piece_area": lambda d: d["attached_min_area"], "nucleus_small_contrast": None}  # a nuclei model's piece as large as a ridge of the rules
+    "nucleus_piece_area": lambda d: d["attached_min_area"], "nucleus_small_contrast": None,  # a nuclei model's piece as large as a ridge of the rules
+    "ring_contrast": lambda d: 0.0}  # a nucleus with no round body left to the rules
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -277,6 +278,10 @@ class SeparationPolicy:
                                        "the small chromosomes on the composed slides' nuclei are 0.22 to 0.36)", at_least=0, group="policy: chromosomes on nuclei")
     nucleus_small_contrast: float = option(0.65, "... and where under attached_min_area, rises on average over this many times the median single's grey above the "
                                            "nucleus' own light (attached_contrast for larger ones; a small patch of chromatin rises less)", above=0, group="policy: chromosomes on nuclei")
+    ring_contrast: float = option(1.0, "a nucleus object with no round body (a ring or shred of chromatin, whose own light is its chromatin's: 0.6 to 0.9 of the "
+                                  "median single's grey on the composed slides' ring) is asked of the nuclei model too: a piece it finds there is kept where it rises on "
+                                  "average over this many times the median single's grey, and grown into the light that rises so around it (pieces joined so are one "
+                                  "chromosome); 0: left to the rules, as before", at_least=0, group="policy: chromosomes on nuclei")
     attached_elongation: float = option(1.8, "a ridge on a nucleus is this many times longer than wide", at_least=1, group="policy: chromosomes on nuclei")
     attached_outside: float = option(0.15, "a ridge on a nucleus sticks out of its round body by this share of its area (its own bright spots do not)", at_least=0, at_most=1, group="policy: chromosomes on nuclei")
     attached_outside_area: float = option(0.2, "a chromosome sticking out of a nucleus' round body shows at least this many times the median single's area outside it (then it is followed into the body)", at_least=0, group="policy: chromosomes on nuclei")

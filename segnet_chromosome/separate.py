@@ -20,7 +20,7 @@ from .model import load_model_source, padded_size, with_input_size
 from .evaluate import predict_probabilities
 from .instances import answer_cover, instance_chromosomes, instance_consensus, instance_looks, instance_peel, kept_as_one, left_whole, load_second_model, with_second_models
 from .generate import light_scale
-from .nuclei import nucleus_attachments, nucleus_piece_kept, nucleus_protrusions, nucleus_top_hat
+from .nuclei import nucleus_attachments, nucleus_piece_kept, nucleus_protrusions, nucleus_top_hat, ring_chromosomes
 
 # %% ../nbs/12_separate.ipynb
 def _object_crop(grey, mask, preprocessing):
@@ -284,7 +284,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     instance model whose answer is kept where it finds more chromosomes (`instances.instance_looks`), and whose looks' agreement answers the largest objects (`instances.instance_consensus`; 'auto' as
     `instances.with_instance_model` says). `tta` averages the model over the 8 symmetries instead; `policy.nuclei` 'auto' asks
     it about nuclei where its preprocessing says it was trained on them, and `policy.nuclei_model` names a model trained on nuclei asked about them instead (about each nucleus with a round body, as it
-    learnt them: `nucleus_round_body`, keeping a chromosome it finds there only where `policy.nucleus_piece_outside` of it lies outside that body; the rules answer for a ring of chromatin). Raises `NoChromosomesError` for an image with no chromosomes in it."""
+    learnt them: `nucleus_round_body`, keeping a chromosome it finds there only where `policy.nucleus_piece_outside` of it lies outside that body; about a ring of chromatin too where `policy.ring_contrast`, `nuclei.ring_chromosomes`, else the rules answer for it). Raises `NoChromosomesError` for an image with no chromosomes in it."""
     made_by, policy = model_record(model), with_second_models(policy, model)  # 'auto': the shipped ones beside the shipped model
     if isinstance(model, (str, Path)): model, preprocessing = load_model_source(model)
     preprocessing = preprocessing or Preprocessing()
@@ -316,9 +316,9 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     level = np.median(pixels) * scale if singles else grey_level / 2  # the median single pixel (`pixels` are the singles' then)
     nuclei = [i for i in found.ids("nucleus") if min(regions[i].bbox[:2]) > 1 and regions[i].bbox[2] < H - 1 and regions[i].bbox[3] < W - 1]
     bodies = {i: nucleus_round_body(regions[i].image, typical_radius=found.typical_radius, body=policy.nucleus_body) for i in nuclei} if ask_nuclei else {}
-    modelled = [i for i in nuclei if i in bodies and bodies[i].any()]
+    modelled = [i for i in nuclei if i in bodies and (bodies[i].any() or policy.ring_contrast)]  # a ring or shred of chromatin, no round body, too: its pieces held to ring_contrast
     asked_at = time.perf_counter()                                  # (a nucleus cut by the image's edge: so would its chromosomes be)
-    if modelled:                                                    # (a ring or shred of chromatin, no round body, is no nucleus the model learnt: the rules')
+    if modelled:                                                    # (ring_contrast 0: a ring or shred of chromatin is the rules')
         light = nucleus_prep.grey_level / grey_level                 # (a nuclei model may have learnt another grey level)
         asked = dict(zip(modelled, _predict_crops(nucleus_model, [_nucleus_crop(grey[regions[i].slice] * light, regions[i].image, nucleus_prep) for i in modelled], tta)))
     nuclei_asked = time.perf_counter() - asked_at
@@ -328,8 +328,10 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
         r = regions[i]
         if i in modelled:                                           # the model's own light: the nucleus' taken off
             own_light = np.clip(nucleus_top_hat(grey[r.slice], r.image, found.typical_radius, policy.nucleus_body), 0, None)
-            pieces = [(m, own_light * m) for m in nucleus_chromosomes(asked[i], r.image, margin=nucleus_prep.margin, typical_area=area, policy=policy)
+            pieces = [m for m in nucleus_chromosomes(asked[i], r.image, margin=nucleus_prep.margin, typical_area=area, policy=policy)
                       if nucleus_piece_kept(m, own_light, bodies[i], level=level, typical_area=area, policy=policy)]  # no light of its own (the nucleus' rim or chromatin), or wholly inside its body (a patch of its chromatin)
+            if not bodies[i].any(): pieces = ring_chromosomes(pieces, own_light, r.image, level=level, policy=policy)  # a ring: grown into their light, halves joined
+            pieces = [(m, own_light * m) for m in pieces]
         else:
             pieces = nucleus_attachments(grey[r.slice], r.image, **typical)
             for m, g in nucleus_protrusions(grey[r.slice], r.image, typical_length=length, **typical):

@@ -288,3 +288,29 @@ def test_a_chromosome_found_wholly_inside_a_nucleus_body_is_not_kept(shared_data
     every = on_nuclei(SeparationPolicy(attached_contrast=1e-9, nucleus_small_contrast=1e-9, nucleus_piece_outside=0))
     assert n > 0 and len(asked) == 2 * n, asked
     assert every - kept == n, (every, kept, n)                                # the disk of each nucleus, and nothing else
+
+
+def test_a_ring_of_chromatin_is_asked_of_the_nuclei_model_only_where_ring_contrast(shared_data, monkeypatch):
+    """`separate --ring-contrast` (1.0, the default): a nucleus object with no round body (a ring or shred of chromatin) is
+    asked of the nuclei model too, and a piece it finds there is kept only where its own light rises `ring_contrast` times
+    the median single's grey; at 0 such a nucleus is left to the rules, the model not asked about it. Every nucleus of
+    metaphase 2 is made a ring (its round body empty) and the model's answer one cap of its rim, so the test holds whatever
+    nuclei model is shipped."""
+    from scipy import ndimage
+    import segnet_chromosome.separate as S
+    from segnet_chromosome.config import SeparationPolicy
+    from segnet_chromosome.slide import load_metaphase
+    asked = []
+    def cap(probs, mask, **kw):
+        asked.append(mask.shape)
+        yy = np.mgrid[:mask.shape[0], :mask.shape[1]][0]
+        return [mask & ~ndimage.binary_erosion(mask, iterations=6) & (yy < np.nonzero(mask)[0].min() + 8)]
+    monkeypatch.setattr(S, "nucleus_round_body", lambda mask, **kw: np.zeros_like(mask))
+    monkeypatch.setattr(S, "nucleus_chromosomes", cap)
+    slide = load_metaphase(shared_data / "jpp21" / "metaphase2-dapi.tif")
+    on_nuclei = lambda policy: sum(len(str(r["chromosomes"]).split()) for r in S.separate_metaphase(slide, policy=policy).table if r["kind"] == "nucleus" and r["chromosomes"])
+    on_nuclei(SeparationPolicy(ring_contrast=0))
+    assert asked == []                                                        # left to the rules
+    assert on_nuclei(SeparationPolicy(ring_contrast=1e9)) == 0 and asked      # asked, and no cap rises so: none kept
+    n = len(asked)
+    assert on_nuclei(SeparationPolicy(ring_contrast=1e-9, attached_contrast=1e-9, nucleus_small_contrast=1e-9)) >= n and len(asked) == 2 * n  # any light will do: one at least on each
