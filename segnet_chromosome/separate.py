@@ -295,7 +295,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     if policy.nuclei_model != "none": made_by["nuclei"] = model_record(policy.nuclei_model)
     grey_level = preprocessing.grey_level
     start = time.perf_counter()
-    found = find_objects(image, policy.min_contrast, faint=policy.faint)
+    found = find_objects(image, policy.min_contrast, faint=policy.faint, dim_nucleus=policy.dim_nucleus)
     found_at = time.perf_counter()
     singles, clusters = found.ids("single"), found.ids("cluster")
     if not singles and not clusters: raise NoChromosomesError(f"no chromosomes found (objects: {found.counts}); is it a metaphase (DAPI channel)?")

@@ -115,12 +115,13 @@ def _foreground(image):
     bg = transform.resize(bg, im.shape, order=1, preserve_range=True)
     return filters.gaussian(im - bg, 1, preserve_range=True).astype(np.float32)
 
-def find_objects(image, min_contrast=6.0, *, faint=0.4):
+def find_objects(image, min_contrast=6.0, *, faint=0.4, dim_nucleus=0.8):
     """Find and classify every object of a grey slide `image` (H, W), any bit depth; returns `SlideObjects`.
 
     Raises `NoChromosomesError` when nothing stands `min_contrast` noise deviations above the background. An object whose
     median grey is under `faint` times the single chromosomes' is haze, not a chromosome: debris (on the twelve shared
-    slides the faintest chromosome has 0.6 of it)."""
+    slides the faintest chromosome has 0.6 of it). One that would be a cluster, over two chromosome widths across, whose median
+    grey is under `dim_nucleus` times theirs is a small, dim nucleus (0: a cluster)."""
     image = np.asarray(image)
     if image.ndim != 2: raise ValueError(f"a slide must be one grey image (H, W), got shape {image.shape}")
     if min(image.shape) < 64: raise ValueError(f"a slide of {image.shape[0]}x{image.shape[1]} pixels is too small; expected a whole metaphase image")
@@ -175,6 +176,7 @@ def find_objects(image, min_contrast=6.0, *, faint=0.4):
     singles = [v for i, v in level.items() if kinds[i] == "single"]
     for i, v in level.items():
         if singles and v < faint * np.median(singles): kinds[i] = "debris"  # haze: too faint for a chromosome
+        elif kinds[i] == "cluster" and singles and radius[i] > 2 * typ_r and v < dim_nucleus * np.median(singles): kinds[i] = "nucleus"  # small and dim
     return SlideObjects(labels, kinds, grey, typ_r, typ_a)
 
 # %% ../nbs/03_slide.ipynb
@@ -271,7 +273,7 @@ def nucleus_cutouts(slide, *, grey_level=Preprocessing.grey_level, skirt=0, body
     with `skirt` pixels of the light around it, as `segment_chromosomes(skirt=)`. With `body` above 0 each nucleus is cut
     to its round body (`nucleus_round_body` by a disk of `body` median half-widths, its largest part), so that a chromosome
     lying against it does not come along; 0 keeps the whole object."""
-    found = find_objects(slide)
+    found = find_objects(slide, dim_nucleus=0)  # (the nuclei the benchmark's slides and the shipped nuclei model were made of)
     singles = np.isin(found.labels, found.ids("single"))
     scale = grey_level / max(np.percentile(found.grey[singles], 99), 1e-6) if singles.any() else 1.0
     H, W = found.labels.shape

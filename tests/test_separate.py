@@ -314,3 +314,17 @@ def test_a_ring_of_chromatin_is_asked_of_the_nuclei_model_only_where_ring_contra
     assert on_nuclei(SeparationPolicy(ring_contrast=1e9)) == 0 and asked      # asked, and no cap rises so: none kept
     n = len(asked)
     assert on_nuclei(SeparationPolicy(ring_contrast=1e-9, attached_contrast=1e-9, nucleus_small_contrast=1e-9)) >= n and len(asked) == 2 * n  # any light will do: one at least on each
+
+
+def test_separate_finds_the_objects_with_its_policys_thresholds(monkeypatch):
+    """`separate --dim-nucleus`, `--faint`, `--min-contrast` reach `find_objects` (a small dim nucleus is told from a cluster
+    there; `nucleus_cutouts` keeps the benchmark's own nuclei with 0)."""
+    import segnet_chromosome.separate as S
+    from segnet_chromosome.config import SeparationPolicy
+    seen = {}
+    class Found(Exception): pass
+    def find(image, min_contrast, **kw):
+        seen.update(kw, min_contrast=min_contrast); raise Found
+    monkeypatch.setattr(S, "find_objects", find)
+    with pytest.raises(Found): S.separate_metaphase(np.zeros((128, 128), np.uint16), "pretrained:synthetic", policy=SeparationPolicy(dim_nucleus=0.5, faint=0.3, min_contrast=5))
+    assert seen == dict(min_contrast=5, faint=0.3, dim_nucleus=0.5), seen
