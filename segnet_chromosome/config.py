@@ -203,7 +203,7 @@ class SeparationPolicy:
     faint: float = option(0.4, "an object whose median grey is under this share of the single chromosomes' is haze: debris, never asked "
                           "about (on the twelve shared slides the faintest chromosome has 0.6)", at_least=0, at_most=1, group="policy: finding the objects")
     dim_nucleus: float = option(0.8, "an object find_objects would call a cluster that is over two chromosome widths across and whose median grey is under this share "
-                                "of the single chromosomes' is a small, dim nucleus (0.66 and 0.69 on the held-out slides; clusters of chromosomes 0.94 or more); 0: a cluster",
+                                "of the single chromosomes' is a small, dim nucleus (0.66 and 0.69 on the held-out slides; clusters of chromosomes over 1.5 half-widths deep, 0.94 or more); 0: a cluster",
                                 at_least=0, at_most=1, group="policy: finding the objects")
     suspect_area: float = option(1.8, "a 'single' over this many times the median single's area is asked about", above=0, group="policy: which objects the model is asked about")
     suspect_length: float = option(1.5, "a 'single' whose long axis is over this many times the median single's (two end to end) is asked about", above=0, group="policy: which objects the model is asked about")
