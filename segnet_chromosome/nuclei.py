@@ -103,11 +103,11 @@ def ring_chromosomes(pieces, own_light, mask, *, level, policy=SeparationPolicy(
     """The chromosomes on a nucleus object with no round body (a ring or shred of chromatin, `mask` (h, w) bool), from the
     `pieces` (masks (h, w) bool) a nuclei model found there that `nucleus_piece_kept` kept: each grown into the 8-connected
     parts of the object whose light rises at least `policy.ring_contrast` times `level` (the median single's grey) in
-    `own_light` (h, w) float (`nucleus_top_hat`) that it touches, and pieces that then meet joined into one (a chromosome
-    the model cut in two). A list of masks (h, w) bool."""
+    `own_light` (h, w) float (`nucleus_top_hat`) that it touches, its holes filled (a dimmer band), and pieces that then meet
+    joined into one (a chromosome the model cut in two). A list of masks (h, w) bool."""
     lab, _ = ndimage.label((own_light >= policy.ring_contrast * level) & mask, np.ones((3, 3)))
     chromosomes = []
     for piece in pieces:
-        grown = piece | np.isin(lab, np.unique(lab[piece & (lab > 0)]))
+        grown = ndimage.binary_fill_holes(piece | np.isin(lab, np.unique(lab[piece & (lab > 0)]))) & mask
         chromosomes = [c for c in chromosomes if not (c & grown).any()] + [np.any([grown] + [c for c in chromosomes if (c & grown).any()], axis=0)]
     return chromosomes
