@@ -109,5 +109,6 @@ def ring_chromosomes(pieces, own_light, mask, *, level, policy=SeparationPolicy(
     chromosomes = []
     for piece in pieces:
         grown = ndimage.binary_fill_holes(piece | np.isin(lab, np.unique(lab[piece & (lab > 0)]))) & mask
-        chromosomes = [c for c in chromosomes if not (c & grown).any()] + [np.any([grown] + [c for c in chromosomes if (c & grown).any()], axis=0)]
+        meets = [(c & grown).any() for c in chromosomes]
+        chromosomes = [c for c, m in zip(chromosomes, meets) if not m] + [np.any([grown] + [c for c, m in zip(chromosomes, meets) if m], axis=0)]
     return chromosomes

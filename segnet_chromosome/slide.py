@@ -174,9 +174,10 @@ def find_objects(image, min_contrast=6.0, *, faint=0.4, dim_nucleus=0.8):
         else: kinds[i] = "single"
     level = {i: np.median(grey[r.slice][r.image]) for i, r in enumerate(regions) if kinds[i] in ("single", "cluster")}
     singles = [v for i, v in level.items() if kinds[i] == "single"]
+    single_level = np.median(singles) if singles else np.nan      # (no singles: no object is compared with them)
     for i, v in level.items():
-        if singles and v < faint * np.median(singles): kinds[i] = "debris"  # haze: too faint for a chromosome
-        elif kinds[i] == "cluster" and singles and radius[i] > 2 * typ_r and v < dim_nucleus * np.median(singles): kinds[i] = "nucleus"  # small and dim
+        if v < faint * single_level: kinds[i] = "debris"  # haze: too faint for a chromosome
+        elif kinds[i] == "cluster" and radius[i] > 2 * typ_r and v < dim_nucleus * single_level: kinds[i] = "nucleus"  # small and dim
     return SlideObjects(labels, kinds, grey, typ_r, typ_a)
 
 # %% ../nbs/03_slide.ipynb
