@@ -64,18 +64,13 @@ import numpy as np
 from scipy import ndimage
 from scipy.interpolate import CubicSpline
 
-from segnet_chromosome.core import InUseError, as_float_images, atomic_path, claim, load_keras, write_atomic
-load_keras()
-import keras
-
+from segnet_chromosome.core import InUseError, as_float_images, atomic_path, claim, write_atomic
 from segnet_chromosome.config import OneLineParser, TrainConfig, number_type
 from segnet_chromosome.data import open_pairs
 from segnet_chromosome.generate import FRESH_SCALES, PairMaker, PairRecipe
-from segnet_chromosome.model import InstanceCrossentropy, InstanceSegNet, load_model_source
-from segnet_chromosome.pipeline import OnlinePairSequence, PairSequence
 from segnet_chromosome.runs import read_split, training_chromosomes
 from segnet_chromosome.slide import bounding_box
-from segnet_chromosome.train import to_model_size
+# Keras (and the modules that load it) is imported by `fit` alone: a refused flag is said at once, not after TensorFlow's start-up
 
 def membership_labels(masks):
     "Membership bits (H, W) uint8 from chromosome masks (n, H, W) bool: bit k where chromosome k lies."
@@ -246,6 +241,12 @@ def save(model, path):
 
 def fit(a, like, out, pairs, split):
     "Train the trial of `a` (the parsed flags) on RUN `like`'s training chromosomes (its `pairs` file and `split`) into `out`, claimed."
+    from segnet_chromosome.core import load_keras
+    load_keras()
+    import keras
+    from segnet_chromosome.model import InstanceCrossentropy, InstanceSegNet, load_model_source
+    from segnet_chromosome.pipeline import OnlinePairSequence, PairSequence
+    from segnet_chromosome.train import to_model_size
     config = TrainConfig.from_json(like / "config.json")          # RUN's, but for the zoom: `separate --instances OUT` cuts its
     config = dataclasses.replace(config, zoom=a.zoom or config.zoom)  # crops as config.json in OUT says
     config.to_json(out / "config.json")                            # (written whole, as train writes it)

@@ -154,9 +154,7 @@ def main():
     args = p.parse_args()
     from segnet_chromosome.slide import load_metaphase
     from segnet_chromosome.synthetic import CONFIGURATIONS, compose_metaphase
-    from segnet_chromosome.model import load_model_source
     from segnet_chromosome.config import SeparationPolicy
-    from segnet_chromosome.separate import separate_metaphase
     from segnet_chromosome.evaluate import match_instances
     sources = [Path(s) for s in args.sources] if args.sources else [Path(args.data_dir) / s for s in HELD_OUT]
     missing = [str(s) for s in sources if not s.is_file()]
@@ -174,6 +172,8 @@ def main():
     try: policy = SeparationPolicy.from_json(args.policy) if args.policy else SeparationPolicy()
     except (OSError, ValueError) as e: fail(f"--policy {args.policy}: {e}")
     if not args.gallery:
+        from segnet_chromosome.model import load_model_source      # (Keras: loaded after the flags are checked, so a refusal is quick)
+        from segnet_chromosome.separate import separate_metaphase
         try: model, prep = load_model_source(args.model)
         except (OSError, ValueError) as e: fail(f"--model {args.model}: {e}")
     if args.gallery:

@@ -234,11 +234,12 @@ def _policy(args):
     return dataclasses.replace(policy, **flags_given(args, SeparationPolicy))
 
 def _separate(args, paths, out):
+    policy = _policy(args)  # a bad --policy file is said at once, before Keras starts (seconds)
     from tqdm.auto import tqdm
     from segnet_chromosome.slide import load_metaphase
     from segnet_chromosome.separate import load_second_model, separate_metaphase, with_second_models
     from segnet_chromosome.results import separation_paths, write_separation
-    policy = with_second_models(_policy(args), args.model)  # 'auto' resolved: the policy file names the models asked
+    policy = with_second_models(policy, args.model)  # 'auto' resolved: the policy file names the models asked
     if policy.nuclei == "model" and policy.nuclei_model == "none" and not model_source(args.model).preprocessing.nuclei:
         raise ValueError(f"--nuclei model asks the model about nuclei, and {args.model} was not trained on them: give a model trained "
                          "with train --on-nuclei, or --nuclei rules")

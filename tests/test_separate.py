@@ -35,6 +35,8 @@ def test_separate_a_synthetic_slide(tmp_path):
                      "slide_overlay.png", "slide_policy.json", "slide_provenance.json", "slide_rois.zip"]
     made = json.loads((tmp_path / "out" / "slide_provenance.json").read_text())   # which model made them: the name given and its file
     assert made["model"]["source"] == "pretrained:synthetic" and made["model"]["file"].endswith("segnet_small_synthetic.keras"), made
+    asked = json.loads((tmp_path / "out" / "slide_policy.json").read_text())  # beside another pair model no shipped second model is asked
+    assert (asked["instances"], asked["nuclei_model"]) == ("none", "none"), asked
     instances = tifffile.imread(tmp_path / "out" / "slide_instances.tif").astype(bool)
     import roifile
     rois = roifile.roiread(tmp_path / "out" / "slide_rois.zip")                   # Fiji's ROI Manager reads them back: one a chromosome
@@ -114,25 +116,6 @@ def test_predict_uses_the_shipped_model_without_a_run(tmp_path):
     _, predicted = load_pairs(tmp_path / "pred" / "labels.h5")
     np.testing.assert_array_equal(predicted, predict_labels(pretrained("real"), images))  # no flag: the model trained on real slides
 
-def test_separate_real_metaphases_with_overlaps(shared_data, tmp_path):
-    "Metaphases 2, 6 and 9 of jpp21 (several real overlaps each): every chromosome object becomes instances or a reported cluster."
-    r = cli("separate", *(shared_data / "jpp21" / f"metaphase{k}-dapi.tif" for k in (2, 6, 9)), "--out", tmp_path, "--quiet")
-    assert r.returncode == 0, r.stderr[-3000:]
-    for k in (2, 6, 9):
-        rows = list(csv.DictReader(open(tmp_path / f"metaphase{k}-dapi_objects.csv")))
-        kinds = [r["kind"] for r in rows]
-        assert kinds.count("single") + kinds.count("overlap") + kinds.count("touching") >= 20, kinds
-        assert all(r["chromosomes"] for r in rows if r["kind"] in ("single", "overlap", "touching", "cluster_separated"))
-        assert not any(r["chromosomes"] for r in rows if r["kind"] in ("debris", "border"))
-        on_nuclei = sum(len(r["chromosomes"].split()) for r in rows if r["kind"] == "nucleus")
-        assert on_nuclei <= 6, on_nuclei  # cut off a nucleus: a few, never its texture (metaphase 9: 6, a chain of chromosomes beside
-        # its lower nucleus cut off in five pieces, three of them right, and one beside its upper one; separate_real_slides lists them)
-        if k == 9: assert on_nuclei >= 2, on_nuclei                                       # those lying against metaphase 9's nuclei
-        assert all(int(r["unresolved_area"]) > 0 for r in rows if r["kind"] == "cluster")   # a cluster keeps a rest no chromosome claims
-        assert all(int(r["unresolved_area"]) == 0 for r in rows if r["kind"] != "cluster")
-        numbers = [int(n) for r in rows for n in r["chromosomes"].split()]
-        assert numbers == list(range(1, len(numbers) + 1))                                 # each chromosome listed once, in order
-
 def test_a_policy_file_repeats_a_separation(tmp_path):
     "Thresholds given as flags are written beside the outputs; --policy with that file repeats the separation exactly."
     tifffile.imwrite(tmp_path / "slide.tif", synthetic_metaphase(seed=2).image)
@@ -152,53 +135,80 @@ def test_a_policy_file_repeats_a_separation(tmp_path):
     r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "third", "--max-rounds", "0")
     assert r.returncode == 2 and "--max-rounds: must be at least 1" in r.stderr, r.stderr
 
-def test_the_shipped_instance_model_is_asked_beside_the_shipped_model(shared_data, tmp_path):
+# The real slides' tests read two runs of `separate`, made once (a module's fixtures): every default on five metaphases, and
+# the pair model alone (no second model) on the two where the shipped second models change what is found.
+REAL = (2, 6, 9, 10, 15)
+
+def _real_run(shared_data, out, slides, *flags):
+    r = cli("separate", *(shared_data / "jpp21" / f"metaphase{k}-dapi.tif" for k in slides), "--out", out, "--quiet", *flags)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return out
+
+@pytest.fixture(scope="module")
+def real_default(shared_data, tmp_path_factory):
+    "`separate` with every default (the shipped pair, instance and nuclei models) on metaphases `REAL` of jpp21: the output folder."
+    return _real_run(shared_data, tmp_path_factory.mktemp("default"), REAL)
+
+@pytest.fixture(scope="module")
+def real_pair_model_alone(shared_data, tmp_path_factory):
+    "`separate --instances none --nuclei-model none` (the shipped pair model and the rules) on metaphases 10 and 15: the output folder."
+    return _real_run(shared_data, tmp_path_factory.mktemp("alone"), (10, 15), "--instances", "none", "--nuclei-model", "none")
+
+def real_rows(out, k):
+    "The object table of metaphase `k` in `out`: {object number (str): row}."
+    with open(out / f"metaphase{k}-dapi_objects.csv") as f: return {r["object"]: r for r in csv.DictReader(f)}
+
+def test_separate_real_metaphases_with_overlaps(real_default):
+    "Metaphases 2, 6 and 9 of jpp21 (several real overlaps each), 10 and 15: every chromosome object becomes instances or a reported cluster."
+    for k in REAL:
+        rows = list(real_rows(real_default, k).values())
+        kinds = [r["kind"] for r in rows]
+        assert kinds.count("single") + kinds.count("overlap") + kinds.count("touching") >= 20, kinds
+        assert all(r["chromosomes"] for r in rows if r["kind"] in ("single", "overlap", "touching", "cluster_separated"))
+        assert not any(r["chromosomes"] for r in rows if r["kind"] in ("debris", "border"))
+        on_nuclei = sum(len(r["chromosomes"].split()) for r in rows if r["kind"] == "nucleus")
+        assert on_nuclei <= 6, on_nuclei  # cut off a nucleus: a few, never its texture (metaphase 9: 6, a chain of chromosomes beside
+        # its lower nucleus cut off in five pieces, three of them right, and one beside its upper one; separate_real_slides lists them)
+        if k == 9: assert on_nuclei >= 2, on_nuclei                                       # those lying against metaphase 9's nuclei
+        assert all(int(r["unresolved_area"]) > 0 for r in rows if r["kind"] == "cluster")   # a cluster keeps a rest no chromosome claims
+        assert all(int(r["unresolved_area"]) == 0 for r in rows if r["kind"] != "cluster")
+        numbers = [int(n) for r in rows for n in r["chromosomes"].split()]
+        assert numbers == list(range(1, len(numbers) + 1))                                 # each chromosome listed once, in order
+
+def test_the_shipped_instance_model_is_asked_beside_the_shipped_model(shared_data, real_default, real_pair_model_alone, tmp_path):
     """With no flag, `separate` asks the shipped instance model beside the shipped pair model (`instances` 'auto'): on
     held-out metaphase 10 it cuts object 1, which the pair model answers as two (one of them two chromosomes kept as one),
     into three; the provenance names it with its SHA-256 and the policy file names it, so that `--policy` repeats the
-    separation. `--instances none` answers as the pair model alone; beside another pair model none is asked."""
+    separation. `--instances none` answers as the pair model alone (test_separate_a_synthetic_slide: beside another pair
+    model none is asked)."""
     from segnet_chromosome.sources import SHIPPED_SHA256
-    slide = shared_data / "jpp21" / "metaphase10-dapi.tif"
-    rows = lambda d: {r["object"]: r for r in csv.DictReader(open(tmp_path / d / "metaphase10-dapi_objects.csv"))}
-    r = cli("separate", slide, "--out", tmp_path / "default", "--quiet")
-    assert r.returncode == 0, r.stderr[-3000:]
-    made = json.loads((tmp_path / "default" / "metaphase10-dapi_provenance.json").read_text())["model"]
+    made = json.loads((real_default / "metaphase10-dapi_provenance.json").read_text())["model"]
     assert made["instances"]["source"] == "pretrained:instances" and made["instances"]["sha256"] == SHIPPED_SHA256["instances"], made
-    policy = tmp_path / "default" / "metaphase10-dapi_policy.json"
+    policy = real_default / "metaphase10-dapi_policy.json"
     assert json.loads(policy.read_text())["instances"] == "pretrained:instances"
-    first = rows("default")["1"]
+    first = real_rows(real_default, 10)["1"]
     assert (first["second_look"], len(first["chromosomes"].split())) == ("instances", 3), first
-    r = cli("separate", slide, "--instances", "none", "--out", tmp_path / "none", "--quiet")
+    alone = real_rows(real_pair_model_alone, 10)
+    assert len(alone["1"]["chromosomes"].split()) == 2 and all(x["second_look"] != "instances" for x in alone.values())
+    r = cli("separate", shared_data / "jpp21" / "metaphase10-dapi.tif", "--policy", policy, "--out", tmp_path / "again", "--quiet")  # the policy file repeats it
     assert r.returncode == 0, r.stderr[-3000:]
-    assert len(rows("none")["1"]["chromosomes"].split()) == 2 and all(x["second_look"] != "instances" for x in rows("none").values())
-    r = cli("separate", slide, "--policy", policy, "--out", tmp_path / "again", "--quiet")   # the policy file repeats it
-    assert r.returncode == 0, r.stderr[-3000:]
-    labels = lambda d: tifffile.imread(tmp_path / d / "metaphase10-dapi_labels.tif")
-    np.testing.assert_array_equal(labels("again"), labels("default"))
-    assert not np.array_equal(labels("none"), labels("default"))
-    r = cli("separate", slide, "--model", "pretrained:synthetic", "--out", tmp_path / "synthetic", "--quiet")
-    assert r.returncode == 0, r.stderr[-3000:]
-    assert json.loads((tmp_path / "synthetic" / "metaphase10-dapi_policy.json").read_text())["instances"] == "none"
+    labels = lambda d: tifffile.imread(d / "metaphase10-dapi_labels.tif")
+    np.testing.assert_array_equal(labels(tmp_path / "again"), labels(real_default))
+    assert not np.array_equal(labels(real_pair_model_alone), labels(real_default))
 
-def test_the_shipped_nuclei_model_is_asked_beside_the_shipped_model(shared_data, tmp_path):
+def test_the_shipped_nuclei_model_is_asked_beside_the_shipped_model(real_default, real_pair_model_alone):
     """With no flag, `separate` asks the shipped nuclei model about each nucleus with a round body (`nuclei_model` 'auto'):
     the V-shaped chromosome against a nucleus of metaphase 15 (object 27), which the rules miss, is cut off it; the ring of
-    chromatin of held-out metaphase 10 (object 45, no round body) is left to the rules, where the model would take three
-    patches of it for chromosomes. The provenance and the policy file name the model; `--nuclei-model none` is the rules alone."""
+    chromatin of held-out metaphase 10 (object 45, no round body) gives no chromosome (its pieces, asked of the model, are
+    not lit as chromosomes are). The provenance and the policy file name the model; `--nuclei-model none` is the rules alone."""
     from segnet_chromosome.sources import SHIPPED_SHA256
-    slides = [shared_data / "jpp21" / f"metaphase{k}-dapi.tif" for k in (15, 10)]
-    rows = lambda d, k: {r["object"]: r for r in csv.DictReader(open(tmp_path / d / f"metaphase{k}-dapi_objects.csv"))}
-    for out, extra in (("default", []), ("rules", ["--nuclei-model", "none"])):
-        r = cli("separate", *slides, "--out", tmp_path / out, "--quiet", *extra)
-        assert r.returncode == 0, r.stderr[-3000:]
-    made = json.loads((tmp_path / "default" / "metaphase15-dapi_provenance.json").read_text())["model"]
+    made = json.loads((real_default / "metaphase15-dapi_provenance.json").read_text())["model"]
     assert made["nuclei"]["source"] == "pretrained:nuclei" and made["nuclei"]["sha256"] == SHIPPED_SHA256["nuclei"], made
-    assert json.loads((tmp_path / "default" / "metaphase15-dapi_policy.json").read_text())["nuclei_model"] == "pretrained:nuclei"
-    assert json.loads((tmp_path / "rules" / "metaphase15-dapi_policy.json").read_text())["nuclei_model"] == "none"
-    v, ring = rows("default", 15)["27"], rows("default", 10)["45"]
-    assert (v["kind"], len(v["chromosomes"].split()), rows("rules", 15)["27"]["chromosomes"]) == ("nucleus", 1, ""), v
+    assert json.loads((real_default / "metaphase15-dapi_policy.json").read_text())["nuclei_model"] == "pretrained:nuclei"
+    assert json.loads((real_pair_model_alone / "metaphase15-dapi_policy.json").read_text())["nuclei_model"] == "none"
+    v, ring = real_rows(real_default, 15)["27"], real_rows(real_default, 10)["45"]
+    assert (v["kind"], len(v["chromosomes"].split()), real_rows(real_pair_model_alone, 15)["27"]["chromosomes"]) == ("nucleus", 1, ""), v
     assert (ring["kind"], ring["chromosomes"]) == ("nucleus", ""), ring
-
 
 def test_an_instance_model_is_asked_and_recorded(tmp_path):
     """`--instances RUN` (an instance model: `model.InstanceSegNet`, here untrained, tiny, its run's config.json beside it)
