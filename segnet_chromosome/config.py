@@ -190,7 +190,8 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "consensus_area": lambda d: 0.0, "consensus_support": None,  # no large object answered by the instance model's looks' agreement
     "nucleus_piece_area": lambda d: d["attached_min_area"], "nucleus_small_contrast": None,  # a nuclei model's piece as large as a ridge of the rules
     "ring_contrast": lambda d: 0.0,  # a nucleus with no round body left to the rules
-    "dim_nucleus": lambda d: 0.0}  # a small dim nucleus taken for a cluster
+    "dim_nucleus": lambda d: 0.0,  # a small dim nucleus taken for a cluster
+    "instance_cover_gain": lambda d: 0.0}  # an instance answer of as many chromosomes or fewer never kept
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -264,6 +265,10 @@ class SeparationPolicy:
                                  "others cross is none)", at_least=0, at_most=1, group="policy: second looks")
     instance_cut_piece: float = option(0.45, "an instance answer may cut a chromosome of the pair model's whose centre line does not branch (under min_line_ends "
                                        "ends) only into pieces of at least this many median singles (a tip cut off a whole chromosome is refused); 0: any", at_least=0, group="policy: second looks")
+    instance_cover_gain: float = option(0.2, "an instance answer of as many chromosomes as the first answer or fewer (two or more) replaces it where "
+                                        "the share of the object it puts in chromosome-shaped chromosomes (solid, chromosome-sized) is larger by at least "
+                                        "this (two kept as one in the first, cut apart; the first's chromosomes wrongly cut); 0: only an answer of more "
+                                        "chromosomes replaces it", at_least=0, at_most=1, group="policy: second looks")
     instance_single_area: float = option(2.2, "a 'single' the model left whole is asked about by the instance model when it is over this many median singles "
                                          "(a cluster find_objects took for one chromosome) or shaped as two kept as one; 0: only when so shaped", at_least=0, group="policy: second looks")
     instance_peel_area: float = option(1.0, "a chromosome over this many median singles in an answer of peel_min_chromosomes or more (the instance model's kept or not) is asked again alone: "

@@ -281,7 +281,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     card), loaded with the preprocessing it carries; or a Keras model, with the `Preprocessing` it was trained with
     (default `Preprocessing()`). `policy`: the thresholds of each decision (`SeparationPolicy`); an object whose answer is in
     doubt is asked again in the other symmetries and keeps its best answer (`look_again`), and `policy.instances` names an
-    instance model whose answer is kept where it finds more chromosomes (`instances.instance_looks`), and whose looks' agreement answers the largest objects (`instances.instance_consensus`; 'auto' as
+    instance model whose answer is kept where it finds more chromosomes, or more chromosome-shaped ones (`instances.instance_looks`), and whose looks' agreement answers the largest objects (`instances.instance_consensus`; 'auto' as
     `instances.with_instance_model` says). `tta` averages the model over the 8 symmetries instead; `policy.nuclei` 'auto' asks
     it about nuclei where its preprocessing says it was trained on them, and `policy.nuclei_model` names a model trained on nuclei asked about them instead (about each nucleus with a round body, as it
     learnt them: `nucleus_round_body`, keeping a chromosome it finds there only where `policy.nucleus_piece_outside` of it lies outside that body; about a ring of chromatin too where `policy.ring_contrast`, `nuclei.ring_chromosomes`, else the rules answer for it). Raises `NoChromosomesError` for an image with no chromosomes in it."""
@@ -348,7 +348,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     asked = {i: regions[i].image for i in to_split}                 # the objects (not the nuclei's pieces), for second looks
     if not tta:                                                     # second looks where an answer is in doubt
         resolved, looks = look_again(asked, resolved, ask, policy=policy, typical_area=area, singles=single_ids)
-    if not tta and policy.instances != "none":                      # an instance model's answer where it finds more chromosomes
+    if not tta and policy.instances != "none":                      # an instance model's answer where it finds more chromosomes (or better shaped)
         made_by["instances"], (inst, inst_prep) = model_record(policy.instances), load_second_model(policy.instances, use="instances")
         def ask_inst(items, symmetry=0):                            # [(object, mask in its box)]: each one's instance answer, in that box
             boxes = [bounding_box(m) for _, m in items]
