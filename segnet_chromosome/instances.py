@@ -99,8 +99,9 @@ def instance_looks(objects, answers, ask, *, policy=SeparationPolicy(), typical_
     for i, chromosomes in (ask(asked) if asked else {}).items():
         first = answers[i]
         candidate = (chromosomes, np.zeros_like(objects[i]), first[2])
-        more = len(chromosomes) > max(len(first[0]), 1) and cover(i, candidate) >= cover(i, first)
-        better = policy.instance_cover_gain and len(chromosomes) >= 2 and cover(i, candidate) >= cover(i, first) + policy.instance_cover_gain
+        new, old = cover(i, candidate), cover(i, first)
+        more = len(chromosomes) > max(len(first[0]), 1) and new >= old
+        better = policy.instance_cover_gain and len(chromosomes) >= 2 and new >= old + policy.instance_cover_gain
         if (more or better) and cuts_off_no_tip(first[0], chromosomes, policy=policy, typical_area=typical_area): out[i] = candidate; replaced.append(i)
     return out, replaced
 
