@@ -226,15 +226,14 @@ def cmd_separate(args):
             for p in paths:
                 if complete_separation(out, p.stem): raise FileExistsError(f"{separation_paths(out, p.stem)['instances']} exists; "
                                                                           "choose another --out or pass --overwrite.")
-        return _separate(args, paths, out)
+        return _separate(args, paths, out, _policy(args))  # a bad --policy file said at once, before Keras starts (seconds)
 
 def _policy(args):
     "The `SeparationPolicy` of a `separate` call: --policy's file (else the defaults), with each threshold flag given on top."
     policy = SeparationPolicy.from_json(args.policy) if args.policy else SeparationPolicy()
     return dataclasses.replace(policy, **flags_given(args, SeparationPolicy))
 
-def _separate(args, paths, out):
-    policy = _policy(args)  # a bad --policy file is said at once, before Keras starts (seconds)
+def _separate(args, paths, out, policy):
     from tqdm.auto import tqdm
     from segnet_chromosome.slide import load_metaphase
     from segnet_chromosome.separate import load_second_model, separate_metaphase, with_second_models
