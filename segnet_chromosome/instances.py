@@ -97,11 +97,12 @@ def instance_looks(objects, answers, ask, *, policy=SeparationPolicy(), typical_
     cover = lambda i, a: answer_cover(objects[i], a, policy=policy, typical_area=typical_area)
     out, replaced = dict(answers), []
     for i, chromosomes in (ask(asked) if asked else {}).items():
+        if len(chromosomes) < 2: continue                          # one chromosome or none: never kept, no cover to weigh
         first = answers[i]
         candidate = (chromosomes, np.zeros_like(objects[i]), first[2])
         new, old = cover(i, candidate), cover(i, first)
-        more = len(chromosomes) > max(len(first[0]), 1) and new >= old
-        better = policy.instance_cover_gain and len(chromosomes) >= 2 and new >= old + policy.instance_cover_gain
+        more = len(chromosomes) > len(first[0]) and new >= old
+        better = policy.instance_cover_gain and new >= old + policy.instance_cover_gain
         if (more or better) and cuts_off_no_tip(first[0], chromosomes, policy=policy, typical_area=typical_area): out[i] = candidate; replaced.append(i)
     return out, replaced
 
