@@ -53,11 +53,14 @@ model's crops at its own zoom, which config.json in OUT records; `--resume` goes
 zoom 0.5 on 128x128 (`runs/instances-z05`, CHANGES.md): its validation loss lagged at first, then caught up with the trial
 at RUN's 0.35, but in 78 epochs it found fewer chromosomes of clusters than the shipped model.
 
-On the day a GPU is lent (untried there; the JAX backend as `bench/quality.py`'s plans): `--like` the run of the shipped
-recipe that `bench/quality.py --plan ship` trains and `--minutes 300`, then `bench/slide_benchmark.py --policy
-P.json` with P's "instances" naming the trial's folder, against the same slides without it (`bench/compare_benchmarks.py`).
+On a GPU (`bench/gpu_instance_trials.sh`: three trials at once on one H100, JAX, each making its images in four processes,
+`--processes 4`; one Python process makes about 430 a second, the GPU trains about 2,600 a second for each of the three):
+the shipped recipe with ten times its images an epoch (`--images 30120`) for 9 minutes (`runs/gpu-shipped`, 25 epochs, 750,000
+images, three and a half times the shipped model's) came down to a validation loss of 0.109 (the shipped one's 0.122) and found
+fewer of the held-out clusters' chromosomes; with `--absent-dice off` (`runs/gpu-lit`) all four maps lit and it scored about as
+the shipped one (CHANGES.md). `--resume` goes on with such a trial on the CPU (its seed too).
 """
-import argparse, csv, dataclasses, json, shutil, sys, threading, time
+import argparse, csv, dataclasses, json, multiprocessing, shutil, sys, threading, time
 from pathlib import Path
 
 import numpy as np
@@ -118,6 +121,28 @@ class ChainMembershipMaker(PairMaker):
         return g, m, np.argwhere(m)
 
 
+_POOLED = None  # the maker a process of `PooledMaker`'s pool makes batches with (inherited when it is forked)
+
+def _make_in_pool(n, rng):
+    images, labels, _ = _POOLED.make(n, rng)
+    return images, labels, None
+
+
+class PooledMaker:
+    """A maker whose batches are made in `processes` processes forked from this one before Keras starts (JAX and TensorFlow
+    are not safe to fork once started), for a GPU that trains faster than one Python process makes images. `make(n, rng)`
+    returns what `maker.make(n, rng)` would (rng travels pickled: the same images for the same (seed, epoch, batch)),
+    but for the pairs' ids (None). The `OnlinePairSequence` threads that call it only wait."""
+    def __init__(self, maker, processes):
+        global _POOLED
+        _POOLED, self.size = maker, maker.size
+        self.pool = multiprocessing.get_context("fork").Pool(processes)
+
+    def make(self, n, rng): return self.pool.apply(_make_in_pool, (n, rng))
+
+    def close(self): self.pool.terminate()
+
+
 def lit_shares(model, x, *, min_pixels=10):
     """The share of images `x` (n, H, W, 1) float32 on which each of an instance model's maps lights (over one half on at least
     `min_pixels` pixels): (K,) float. A map lit on none is dark: it answers no chromosome, and K - 1 maps cannot answer a
@@ -160,9 +185,12 @@ def main(argv=None):
     ap.add_argument("--singles", type=share, default=0.05, help="share of single chromosomes alone")
     ap.add_argument("--lr", type=number_type(float, 0, low_open=True), default=3e-4, help="Adam's learning rate (halved after patience/2 epochs without a better one)")
     ap.add_argument("--patience", type=number_type(int, 1), default=10, help="epochs without a better validation loss before it stops")
-    ap.add_argument("--seed", type=number_type(int, 0), default=0)
+    ap.add_argument("--seed", type=number_type(int, 0), help="draws its images (default 0; with --resume the trial's own)")
     ap.add_argument("--init-from", default="pretrained", help="the pair model whose body the instance model starts from")
     ap.add_argument("--images", type=number_type(int, 1), help="fresh images an epoch (default: as many as RUN's training pairs)")
+    ap.add_argument("--processes", type=number_type(int, 1), help="make the training images in this many processes, forked before Keras "
+                    "starts (default: two threads of this one, as on a CPU, where the model is the slower; on a GPU one process cannot "
+                    "make images as fast as it trains: give the cores, less one or two)")
     ap.add_argument("--resume", action="store_true", help="go on with the trial in --out after its last epoch")
     ap.add_argument("--from-trial", metavar="DIR", help="start from another trial's best model (its maps too), with a fresh optimizer and history "
                     "(to train it on another mix, e.g. more --clusters); its zoom and canvas are kept unless --zoom is given (its canvas always)")
@@ -219,9 +247,12 @@ def main(argv=None):
         if a.absent_dice not in (None, was.get("absent_dice") or "on"):
             fail(f"--absent-dice {a.absent_dice}: {out} was trained with --absent-dice {was.get('absent_dice') or 'on'}; leave it out to go on so")
         a.absent_dice = was.get("absent_dice") or "on"
+        if a.seed not in (None, was.get("seed") or 0):  # a trial's epochs after the resume drawn as its own were
+            fail(f"--seed {a.seed}: {out} was trained with --seed {was.get('seed') or 0}; leave --seed out to go on so, or give another --out")
+        a.seed = was.get("seed") or 0
         if a.body != (was.get("body") or "train"):
             fail(f"--body {a.body}: {out} was trained with --body {was.get('body') or 'train'}; give that, or another --out")
-    a.bend, a.absent_dice = a.bend or 0.0, a.absent_dice or "on"
+    a.bend, a.absent_dice, a.seed = a.bend or 0.0, a.absent_dice or "on", a.seed or 0
     try:  # opened once, here: an unreadable one is said before the trial's folder is made
         pairs, split = open_pairs(like / "pairs.h5"), read_split(like / "split.npz")
         trained = sorted(set(pairs.metaphase_ids[split.train].ravel().tolist())) if pairs.metaphase_ids is not None else [0]
@@ -241,12 +272,6 @@ def save(model, path):
 
 def fit(a, like, out, pairs, split):
     "Train the trial of `a` (the parsed flags) on RUN `like`'s training chromosomes (its `pairs` file and `split`) into `out`, claimed."
-    from segnet_chromosome.core import load_keras
-    load_keras()
-    import keras
-    from segnet_chromosome.model import InstanceCrossentropy, InstanceSegNet, load_model_source
-    from segnet_chromosome.pipeline import OnlinePairSequence, PairSequence
-    from segnet_chromosome.train import to_model_size
     config = TrainConfig.from_json(like / "config.json")          # RUN's, but for the zoom: `separate --instances OUT` cuts its
     config = dataclasses.replace(config, zoom=a.zoom or config.zoom)  # crops as config.json in OUT says
     config.to_json(out / "config.json")                            # (written whole, as train writes it)
@@ -256,10 +281,18 @@ def fit(a, like, out, pairs, split):
     bank = bank if a.val_metaphase is None else [c for c in bank if c.metaphase != a.val_metaphase]
     recipe = PairRecipe(tuple(a.size or (pairs.height, pairs.width)), config.min_overlap, config.overlap, FRESH_SCALES)
     maker = ChainMembershipMaker(bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles, bend=a.bend)
+    pooled = PooledMaker(maker, a.processes) if a.processes else None  # forked here, before Keras starts
+    from segnet_chromosome.core import load_keras
+    load_keras()
+    import keras
+    from segnet_chromosome.model import InstanceCrossentropy, InstanceSegNet, load_model_source
+    from segnet_chromosome.pipeline import OnlinePairSequence, PairSequence
+    from segnet_chromosome.train import to_model_size
     images, labels, _ = maker.make(1, np.random.default_rng(0))
     shape = to_model_size(config, images, labels)[0].shape[1:3]
     per_epoch = a.images or len(split.train)
-    train = OnlinePairSequence(maker, per_epoch, 32, shape=shape, seed=a.seed, workers=2)
+    train = OnlinePairSequence(pooled or maker, per_epoch, 32, shape=shape, seed=a.seed, workers=a.processes or 2,
+                               max_queue_size=max(8, 2 * (a.processes or 0)))
     val_maker = maker if val_bank is bank and not a.bend else ChainMembershipMaker(  # validated on chromosomes as the bank holds them
         val_bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles)
     vi, vl, _ = val_maker.make(max(len(split.val), 256), np.random.default_rng([a.seed, 2**31]))
@@ -290,7 +323,8 @@ def fit(a, like, out, pairs, split):
         trained.compile(keras.optimizers.Adam(a.lr), InstanceCrossentropy(from_logits=True, absent_dice=a.absent_dice == "on"))
     best = min((float(r["val_loss"]) for r in history), default=np.inf)
     wait = 0 if not history else len(history) - 1 - int(np.argmin([float(r["val_loss"]) for r in history]))
-    facts = dict(like=str(like), args=vars(a), per_epoch=per_epoch, shape=list(shape), bank=len(bank), validation_bank=len(val_bank))
+    facts = dict(like=str(like), args=vars(a), per_epoch=per_epoch, shape=list(shape), bank=len(bank), validation_bank=len(val_bank),
+                 backend=keras.backend.backend(), devices=[str(d) for d in keras.distribution.list_devices()])
     write_json = lambda **more: write_atomic(out / "trial.json", json.dumps({**facts, **more}, indent=2))
     write_json(finished=False)
     if a.from_trial and not history:  # where it starts: the other trial's model (relit) on this trial's validation images
@@ -317,6 +351,7 @@ def fit(a, like, out, pairs, split):
         if wait >= a.patience: print("early stop"); break
         if (time.time() - began) / 60 > a.minutes: print("time budget spent"); break
     write_json(epochs=len(history), best_val_loss=best, finished=wait >= a.patience)
+    if pooled: pooled.close()
 
 
 if __name__ == "__main__":

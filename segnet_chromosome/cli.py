@@ -242,7 +242,7 @@ def _separate(args, paths, out, policy):
     if policy.nuclei == "model" and policy.nuclei_model == "none" and not model_source(args.model).preprocessing.nuclei:
         raise ValueError(f"--nuclei model asks the model about nuclei, and {args.model} was not trained on them: give a model trained "
                          "with train --on-nuclei, or --nuclei rules")
-    for use, spec in (("instances", policy.instances), ("nuclei", policy.nuclei_model)):  # a wrong one said before the first slide, as --model
+    for use, spec in (("instances", policy.instances), ("second_instances", policy.second_instances), ("nuclei", policy.nuclei_model)):  # a wrong one said before the first slide
         if spec != "none": load_second_model(spec, use=use)
     model, preprocessing, geometry, _ = _model_for(args)
     if geometry != "pad": raise ValueError(f"{args.model} was trained with geometry {geometry!r}; separate needs a model trained with 'pad'")

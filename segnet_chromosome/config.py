@@ -191,7 +191,8 @@ POLICY_FIELDS_ADDED = {  # field added after policy files were first written: ho
     "nucleus_piece_area": lambda d: d["attached_min_area"], "nucleus_small_contrast": None,  # a nuclei model's piece as large as a ridge of the rules
     "ring_contrast": lambda d: 0.0,  # a nucleus with no round body left to the rules
     "dim_nucleus": lambda d: 0.0,  # a small dim nucleus taken for a cluster
-    "instance_cover_gain": lambda d: 0.0}  # an instance answer of as many chromosomes or fewer never kept
+    "instance_cover_gain": lambda d: 0.0,  # an instance answer of as many chromosomes or fewer never kept
+    "second_instances": lambda d: "none"}  # one instance model asked
 
 # %% ../nbs/05_config.ipynb
 @dataclass(frozen=True)
@@ -259,8 +260,12 @@ class SeparationPolicy:
                                "cut it in two or more: two end to end or crossing that the first look kept as one; 0: never asked again", at_least=0, at_most=7, group="policy: second looks")
     single_votes_area: float = option(0.6, "... only a single of at least this many median singles (two small chromosomes end to end are more; a small round blob, "
                                       "which a look now and then cuts into two lying one on the other, is less); 0: any", at_least=0, group="policy: second looks")
-    instances: str = option("auto", "a model that labels each chromosome of an object in a map of its own ('pretrained:instances', a run of bench/instance_trial.py, or its model.keras): asked about "
+    instances: str = option("auto", "a model that labels each chromosome of an object in a map of its own ('pretrained:instances4', whose four maps all light; 'pretrained:instances', "
+                            "a run of bench/instance_trial.py, or its model.keras): asked about "
                             "the objects the model was, its answer kept where it finds more chromosomes and covers as much (answer_cover); 'auto': the shipped one beside the shipped --model, none beside another; 'none': not asked, nor with --tta", group="policy: second looks")
+    second_instances: str = option("auto", "a second instance model, asked after --instances about the same objects and its answer kept on the same terms against the answer so far "
+                                   "('pretrained:instances', a run of bench/instance_trial.py, or its model.keras): two models err apart, and a cluster one keeps whole the other may cut; "
+                                   "'auto': the shipped one (three lit maps) after the shipped --instances (four), none otherwise; 'none': not asked", group="policy: second looks")
     instance_own: float = option(0.5, "a chromosome of an instance answer has at least this share of its pixels on no other chromosome (a map lit only where "
                                  "others cross is none)", at_least=0, at_most=1, group="policy: second looks")
     instance_cut_piece: float = option(0.45, "an instance answer may cut a chromosome of the pair model's whose centre line does not branch (under min_line_ends "

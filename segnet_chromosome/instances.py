@@ -169,11 +169,16 @@ def instance_consensus(objects, answers, ask, *, policy=SeparationPolicy(), typi
 
 # %% ../nbs/12c_instances.ipynb
 def with_instance_model(policy, model):
-    """`policy` with its `instances` 'auto' made what it means beside the pair model `model` (what `model_source` names, or a
-    Keras model): 'pretrained:instances' beside the shipped pair model ('pretrained', 'pretrained:real', or the model
-    `model.pretrained` loaded: its `shipped_as` says 'real'), 'none' beside any other. Any other value is kept."""
-    if policy.instances != "auto": return policy
-    return dataclasses.replace(policy, instances="pretrained:instances" if shipped_as(model) == "real" else "none")
+    """`policy` with its `instances` and `second_instances` 'auto' made what they mean beside the pair model `model` (what
+    `model_source` names, or a Keras model): `instances` 'pretrained:instances4' beside the shipped pair model ('pretrained',
+    'pretrained:real', or the model `model.pretrained` loaded: its `shipped_as` says 'real'), 'none' beside any other;
+    `second_instances` 'pretrained:instances' after it (the two shipped instance models, measured so), 'none' after any other.
+    Any other value is kept. A ValueError for a second instance model named where no first is asked."""
+    if policy.instances == "auto": policy = dataclasses.replace(policy, instances="pretrained:instances4" if shipped_as(model) == "real" else "none")
+    if policy.second_instances == "auto": policy = dataclasses.replace(policy, second_instances="pretrained:instances" if policy.instances == "pretrained:instances4" else "none")
+    if policy.instances == "none" and policy.second_instances != "none":
+        raise ValueError(f"second_instances {policy.second_instances!r} is asked after instances, and no instance model is asked here: name --instances too, or leave out --second-instances")
+    return policy
 
 # %% ../nbs/12c_instances.ipynb
 def with_second_models(policy, model):
@@ -183,17 +188,18 @@ def with_second_models(policy, model):
 
 # %% ../nbs/12c_instances.ipynb
 _SECOND_MODELS = {}  # use -> ((file, its modification time), (model, preprocessing)): the last model loaded for each use
+_INSTANCE_USES = ("instances", "second_instances")  # the policy's fields that name an instance model
 
 def load_second_model(spec, *, use):
     """(model, preprocessing) of a model `separate` asks beside the pair model, as `spec` names it (`model_source`: a run, its
-    .keras file, 'pretrained:instances'), loaded once while its file stays the same. `use` 'instances': an instance model (a
-    run of bench/instance_trial.py; a ValueError for a pair model); 'nuclei': a pair model trained on nuclei (a run of
+    .keras file, 'pretrained:instances'), loaded once while its file stays the same. `use` 'instances' or 'second_instances' (the
+    policy's field): an instance model (a run of bench/instance_trial.py; a ValueError for a pair model); 'nuclei': a pair model trained on nuclei (a run of
     `train --on-nuclei`; a ValueError for one whose card or run does not say so, or an instance model)."""
     from segnet_chromosome.model import load_model_source  # (Keras: only when a second model is asked)
     path = model_source(spec).path
     key = (str(Path(path).resolve()), Path(path).stat().st_mtime_ns)
     if _SECOND_MODELS.get(use, (None,))[0] != key:
-        model, preprocessing = load_model_source(spec, instances=use == "instances")
+        model, preprocessing = load_model_source(spec, instances=use in _INSTANCE_USES)
         if use == "nuclei" and not preprocessing.nuclei: raise ValueError(f"{spec} is not a model trained on nuclei (its card or run does not say train --on-nuclei); give a run of train --on-nuclei")
         _SECOND_MODELS[use] = key, (model, preprocessing)
     return _SECOND_MODELS[use][1]

@@ -349,16 +349,23 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     if not tta:                                                     # second looks where an answer is in doubt
         resolved, looks = look_again(asked, resolved, ask, policy=policy, typical_area=area, singles=single_ids)
     if not tta and policy.instances != "none":                      # an instance model's answer where it finds more chromosomes (or better shaped)
-        made_by["instances"], (inst, inst_prep) = model_record(policy.instances), load_second_model(policy.instances, use="instances")
-        def ask_inst(items, symmetry=0):                            # [(object, mask in its box)]: each one's instance answer, in that box
-            boxes = [bounding_box(m) for _, m in items]
-            maps = _predict_crops(inst, [_object_crop(grey[regions[i].slice][b] * m[b], m[b], inst_prep) for (i, m), b in zip(items, boxes)], symmetry=symmetry)
-            return [[np.pad(c, [(s.start, n - s.stop) for s, n in zip(b, m.shape)]) for c in instance_chromosomes(p, m[b], margin=inst_prep.margin, typical_area=area, policy=policy)]
-                    for (_, m), b, p in zip(items, boxes, maps)]
-        ask_pair = lambda items: [a[0] for a in resolve_objects(model, {n: grey[regions[i].slice] for n, (i, _) in enumerate(items)}, dict(enumerate(m for _, m in items)),
-                                                                preprocessing=preprocessing, policy=policy, typical_area=area, typical_width=width, typical_length=length).values()]
-        ask_objects = lambda ids, symmetry=0: dict(zip(ids, ask_inst([(i, regions[i].image) for i in ids], symmetry)))  # {object: its instance answer}
+        def instance_asker(use):                                    # the instance model policy.<use> names: (ask about items, ask about objects)
+            made_by[use], (inst, inst_prep), answers = model_record(getattr(policy, use)), load_second_model(getattr(policy, use), use=use), {}
+            def ask_inst(items, symmetry=0):                        # [(object, mask in its box)]: each one's instance answer, in that box
+                boxes = [bounding_box(m) for _, m in items]
+                maps = _predict_crops(inst, [_object_crop(grey[regions[i].slice][b] * m[b], m[b], inst_prep) for (i, m), b in zip(items, boxes)], symmetry=symmetry)
+                return [[np.pad(c, [(s.start, n - s.stop) for s, n in zip(b, m.shape)]) for c in instance_chromosomes(p, m[b], margin=inst_prep.margin, typical_area=area, policy=policy)]
+                        for (_, m), b, p in zip(items, boxes, maps)]
+            def ask_objects(ids, symmetry=0):                       # {object: its answer}, each (object, symmetry) asked once (instance_looks asks at 0, instance_consensus in all 8)
+                new = [i for i in ids if (i, symmetry) not in answers]
+                if new: answers.update(zip([(i, symmetry) for i in new], ask_inst([(i, regions[i].image) for i in new], symmetry)))
+                return {i: answers[(i, symmetry)] for i in ids}
+            return ask_inst, ask_objects
+        (ask_inst, ask_objects), ask_pair = instance_asker("instances"), lambda items: [a[0] for a in resolve_objects(model, {n: grey[regions[i].slice] for n, (i, _) in enumerate(items)},
+            dict(enumerate(m for _, m in items)), preprocessing=preprocessing, policy=policy, typical_area=area, typical_width=width, typical_length=length).values()]
         resolved, replaced = instance_looks(asked, resolved, ask_objects, policy=policy, typical_area=area, singles=single_ids)
+        if policy.second_instances != "none":                       # a second instance model: its answer kept on the same terms against the answer so far
+            resolved, again = instance_looks(asked, resolved, instance_asker("second_instances")[1], policy=policy, typical_area=area, singles=single_ids); replaced += [i for i in again if i not in replaced]
         resolved, peeled = instance_peel(asked, resolved, ask_inst, ask_pair, policy=policy, typical_area=area)  # two kept as one inside an answer
         resolved, agreed = instance_consensus(asked, resolved, ask_objects, policy=policy, typical_area=area)
         looks.update({i: "instances" for i in replaced + [i for i in peeled if not looks.get(i)] + agreed})  # (a turned look's answer cut further: its look's)

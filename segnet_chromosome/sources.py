@@ -15,7 +15,8 @@ from .config import TrainConfig
 
 # %% ../nbs/05a_sources.ipynb
 WEIGHTS = Path(str(importlib.resources.files("segnet_chromosome"))) / "weights"  # inside the installed package
-SHIPPED = ("real", "synthetic", "instances", "nuclei")  # pretrained(): the first; "instances" labels each chromosome in a map of its own; "nuclei" was trained on nuclei too
+SHIPPED = ("real", "synthetic", "instances", "nuclei", "instances4")  # pretrained(): the first; "instances" labels each chromosome in a map of its own; "nuclei" was trained on nuclei too;
+# "instances4" is an instance model whose four maps all light (trained on a GPU), asked first, "instances" after it
 
 @dataclass(frozen=True)
 class ModelSource:
@@ -39,7 +40,8 @@ SHIPPED_SHA256 = {
     "real": "ddce966087a7e660af72de0871466c0e1ebf503efe6dbbe50f2b21191bb79445",
     "synthetic": "3495a453c9373df052af1a224ef9910e04a21ba74d6701a7e4fc385f25b34047",
     "instances": "695d11c0c74affce1f81ef5ae8c8589a65c0c644e4ee43b1ac438c592b801bab",
-    "nuclei": "45b791e7f9d06af229304548b7e304bbd56484b379ff635e09ace57b59a1d65c"}
+    "nuclei": "45b791e7f9d06af229304548b7e304bbd56484b379ff635e09ace57b59a1d65c",
+    "instances4": "afa4da9c11ddaab9462b24a5d02b9adf42274b8e7695e2640fc90b9504bae108"}
 
 def sha256_of(path):
     "The SHA-256 of the file at `path`, as hex."

@@ -36,7 +36,7 @@ def test_separate_a_synthetic_slide(tmp_path):
     made = json.loads((tmp_path / "out" / "slide_provenance.json").read_text())   # which model made them: the name given and its file
     assert made["model"]["source"] == "pretrained:synthetic" and made["model"]["file"].endswith("segnet_small_synthetic.keras"), made
     asked = json.loads((tmp_path / "out" / "slide_policy.json").read_text())  # beside another pair model no shipped second model is asked
-    assert (asked["instances"], asked["nuclei_model"]) == ("none", "none"), asked
+    assert (asked["instances"], asked["second_instances"], asked["nuclei_model"]) == ("none", "none", "none"), asked
     instances = tifffile.imread(tmp_path / "out" / "slide_instances.tif").astype(bool)
     import roifile
     rois = roifile.roiread(tmp_path / "out" / "slide_rois.zip")                   # Fiji's ROI Manager reads them back: one a chromosome
@@ -175,17 +175,18 @@ def test_separate_real_metaphases_with_overlaps(real_default):
         numbers = [int(n) for r in rows for n in r["chromosomes"].split()]
         assert numbers == list(range(1, len(numbers) + 1))                                 # each chromosome listed once, in order
 
-def test_the_shipped_instance_model_is_asked_beside_the_shipped_model(shared_data, real_default, real_pair_model_alone, tmp_path):
-    """With no flag, `separate` asks the shipped instance model beside the shipped pair model (`instances` 'auto'): on
-    held-out metaphase 10 it cuts object 1, which the pair model answers as two (one of them two chromosomes kept as one),
-    into three; the provenance names it with its SHA-256 and the policy file names it, so that `--policy` repeats the
-    separation. `--instances none` answers as the pair model alone (test_separate_a_synthetic_slide: beside another pair
-    model none is asked)."""
+def test_the_shipped_instance_models_are_asked_beside_the_shipped_model(shared_data, real_default, real_pair_model_alone, tmp_path):
+    """With no flag, `separate` asks the two shipped instance models beside the shipped pair model, the one with four lit
+    maps first (`instances` and `second_instances` 'auto'): on held-out metaphase 10 they cut object 1, which the pair
+    model answers as two (one of them two chromosomes kept as one), into three; the provenance names each with its SHA-256
+    and the policy file names them, so that `--policy` repeats the separation. `--instances none` answers as the pair model
+    alone (test_separate_a_synthetic_slide: beside another pair model none is asked)."""
     from segnet_chromosome.sources import SHIPPED_SHA256
     made = json.loads((real_default / "metaphase10-dapi_provenance.json").read_text())["model"]
-    assert made["instances"]["source"] == "pretrained:instances" and made["instances"]["sha256"] == SHIPPED_SHA256["instances"], made
+    for use, name in (("instances", "instances4"), ("second_instances", "instances")):
+        assert made[use]["source"] == f"pretrained:{name}" and made[use]["sha256"] == SHIPPED_SHA256[name], made
     policy = real_default / "metaphase10-dapi_policy.json"
-    assert json.loads(policy.read_text())["instances"] == "pretrained:instances"
+    assert [json.loads(policy.read_text())[k] for k in ("instances", "second_instances")] == ["pretrained:instances4", "pretrained:instances"]
     first = real_rows(real_default, 10)["1"]
     assert (first["second_look"], len(first["chromosomes"].split())) == ("instances", 3), first
     alone = real_rows(real_pair_model_alone, 10)

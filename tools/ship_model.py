@@ -2,9 +2,9 @@
 
     python tools/ship_model.py RUN_DIR --name real --scores runs/heldout/scores.json --command "segnet-chromosome train ..."
 
-RUN_DIR may be a soup (tools/make_soup.py): its soup.json, what it averaged, goes into the card. With --name instances it is
-a trial of bench/instance_trial.py (an instance model, a map per chromosome; its trial.json goes into the card), and only
-then.
+RUN_DIR may be a soup (tools/make_soup.py): its soup.json, what it averaged, goes into the card. With --name instances or
+instances4 it is a trial of bench/instance_trial.py (an instance model, a map per chromosome; its trial.json goes into the
+card), and only then.
 Writes segnet_chromosome/weights/segnet_small_NAME.keras (weights and architecture, no optimizer state; a run of another
 preset or architecture is refused, as the file name, sources.shipped_path and settings.ini's licence lines say small) and its card
 segnet_small_NAME.json: the run's config, the preprocessing the model wants (zoom, grey level, margin, input multiple),
@@ -57,9 +57,9 @@ def main():
     from segnet_chromosome.sources import sha256_of
     from segnet_chromosome.train import load_run
     config, model, _, _ = load_run(args.run_dir)
-    if (args.name == "instances") != ("instances" in [layer.name for layer in model.layers]):
-        print(f"{args.run_dir} holds {'an instance' if args.name != 'instances' else 'a pair'} model; --name instances takes a trial of "
-              f"bench/instance_trial.py, real and synthetic a run of `segnet-chromosome train`", file=sys.stderr)
+    if args.name.startswith("instances") != ("instances" in [layer.name for layer in model.layers]):
+        print(f"{args.run_dir} holds {'a pair' if args.name.startswith('instances') else 'an instance'} model; --name instances or instances4 takes a trial of "
+              f"bench/instance_trial.py, the others a run of `segnet-chromosome train`", file=sys.stderr)
         raise SystemExit(2)
     path = WEIGHTS / f"segnet_small_{args.name}.keras"
     model.save(path)  # loaded without compiling: no optimizer state, a third of the run's file
