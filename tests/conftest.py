@@ -50,8 +50,9 @@ def run_cli(*args, env=None):
                           capture_output=True, text=True, env=env)
 
 # the files of the longest tests, first: pytest-xdist (worksteal) shares the tests out in this order and an idle worker takes the
-# tail of another's share, so the long ones are begun early and the last to run are short (a long one begun last runs alone)
-LONGEST_FIRST = ("test_notebooks.py", "test_train.py", "test_model.py", "test_shipped_model.py", "test_concurrency.py", "test_make_soup.py")
+# tail of another's share, so the long ones are begun early and the last to run are short (a long one begun last runs alone);
+# test_separate.py's module fixtures (a minute of real slides) run once on the worker whose share begins with them
+LONGEST_FIRST = ("test_separate.py", "test_notebooks.py", "test_train.py", "test_model.py", "test_shipped_model.py", "test_concurrency.py", "test_make_soup.py")
 
 def pytest_collection_modifyitems(items):
     "The tests of `LONGEST_FIRST`'s files first, in its order; the rest after them, as collected."

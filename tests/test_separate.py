@@ -135,9 +135,10 @@ def test_a_policy_file_repeats_a_separation(tmp_path):
     r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "third", "--max-rounds", "0")
     assert r.returncode == 2 and "--max-rounds: must be at least 1" in r.stderr, r.stderr
 
-# The real slides' tests read two runs of `separate`, made once (a module's fixtures): every default on five metaphases, and
-# the pair model alone (no second model) on the two where the shipped second models change what is found.
-REAL = (2, 6, 9, 10, 15)
+# The real slides' tests read two runs of `separate`, made once (a module's fixtures; conftest.py begins this file first, so
+# that one worker runs them): every default on four metaphases (the real-slides notebook pins all twelve), and the pair
+# model alone (no second model) on the two where the shipped second models change what is found.
+REAL = (2, 9, 10, 15)
 
 def _real_run(shared_data, out, slides, *flags):
     r = cli("separate", *(shared_data / "jpp21" / f"metaphase{k}-dapi.tif" for k in slides), "--out", out, "--quiet", *flags)
@@ -159,7 +160,7 @@ def real_rows(out, k):
     with open(out / f"metaphase{k}-dapi_objects.csv") as f: return {r["object"]: r for r in csv.DictReader(f)}
 
 def test_separate_real_metaphases_with_overlaps(real_default):
-    "Metaphases 2, 6 and 9 of jpp21 (several real overlaps each), 10 and 15: every chromosome object becomes instances or a reported cluster."
+    "Metaphases 2 and 9 of jpp21 (several real overlaps each), 10 and 15: every chromosome object becomes instances or a reported cluster."
     for k in REAL:
         rows = list(real_rows(real_default, k).values())
         kinds = [r["kind"] for r in rows]
