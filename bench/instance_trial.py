@@ -55,7 +55,7 @@ at RUN's 0.35, but in 78 epochs it found fewer chromosomes of clusters than the 
 
 On a GPU (`bench/gpu_instance_trials.sh`: three trials at once on one H100, JAX, each making its images in four processes,
 `--processes 4`; one Python process makes about 430 a second, the GPU trains about 2,600 a second for each of the three):
-the shipped recipe with ten times its images an epoch (`--images 30120`) for 9 minutes (`runs/gpu-shipped`, 25 epochs, 750,000
+the shipped recipe with ten times its images an epoch (`--images 30120`) for 9 minutes (`runs/gpu-shipped`, 25 epochs, 753,000
 images, three and a half times the shipped model's) came down to a validation loss of 0.109 (the shipped one's 0.122) and found
 fewer of the held-out clusters' chromosomes; with `--absent-dice off` (`runs/gpu-lit`) all four maps lit and it scored about as
 the shipped one (CHANGES.md). `--resume` goes on with such a trial on the CPU (its seed too).
