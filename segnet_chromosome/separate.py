@@ -281,7 +281,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     card), loaded with the preprocessing it carries; or a Keras model, with the `Preprocessing` it was trained with
     (default `Preprocessing()`). `policy`: the thresholds of each decision (`SeparationPolicy`); an object whose answer is in
     doubt is asked again in the other symmetries and keeps its best answer (`look_again`), and `policy.instances` names an
-    instance model whose answer is kept where it finds more chromosomes, or more chromosome-shaped ones (`instances.instance_looks`), and whose looks' agreement answers the largest objects (`instances.instance_consensus`; 'auto' as
+    instance model whose answer is kept where it finds more chromosomes, or more chromosome-shaped ones (`instances.instance_looks`; `policy.second_instances` a second one, asked after it on the same terms), and whose looks' agreement answers the largest objects (`instances.instance_consensus`; 'auto' as
     `instances.with_instance_model` says). `tta` averages the model over the 8 symmetries instead; `policy.nuclei` 'auto' asks
     it about nuclei where its preprocessing says it was trained on them, and `policy.nuclei_model` names a model trained on nuclei asked about them instead (about each nucleus with a round body, as it
     learnt them: `nucleus_round_body`, keeping a chromosome it finds there only where `policy.nucleus_piece_outside` of it lies outside that body; about a ring of chromatin too where `policy.ring_contrast`, `nuclei.ring_chromosomes`, else the rules answer for it). Raises `NoChromosomesError` for an image with no chromosomes in it."""
