@@ -8,7 +8,8 @@ that its edge slopes as it did; the truth is its outline there). `separate_metap
 with the true chromosomes (`evaluate.match_instances`). Printed, per configuration and overall: recall (true chromosomes
 found with IoU >= 0.5), the mean IoU of those found, precision and F1 (overall; a false chromosome belongs to no
 configuration, and is counted by where it lies: two chromosomes or more kept as one, a piece of one, on a nucleus, or on
-haze or debris), the count error per slide, and COCO AP50 and AP (IoU 0.5:0.95, pycocotools; each instance scored by
+haze or debris), why each missed one was missed (kept as one with another, cut in pieces, lost, or outlined too large
+or small; `miss_reasons`), the count error per slide, and COCO AP50 and AP (IoU 0.5:0.95, pycocotools; each instance scored by
 the model's confidence in its object, 1 for a single the model was not asked about). `--json` keeps the figures, with
 each slide's counts (`bench/compare_benchmarks.py A.json B.json`: is a difference between two runs more than chance?);
 `--tta` separates with test-time augmentation (`separate --tta`: the 8 symmetries averaged, about 1.7 times the time).
@@ -83,6 +84,27 @@ def composed_material(sources, not_single, extra=None):
         chromosomes += [c for k, c in enumerate(singles) if k not in leave]; dropped += len(leave)
         nuclei += nucleus_cutouts(slide, skirt=COMPOSE_SKIRT)
     return chromosomes, nuclei, dropped
+
+MISS_REASONS = ("merged", "pieces", "lost", "outline")
+
+def miss_reasons(composed, instances, match):
+    """Why each true chromosome of `composed` that no instance of `instances` (L, H, W) matches at IoU 0.5 (by `match`,
+    `evaluate.match_instances`) was missed: [(configuration, reason)], reason one of `MISS_REASONS`. "merged" where one
+    instance holds half of it or more and half or more of another true chromosome too (kept with it as one, as
+    `false_places` calls such an instance), "pieces" where no instance holds half of it but together they hold half or more
+    (cut), "lost" where they hold less (taken for a nucleus, debris or background), "outline" where one instance holds
+    half of it or more and no other's half: found, but drawn too large or too small."""
+    truth = composed.instances.reshape(len(composed.instances), -1)
+    found = np.asarray(instances, bool).reshape(len(instances), -1)
+    held = (truth[:, None, :] & found[None]).sum(2) if len(found) else np.zeros((len(truth), 0), int)  # (true, instance) pixels
+    halves = truth.sum(1) / 2
+    out = []
+    for t in np.nonzero(match["iou"] < 0.5)[0]:
+        holders = np.nonzero(held[t] >= halves[t])[0]
+        if len(holders):
+            out.append((composed.configurations[t], "merged" if (held[:, holders[0]] >= halves).sum() >= 2 else "outline"))
+        else: out.append((composed.configurations[t], "pieces" if held[t].sum() >= halves[t] else "lost"))
+    return out
 
 def coco_ap(truths, predictions, scores):
     "(AP50, AP) of instance masks over slides with pycocotools; None when it is not installed."
@@ -186,6 +208,7 @@ def main():
     matched = found = true_total = 0
     count_errors, truths, predictions, scores, seconds, per_slide = [], [], [], [], [], []
     false = dict.fromkeys(FALSE_PLACES, 0)
+    missed = {k: dict.fromkeys(MISS_REASONS, 0) for k in CONFIGURATIONS}
     for seed in range(args.n):
         composed = compose_metaphase(chromosomes, nuclei, seed=seed)
         t = time.perf_counter()
@@ -196,6 +219,7 @@ def main():
         hit, placed_in = m["iou"] >= 0.5, np.array(composed.configurations)
         hits = int(hit.sum())
         for place, n in false_places(composed, sep.instances, m).items(): false[place] += n
+        for kind, reason in miss_reasons(composed, sep.instances, m): missed[kind][reason] += 1
         matched += hits; found += len(sep.instances); true_total += len(composed.instances)
         count_errors.append(len(sep.instances) - len(composed.instances))
         per_slide.append(dict(seed=seed, chromosomes=len(composed.instances), instances=len(sep.instances), matched=hits,
@@ -207,7 +231,7 @@ def main():
     figures = dict(model=args.model, policy=args.policy, tta=args.tta, slides=args.n, sources=[s.name for s in sources], singles_left_out=dropped, chromosomes=true_total, instances=found,
                    precision=precision, recall=recall, f1=f1, count_errors=count_errors,
                    within_one=float(np.mean(np.abs(count_errors) <= 1)), ap50=ap and ap[0], ap=ap and ap[1],
-                   median_seconds=float(np.median(seconds)), configurations={}, false_chromosomes=false,
+                   median_seconds=float(np.median(seconds)), configurations={}, false_chromosomes=false, missed_chromosomes=missed,
                    per_slide=per_slide)  # what bench/compare_benchmarks.py resamples: {seed, chromosomes, instances, matched, found {kind: [found, laid]}}
     print(f"model {args.model}{' with TTA' if args.tta else ''}{' policy ' + args.policy if args.policy else ''}; {args.n} slides composed from {len(chromosomes)} chromosomes "
           f"({dropped} singles left out as pairs) and {len(nuclei)} nuclei of {', '.join(s.name for s in sources)}; "
@@ -223,6 +247,10 @@ def main():
     print(f"{'all':14} {true_total:11d} {100 * recall:6.1f}% {every[every >= 0.5].mean():15.3f}   precision {100 * precision:.1f}%, F1 {100 * f1:.1f}%")
     print(f"false chromosomes {found - matched}: {false['merged']} two or more kept as one, {false['piece']} a piece of one (a wrong cut, "
           f"a fragment), {false['nucleus']} on a nucleus, {false['haze_or_debris']} on haze or debris")
+    why = {r: sum(v[r] for v in missed.values()) for r in MISS_REASONS}
+    print(f"missed chromosomes {true_total - matched}: {why['merged']} kept as one with another, {why['pieces']} cut in pieces, {why['lost']} lost "
+          f"(on a nucleus, debris, background), {why['outline']} outlined too large or small; kept as one, by configuration: "
+          + ", ".join(f"{k} {v['merged']}" for k, v in missed.items() if v["merged"]))
     print(f"count error per slide {count_errors}: |error| <= 1 on {100 * figures['within_one']:.0f}% of slides")
     print("COCO AP50 {:.3f}, AP {:.3f}".format(*ap) if ap else "COCO AP: install pycocotools to compute it")
     print(f"median {figures['median_seconds']:.2f} s a slide to separate; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")

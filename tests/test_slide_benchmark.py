@@ -1,4 +1,4 @@
-"bench/slide_benchmark.py's scoring beyond its run (which takes minutes): where its false chromosomes lie."
+"bench/slide_benchmark.py's scoring beyond its run (which takes minutes): where its false chromosomes lie, why its missed ones were missed."
 import numpy as np
 from conftest import load_script
 from segnet_chromosome.evaluate import match_instances
@@ -16,3 +16,17 @@ def test_false_chromosomes_are_counted_by_where_they_lie():
     assert places == dict(merged=1, piece=1, nucleus=1, haze_or_debris=1), places
     without_nuclei = ComposedSlide(composed.image, composed.instances, composed.configurations)  # an older ComposedSlide: no nuclei kept
     assert bench.false_places(without_nuclei, found, match_instances(composed.instances, found))["haze_or_debris"] == 2
+
+def test_missed_chromosomes_are_counted_by_why():
+    """Four true chromosomes missed, one for each reason: two kept as one (both missed, "merged"), one cut in two halves
+    ("pieces"), one found by nothing ("lost"), one outlined twice too large ("outline"); a fifth found is no miss."""
+    box = lambda r, c, h, w: np.pad(np.ones((h, w), bool), ((r, 80 - r - h), (c, 80 - c - w)))
+    truth = np.array([box(2, 2, 20, 6), box(22, 2, 20, 6), box(2, 20, 30, 6), box(2, 40, 20, 6), box(40, 40, 20, 6), box(60, 2, 10, 6)])
+    kinds = ["end_to_end", "end_to_end", "isolated", "on_nucleus", "isolated", "isolated"]
+    composed = ComposedSlide(np.zeros((80, 80), np.uint16), truth, kinds)
+    found = np.array([box(2, 2, 41, 6), box(2, 20, 14, 6), box(18, 20, 14, 6), box(40, 40, 20, 6), box(58, 0, 14, 12)])
+    bench = load_script("bench/slide_benchmark.py")
+    reasons = bench.miss_reasons(composed, found, match_instances(composed.instances, found))
+    assert sorted(reasons) == sorted([("end_to_end", "merged"), ("end_to_end", "merged"), ("isolated", "pieces"), ("on_nucleus", "lost"),
+                                      ("isolated", "outline")]), reasons
+    assert bench.miss_reasons(composed, truth, match_instances(truth, truth)) == []   # all found: nothing missed
