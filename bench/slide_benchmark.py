@@ -100,9 +100,9 @@ def miss_reasons(composed, instances, match):
     halves = truth.sum(1) / 2
     out = []
     for t in np.nonzero(match["iou"] < 0.5)[0]:
-        holders = np.nonzero(held[t] >= halves[t])[0]
-        if len(holders):
-            out.append((composed.configurations[t], "merged" if (held[:, holders[0]] >= halves).sum() >= 2 else "outline"))
+        holder = int(held[t].argmax()) if held.shape[1] else -1      # the instance that holds most of it
+        if holder >= 0 and held[t, holder] >= halves[t]:
+            out.append((composed.configurations[t], "merged" if (held[:, holder] >= halves).sum() >= 2 else "outline"))
         else: out.append((composed.configurations[t], "pieces" if held[t].sum() >= halves[t] else "lost"))
     return out
 
