@@ -1,5 +1,6 @@
-"""tools/make_soup.py: the mean of models' weights, written as a run that `--model` and tools/ship_model.py read; what cannot
-be averaged (other layers, another preprocessing, one model) and an existing OUT get one line and exit 2."""
+"""tools/make_soup.py: the mean of models' weights, written as a run that `--model` and tools/ship_model.py read (`--instances`
+for instance models); what cannot be averaged (other layers, another preprocessing, one model, a pair model with an
+instance model) and an existing OUT get one line and exit 2."""
 import json, subprocess, sys
 from pathlib import Path
 import numpy as np
@@ -43,3 +44,19 @@ def test_a_soup_is_the_mean_of_its_ingredients(tmp_path):
     alone = soup(tmp_path / "soup4", a)
     assert alone.returncode == 2 and "two ingredients or more" in alone.stderr, alone.stderr
     assert not any((tmp_path / f"soup{k}").exists() for k in (2, 3, 4))    # nothing written by a refusal
+
+def test_instance_models_make_a_soup_of_their_own_kind(tmp_path):
+    """Two instance models (bench/instance_trial.py's) average as pair models do, into a run `--instances` reads; a pair model
+    with an instance model is refused in one line, nothing written."""
+    from segnet_chromosome.model import InstanceSegNet, SegNet, load_model_source
+    a = save_with_card(InstanceSegNet((32, 32, 1), preset="tiny"), tmp_path / "a.keras")
+    b = save_with_card(InstanceSegNet((32, 32, 1), preset="tiny"), tmp_path / "b.keras")
+    done = soup(tmp_path / "soup", a, b)
+    assert done.returncode == 0, done.stderr
+    wa, wb = (load_model_source(p, instances=True)[0].get_weights() for p in (a, b))
+    mean, _ = load_model_source(tmp_path / "soup", instances=True)           # read as `--instances` reads a trial
+    for x, y, m in zip(wa, wb, mean.get_weights()): np.testing.assert_allclose(m, (x + y) / 2, rtol=1e-6, atol=1e-7)
+    pair = save_with_card(SegNet((32, 32, 1), preset="tiny"), tmp_path / "pair.keras")
+    mixed = soup(tmp_path / "soup2", pair, a)
+    assert mixed.returncode == 2 and "mix pair models and instance models" in mixed.stderr and mixed.stderr.count("\n") == 1, mixed.stderr
+    assert not (tmp_path / "soup2").exists()

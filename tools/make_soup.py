@@ -4,12 +4,13 @@
 
 Models fine-tuned from the same weights lie in one basin of the loss, and the mean of their weights often scores better
 than any of them, at no cost when separating (one model, as fast as each). The ingredients are named as `--model` names
-a model ('pretrained', a run directory, a .keras file with its card); they must have the same layers and weight shapes
+a model ('pretrained', a run directory, a .keras file with its card), or as `--instances` names an instance model
+('pretrained:instances4', a trial of bench/instance_trial.py: all of one kind); they must have the same layers and weight shapes
 and cut chromosomes out the same way (their preprocessing), else one line says which differs (exit 2). Batch
 normalisation's moving statistics are averaged with the rest.
 
 OUT is a new folder (an existing one is refused, never replaced) that `--model`, `bench/slide_benchmark.py` and
-tools/ship_model.py read as a run: model.keras (the soup), config.json (the config of the first run directory among the
+tools/ship_model.py read as a run (a soup of instance models: as `--instances` reads a trial): model.keras (the soup), config.json (the config of the first run directory among the
 ingredients, else the shipped model's card: their preprocessing), soup.json (each ingredient: its name, the SHA-256 of
 its weights file, and the command or card that made it) and run.json (marked finished, so that `train` never trains into
 it: a run of the same config goes to OUT-2). Which soup to ship is chosen on slides composed from training metaphases
@@ -39,7 +40,7 @@ def ingredient_record(spec, source):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("out", help="a new folder for the soup")
-    p.add_argument("ingredients", nargs="+", help="two or more models: 'pretrained', run directories, .keras files with their cards")
+    p.add_argument("ingredients", nargs="+", help="two or more models of one kind: 'pretrained', run directories, .keras files with their cards; or instance models")
     args = p.parse_args()
     out = Path(args.out)
     if len(args.ingredients) < 2: fail("a soup needs two ingredients or more; name them after OUT")
@@ -62,7 +63,16 @@ def main():
         config = TrainConfig.from_json(json.dumps(json.loads(card.read_text())["config"]))
     import numpy as np
     from segnet_chromosome.model import load_model_source
-    models = [load_model_source(spec)[0] for spec in args.ingredients]
+    def load(spec):                                                  # a pair model, else an instance model (bench/instance_trial.py's)
+        try: return load_model_source(spec)[0]
+        except ValueError:
+            try: return load_model_source(spec, instances=True)[0]
+            except (OSError, ValueError) as e: fail(f"{spec}: {e}")
+        except OSError as e: fail(f"{spec}: {e}")
+    models = [load(spec) for spec in args.ingredients]
+    kinds = ["instance model" if "instances" in [layer.name for layer in m.layers] else "pair model" for m in models]
+    if len(set(kinds)) > 1: fail("the ingredients mix pair models and instance models (" + ", ".join(f"{spec}: {k}" for spec, k in zip(args.ingredients, kinds))
+                                 + "): a soup averages one kind")
     layouts = [[(w.path, tuple(w.shape)) for w in m.weights] for m in models]
     for spec, layout in zip(args.ingredients[1:], layouts[1:]):
         if layout != layouts[0]: fail(f"{spec} has other layers or weight shapes than {args.ingredients[0]}: a soup averages one architecture")
