@@ -96,14 +96,13 @@ def miss_reasons(composed, instances, match):
     half of it or more and no other's half: found, but drawn too large or too small."""
     truth = composed.instances.reshape(len(composed.instances), -1)
     found = np.asarray(instances, bool).reshape(len(instances), -1)
-    held = (truth[:, None, :] & found[None]).sum(2) if len(found) else np.zeros((len(truth), 0), int)  # (true, instance) pixels
-    halves = truth.sum(1) / 2
     out = []
     for t in np.nonzero(match["iou"] < 0.5)[0]:
-        holder = int(held[t].argmax()) if held.shape[1] else -1      # the instance that holds most of it
-        if holder >= 0 and held[t, holder] >= halves[t]:
-            out.append((composed.configurations[t], "merged" if (held[:, holder] >= halves).sum() >= 2 else "outline"))
-        else: out.append((composed.configurations[t], "pieces" if held[t].sum() >= halves[t] else "lost"))
+        held, half = (found & truth[t]).sum(1), truth[t].sum() / 2      # its pixels in each instance
+        holder = int(held.argmax()) if len(held) else -1                # the instance that holds most of it
+        if holder >= 0 and held[holder] >= half:
+            out.append((composed.configurations[t], "merged" if holds_two(truth, found[holder]) else "outline"))
+        else: out.append((composed.configurations[t], "pieces" if held.sum() >= half else "lost"))
     return out
 
 def coco_ap(truths, predictions, scores):
@@ -141,6 +140,10 @@ def instance_scores(sep):
 
 FALSE_PLACES = ("merged", "piece", "nucleus", "haze_or_debris")
 
+def holds_two(truth, instance):
+    "Whether `instance` (P,) bool holds half or more of two true chromosomes or more of `truth` (K, P) bool: two or more kept as one."
+    return int(((truth & instance).sum(1) >= truth.sum(1) / 2).sum()) >= 2
+
 def false_places(composed, instances, match):
     """Where each false chromosome lies (an instance of `instances` (L, H, W) matched to no true chromosome at IoU 0.5, by
     `match`, `evaluate.match_instances`): {place: count} over `FALSE_PLACES`. Mostly on true chromosomes' pixels: "merged"
@@ -149,14 +152,11 @@ def false_places(composed, instances, match):
     hits = {c for r, c in match["pairs"] if match["iou"][r] >= 0.5}
     truth = composed.instances.reshape(len(composed.instances), -1)
     ink, nuclei = composed.instances.any(0), composed.nuclei if composed.nuclei is not None else np.zeros(composed.image.shape, bool)
-    halves = truth.sum(1) / 2
     places = dict.fromkeys(FALSE_PLACES, 0)
     for j, inst in enumerate(instances):
         if j in hits: continue
         half = inst.sum() / 2
-        if (inst & ink).sum() >= half:
-            held = (truth & inst.ravel()).sum(1) >= halves
-            places["merged" if held.sum() >= 2 else "piece"] += 1
+        if (inst & ink).sum() >= half: places["merged" if holds_two(truth, inst.ravel()) else "piece"] += 1
         else: places["nucleus" if (inst & nuclei).sum() >= half else "haze_or_debris"] += 1
     return places
 

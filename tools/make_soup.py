@@ -63,16 +63,12 @@ def main():
         config = TrainConfig.from_json(json.dumps(json.loads(card.read_text())["config"]))
     import numpy as np
     from segnet_chromosome.model import load_model_source
-    def load(spec):                                                  # a pair model, else an instance model (bench/instance_trial.py's)
-        try: return load_model_source(spec)[0]
-        except ValueError:
-            try: return load_model_source(spec, instances=True)[0]
-            except (OSError, ValueError) as e: fail(f"{spec}: {e}")
-        except OSError as e: fail(f"{spec}: {e}")
-    models = [load(spec) for spec in args.ingredients]
-    kinds = ["instance model" if "instances" in [layer.name for layer in m.layers] else "pair model" for m in models]
-    if len(set(kinds)) > 1: fail("the ingredients mix pair models and instance models (" + ", ".join(f"{spec}: {k}" for spec, k in zip(args.ingredients, kinds))
-                                 + "): a soup averages one kind")
+    try: models, instances = [load_model_source(args.ingredients[0])[0]], False
+    except ValueError: models, instances = [load_model_source(args.ingredients[0], instances=True)[0]], True  # an instance model (bench/instance_trial.py's)
+    for spec in args.ingredients[1:]:                                # the rest of the first's kind (load_model_source checks it)
+        try: models.append(load_model_source(spec, instances=instances)[0])
+        except ValueError: fail(f"the ingredients mix pair models and instance models ({args.ingredients[0]} is {'an instance' if instances else 'a pair'} "
+                                f"model, {spec} not): a soup averages one kind")
     layouts = [[(w.path, tuple(w.shape)) for w in m.weights] for m in models]
     for spec, layout in zip(args.ingredients[1:], layouts[1:]):
         if layout != layouts[0]: fail(f"{spec} has other layers or weight shapes than {args.ingredients[0]}: a soup averages one architecture")
