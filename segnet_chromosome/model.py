@@ -10,7 +10,7 @@ __all__ = ['LOSSES', 'MaxPoolingWithArgmax2D', 'MaxUnpooling2D', 'conv_bn_relu',
            'ChromosomeIoU', 'median_frequency_weights', 'make_loss']
 
 # %% ../nbs/06_model.ipynb
-import itertools, weakref, zipfile
+import itertools, weakref
 from pathlib import Path
 import numpy as np
 from .core import load_keras
@@ -18,7 +18,7 @@ load_keras()  # imported with the backend's start-up lines hidden
 import keras
 from keras import layers, ops
 from .config import PRESETS, UPSAMPLING_LAYOUT
-from .sources import SHIPPED_SHA256, model_source, sha256_of, shipped_path
+from .sources import SHIPPED_SHA256, model_kind, model_source, sha256_of, shipped_path
 
 # %% ../nbs/06_model.ipynb
 @keras.saving.register_keras_serializable(package="segnet_chromosome")
@@ -127,10 +127,7 @@ def UpSamplingSegNet(input_shape=(88, 88, 1), n_classes=4, widths=UPSAMPLING_LAY
 def load_model(path, compile=True):
     "Load a model saved with `model.save('x.keras')`; the package's layers are known to Keras once this module is imported."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"No such model file: {path}")
-    if not zipfile.is_zipfile(path):
-        raise ValueError(f"{path} is not a readable Keras model (a .keras file is a zip archive; this one is truncated or corrupt). "
-                         "Train the run again, or resume it if its backup is still there.")
+    model_kind(path)  # a file, and an archive that lists a model's layers: a clear refusal before Keras reads it
     try: return keras.models.load_model(path, compile=compile)
     except Exception as e:
         raise ValueError(f"{path} could not be loaded as a Keras model ({e.__class__.__name__}: {str(e)[:200]})") from None
@@ -179,10 +176,10 @@ def load_model_source(spec="pretrained", *, instances=False):
     """(model, preprocessing) of what `spec` names (see `sources.model_source`); a shipped model's SHA-256 is checked. A ValueError
     where it is not the kind asked for: a pair model (4 classes), or with `instances` an instance model (`InstanceSegNet`)."""
     source = model_source(spec)
-    model = pretrained(source.shipped) if source.shipped else load_model(source.path, compile=False)
-    if instances != ("instances" in [layer.name for layer in model.layers]):  # the layer InstanceSegNet adds
+    if instances != (model_kind(source.path) == "instances"):  # read from the file, before Keras loads it
         raise ValueError(f"{spec} is an instance model (a map per chromosome): give it as --instances, and a pair model here" if not instances else
-                         f"{spec} is not an instance model (it has no layer 'instances': a pair model?); give a run of bench/instance_trial.py")
+                         f"{spec} is not an instance model (a pair model: no layer 'instances'); give a run of bench/instance_trial.py")
+    model = pretrained(source.shipped) if source.shipped else load_model(source.path, compile=False)
     return model, source.preprocessing
 
 # %% ../nbs/06_model.ipynb

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from .core import atomic_path, read_json, write_atomic
 from .config import TrainConfig
-from .sources import model_source
+from .sources import model_kind, model_source
 from .data import (Split, check_split, describe_pairs, open_pairs, save_pairs, split_by_chromosome, split_by_metaphase, split_last_fraction,
                                     split_last_n, split_random)
 
@@ -275,7 +275,7 @@ def check_inputs(config):
         read_not_single(config.not_single)  # readable, {slide: {number: area}}
     if config.init_from:
         source = model_source(config.init_from); prep = source.preprocessing
-        if (source.shipped or "").startswith("instances"): raise ValueError(f"init_from {config.init_from!r} is an instance model (a map per chromosome); start from a pair model ('pretrained')")
+        if model_kind(source.path) == "instances": raise ValueError(f"init_from {config.init_from!r} is an instance model (a map per chromosome); start from a pair model ('pretrained')")
         if (prep.zoom, prep.grey_level, prep.margin) != (config.zoom, config.grey_level, config.margin):  # nuclei or not, the cut must match
             raise ValueError(f"init_from {config.init_from!r} was trained on inputs cut out as {prep}, this run cuts them as "
                              f"{config.preprocessing}; set zoom, grey_level and margin to match, or start from random weights")

@@ -4,10 +4,10 @@
 
 # %% auto 0
 __all__ = ['WEIGHTS', 'SHIPPED', 'SHIPPED_SHA256', 'ModelSource', 'shipped_path', 'pretrained_card', 'sha256_of', 'model_source',
-           'shipped_as', 'model_record']
+           'shipped_as', 'model_kind', 'model_record']
 
 # %% ../nbs/05a_sources.ipynb
-import hashlib, importlib.resources
+import hashlib, importlib.resources, json, zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from .core import Preprocessing, read_json
@@ -74,6 +74,21 @@ def shipped_as(model):
     """The name of the shipped model (`SHIPPED`) that `model` is, named as `model_source` takes it ('pretrained', 'pretrained:NAME')
     or a Keras model `pretrained()` loaded (it marks it `shipped_as`); None for any other."""
     return model_source(model).shipped if isinstance(model, (str, Path)) else getattr(model, "shipped_as", None)
+
+# %% ../nbs/05a_sources.ipynb
+def model_kind(path):
+    """What the Keras model file at `path` (.keras) holds, read from the `config.json` in its archive (no Keras): 'instances' for
+    an instance model (a map per chromosome; `model.InstanceSegNet` names its last convolution 'instances'), 'pairs' for a pair
+    model (4 classes). FileNotFoundError where there is no file, ValueError where it is no readable Keras model."""
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"No such model file: {path}")
+    try:
+        with zipfile.ZipFile(path) as archive: config = json.loads(archive.read("config.json"))
+        names = [layer["config"]["name"] for layer in config["config"]["layers"]]
+    except (zipfile.BadZipFile, KeyError, TypeError, ValueError):
+        raise ValueError(f"{path} is not a readable Keras model (a .keras file is a zip archive holding its config.json; this one is "
+                         "truncated or corrupt). Train the run again, or resume it if its backup is still there.") from None
+    return "instances" if "instances" in names else "pairs"
 
 # %% ../nbs/05a_sources.ipynb
 def model_record(model):

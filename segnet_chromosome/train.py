@@ -23,6 +23,7 @@ from .pipeline import PairSequence, OnlinePairSequence
 from .model import ChromosomeIoU, SegNet, UpSamplingSegNet, load_model, load_model_source, make_loss, widen_weights
 from .evaluate import evaluate, write_report
 from .generate import FRESH_SCALES, PairMaker, PairRecipe
+from .sources import model_kind
 from .runs import (best_epoch_index, check_inputs, higher_is_better, prepare_run_dir, read_history, read_split,
                                     resume_point, run_data, run_nuclei, run_split, training_chromosomes, write_history)
 
@@ -372,13 +373,18 @@ def _fit_and_report(config, run_dir, state, callbacks, verbose):
     return summary
 
 # %% ../nbs/09_train.ipynb
-def load_run(run_dir):
-    "(config, model, split, data_path) of the run in `run_dir`."
+def load_run(run_dir, *, instances=False):
+    """(config, model, split, data_path) of the run in `run_dir`. A ValueError where its model is not the kind asked for: a pair
+    model (4 classes), or with `instances` an instance model (a trial of bench/instance_trial.py; its 4 maps are shaped as 4
+    classes, so a pair model's reader would take it silently)."""
     run_dir = Path(run_dir)
     if not (run_dir / "config.json").exists():
         raise FileNotFoundError(f"{run_dir} is not a run directory (no config.json); train one with `segnet-chromosome train`.")
     config = TrainConfig.from_json(run_dir / "config.json")
     if not (run_dir / "model.keras").exists():
         raise FileNotFoundError(f"{run_dir} has no model.keras yet: no epoch of this run has finished.")
+    if (model_kind(run_dir / "model.keras") == "instances") != instances:
+        raise ValueError(f"{run_dir} holds a pair model, not an instance model" if instances else
+                         f"{run_dir} holds an instance model (a map per chromosome), not a pair model: give it to separate as --instances")
     split = read_split(run_dir / "split.npz")
     return config, load_model(run_dir / "model.keras", compile=False), split, Path(config.data) if config.data else run_dir / "pairs.h5"

@@ -9,6 +9,7 @@ from pathlib import Path
 import h5py, numpy as np, pytest
 from segnet_chromosome.cli import main
 from segnet_chromosome.data import RAW_KEY, save_pairs
+from segnet_chromosome.sources import shipped_path
 
 def snapshot(folder):
     "Every file under `folder` with the hash of its bytes: equal snapshots mean nothing was written or changed."
@@ -63,6 +64,8 @@ def work(tmp_path_factory):
     config = json.loads((d / "run-resize" / "config.json").read_text())
     (d / "run-resize" / "config.json").write_text(json.dumps({**config, "geometry": "resize", "resize_to": 64}))
     assert main(["evaluate", str(d / "run")]) == 0
+    (d / "trial").mkdir()  # a trial of bench/instance_trial.py: an instance model, known by its file, under no shipped name
+    shutil.copy(d / "run" / "config.json", d / "trial" / "config.json"); shutil.copy(shipped_path("instances4"), d / "trial" / "model.keras")
     for name, broken in [("run-badmodel", "model.keras"), ("run-badsplit", "split.npz")]:
         shutil.copytree(d / "run", d / name)
         (d / name / broken).write_bytes((d / name / broken).read_bytes()[:200])
@@ -124,6 +127,8 @@ CASES = [  # (what is wrong, command line with {d} for the folder, words the mes
      "pretrained:instances is an instance model (a map per chromosome): give it as --instances"),
     ("the instance model to fine-tune from", "train --synthetic 8 --init-from pretrained:instances --run-dir {d}/r", "init_from 'pretrained:instances' is an instance model"),
     ("the four-map instance model to fine-tune from", "train --synthetic 8 --init-from pretrained:instances4 --run-dir {d}/r", "init_from 'pretrained:instances4' is an instance model"),
+    ("an instance trial to fine-tune from", "train --synthetic 8 --init-from {d}/trial --run-dir {d}/r", "/trial' is an instance model"),
+    ("an instance trial as --model, to separate", "separate {d}/flat.tif --model {d}/trial --out {d}/sep", "/trial holds an instance model (a map per chromosome), not a pair model"),
     ("a second instance model with no first", "separate {d}/flat.tif --instances none --second-instances pretrained:instances --out {d}/sep", "name --instances too"),
     ("--second-instances naming a pair model", "separate {d}/flat.tif --second-instances pretrained --out {d}/sep", "pretrained is not an instance model"),
     ("--nuclei-model naming a model not trained on nuclei", "separate {d}/flat.tif --nuclei-model pretrained --out {d}/sep", "pretrained is not a model trained on nuclei"),

@@ -109,4 +109,11 @@ def test_ship_model_refuses_what_it_cannot_name(tmp_path):
                         (["--scores", str(tmp_path / "none.json")], "--scores or --notes unreadable")):  # said before anything is written
         done = ship(small, *more)
         assert done.returncode == 2 and words in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    done = ship(small)                                          # a run with no model yet
+    assert done.returncode == 2 and "No such model file" in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    import shutil
+    shutil.copy(shipped_path("instances4"), small / "model.keras")  # an instance model, to ship as the pair model
+    done = ship(small)
+    assert done.returncode == 2 and "holds an instance model and --name real ships a pair model" in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
     assert shipped_path("real").read_bytes() == before         # nothing replaced

@@ -53,14 +53,18 @@ def main():
               f"segnet_small_NAME.keras: rename them in sources.shipped_path (nbs/05a_sources.ipynb), settings.ini's "
               f"licence lines and here first, then ship it", file=sys.stderr)
         raise SystemExit(2)
+    from segnet_chromosome.sources import model_kind, shipped_path
+    try: wanted, held = model_kind(shipped_path(args.name)), model_kind(Path(args.run_dir) / "model.keras")
+    except (ValueError, OSError) as e: print(e, file=sys.stderr); raise SystemExit(2)
+    if wanted != held:  # the kind the name ships now, read from the files themselves
+        print(f"{args.run_dir} holds {'an instance' if held == 'instances' else 'a pair'} model and --name {args.name} ships "
+              f"{'an instance' if wanted == 'instances' else 'a pair'} model: give a trial of bench/instance_trial.py for an instance "
+              f"model, a run of `segnet-chromosome train` for the others", file=sys.stderr)
+        raise SystemExit(2)
     from segnet_chromosome.model import size_multiple_of  # Keras from here on
     from segnet_chromosome.sources import sha256_of
     from segnet_chromosome.train import load_run
-    config, model, _, _ = load_run(args.run_dir)
-    if args.name.startswith("instances") != ("instances" in [layer.name for layer in model.layers]):
-        print(f"{args.run_dir} holds {'a pair' if args.name.startswith('instances') else 'an instance'} model; --name instances or instances4 takes a trial of "
-              f"bench/instance_trial.py, the others a run of `segnet-chromosome train`", file=sys.stderr)
-        raise SystemExit(2)
+    config, model, _, _ = load_run(args.run_dir, instances=held == "instances")
     path = WEIGHTS / f"segnet_small_{args.name}.keras"
     model.save(path)  # loaded without compiling: no optimizer state, a third of the run's file
     sha = sha256_of(path)
