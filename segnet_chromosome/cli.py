@@ -251,12 +251,12 @@ def _separate(args, paths, out, policy):
         for path in tqdm(paths, desc="slides", unit="slide", disable=args.quiet or len(paths) == 1):
             interrupt.raise_if_pressed()
             try:
-                sep = separate_metaphase(load_metaphase(path), model, preprocessing=preprocessing, policy=policy, tta=args.tta)
+                sep = separate_metaphase(load_metaphase(path, channel=args.channel), model, preprocessing=preprocessing, policy=policy, tta=args.tta)
                 sep = dataclasses.replace(sep, model={**sep.model, **made_by})  # the instance model's record kept
             except (ValueError, TypeError, OSError) as e:
                 print(f"segnet-chromosome separate: {path}: skipped: {_for_the_terminal(str(e))}", file=sys.stderr); failed.append(path)
                 continue
-            write_separation(sep, out, path.stem, overwrite=True, pixel_size=args.pixel_size); c = sep.counts
+            write_separation(sep, out, path.stem, overwrite=True, pixel_size=args.pixel_size, channel=args.channel); c = sep.counts
             print(f"{path.name}: {len(sep.instances)} chromosomes ({c['single']} single, {_plural(c['overlap'], 'overlap')} cut apart, "
                   f"{_plural(c['touching'], 'touching pair')} split, {_plural(c['cluster_separated'], 'cluster')} peeled), "
                   f"{_plural(c['cluster'], 'cluster')} not wholly separated, {_plural(c['nucleus'], 'nucleus', 'nuclei')}, {c['debris']} debris, "
@@ -360,10 +360,10 @@ def make_parser():
     s.add_argument("--model", default="pretrained", help=MODEL_HELP)
     s.add_argument("--tta", action="store_true", help="test-time augmentation: average the 8 symmetries")
     s.add_argument("--pixel-size", type=number_type(float, 0, low_open=True), help="micrometres a pixel of the slides: a scale bar on the overlay")
-    s.add_argument("--quiet", action="store_true", help="no progress bar")
-    s.add_argument("--overwrite", action="store_true", help="replace the files of an earlier call"); s.set_defaults(func=cmd_separate)
+    s.add_argument("--channel", type=NONNEG, metavar="K", help="the DAPI channel (0-based) of slides saved with several channels or pages in one file")
+    s.add_argument("--quiet", action="store_true", help="no progress bar"); s.add_argument("--overwrite", action="store_true", help="replace the files of an earlier call")
     s.add_argument("--policy", help="a NAME_policy.json an earlier call wrote: its thresholds (a flag below overrides one of them)")
-    add_config_flags(s, SeparationPolicy)
+    add_config_flags(s, SeparationPolicy); s.set_defaults(func=cmd_separate)
 
     s = sub.add_parser("plot", formatter_class=_Help, help="write a run's figures as PNG (curves, confusion matrix, worst/best pairs)")
     s.add_argument("run_dir"); s.add_argument("--out", help="folder for the figures (default: RUN_DIR/figures)")
@@ -373,7 +373,7 @@ def make_parser():
 
 # %% ../nbs/13_cli.ipynb
 _FLAGS = {"overwrite=True": "--overwrite", "resume=True": "--resume", "load_pairs(..., clean_labels=True)": "--clean-labels",
-          "clean_labels=True": "--clean-labels", "n_pairs": "--n-pairs", "min_overlap": "--min-overlap", "nuclei_model": "--nuclei-model"}
+          "clean_labels=True": "--clean-labels", "n_pairs": "--n-pairs", "min_overlap": "--min-overlap", "nuclei_model": "--nuclei-model", "channel=": "--channel "}
 
 def _for_the_terminal(message):
     "A library message with its Python argument names replaced by the command line's flags."

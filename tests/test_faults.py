@@ -56,6 +56,7 @@ def work(tmp_path_factory):
     (d / "history-run").mkdir()
     from skimage import io
     io.imsave(d / "flat.tif", np.full((256, 256), 300, np.uint16), check_contrast=False)
+    tifffile.imwrite(d / "two.tif", np.full((2, 256, 256), 300, np.uint16))  # two channels in one file
     io.imsave(d / "noise.tif", rng.normal(300, 20, (256, 256)).astype(np.uint16), check_contrast=False)
     from segnet_chromosome.train import train
     from conftest import tiny_config
@@ -116,6 +117,9 @@ CASES = [  # (what is wrong, command line with {d} for the folder, words the mes
     ("an 8000x8000 image to predict", "predict {d}/giant.tif --out {d}/pred", "declares 64,000,000 pixel values"),
     ("an 8000x8000 slide to separate", "separate {d}/giant.tif --out {d}/sep", "more than the limit of 50,000,000"),
     ("--out naming a file, to separate", "separate {d}/flat.tif --out {d}/afile", "is a file"),
+    ("two channels in one file, none named", "separate {d}/two.tif --out {d}/sep", "holds 2 channels or pages of 256x256 pixels; give its DAPI channel (--channel 0 to 1)"),
+    ("a channel the file does not have", "separate {d}/two.tif --channel 2 --out {d}/sep", "there is no channel 2 (--channel 0 to 1)"),
+    ("--channel -1", "separate {d}/flat.tif --channel -1 --out {d}/sep", "--channel: must be at least 0, got -1"),
     ("a slide that is not there, to separate", "separate {d}/nope.tif --out {d}/sep", "no such slide: "),
     ("a model that resizes its inputs, to separate", "separate {d}/flat.tif --model {d}/run-resize --out {d}/sep",
      "was trained with geometry 'resize'; separate needs a model trained with 'pad'"),

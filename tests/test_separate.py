@@ -61,6 +61,11 @@ def test_separate_a_synthetic_slide(tmp_path):
     for png in ("slide_gallery.png", "slide_overlay.png"): assert (tmp_path / "out" / png).stat().st_size > 10_000
     again = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "out")
     assert again.returncode == 2 and "--overwrite" in again.stderr         # nothing a user made is replaced unasked
+    tifffile.imwrite(tmp_path / "two.tif", np.stack([np.zeros_like(slide.image), slide.image]))  # DAPI as the second of two channels
+    r = cli("separate", tmp_path / "two.tif", "--out", tmp_path / "out2", "--model", "pretrained:synthetic", "--channel", "1")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (tifffile.imread(tmp_path / "out2" / "two_instances.tif").astype(bool) == instances).all()  # the same slide, the same answer
+    assert json.loads((tmp_path / "out2" / "two_provenance.json").read_text())["channel"] == 1
 
 def test_a_ctrl_c_lost_in_the_backend_still_stops_separate(tmp_path):
     """A Ctrl-C that arrives while Python runs a `__del__` (as it may inside JAX's garbage collector) is printed as "ignored"
