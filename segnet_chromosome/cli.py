@@ -60,7 +60,7 @@ def _make_dataset(args, out):
         if args.recipe == "deepfish-13434" and (not cy3 or len(paths) != 1):
             raise ValueError("--recipe deepfish-13434 needs one --metaphase (DAPI.tif) and its --cy3 (Cy3.tif)")
         config = TrainConfig(metaphase=[str(p) for p in paths], cy3=str(cy3) if cy3 else None, recipe=args.recipe, overlap=args.overlap,
-                             n_pairs=args.n_pairs, min_overlap=args.min_overlap, zoom=args.zoom, seed=args.seed)
+                             n_pairs=args.n_pairs, min_overlap=args.min_overlap, zoom=args.zoom, seed=args.seed, channel=args.channel)
     made = make_pair_file(config, out, overwrite=args.overwrite, progress=not args.quiet)
     for path, counts in zip(config.metaphase or [], made["slides"]):
         print(f"{path}: {counts['single']} single chromosomes (" + ", ".join(f"{v} {n}" for n, v in counts.items() if v) + ")")
@@ -323,8 +323,8 @@ def make_parser():
     s.add_argument("--zoom", type=number_type(float, 0, 4, low_open=True, high_open=False), default=Preprocessing.zoom, help="down-scaling of the metaphase (the public low-resolution set: 0.35)")
     s.add_argument("--min-overlap", type=COUNT, default=20, help="smallest overlap kept, in pixels")
     s.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
-    s.add_argument("--quiet", action="store_true", help="no progress bar")
-    s.set_defaults(func=cmd_make_dataset)
+    s.add_argument("--channel", type=NONNEG, metavar="K", help="the DAPI channel (0-based) of metaphase images saved with several channels or pages in one file")
+    s.add_argument("--quiet", action="store_true", help="no progress bar"); s.set_defaults(func=cmd_make_dataset)
 
     s = sub.add_parser("train", formatter_class=_Help, help="train a SegNet (offline on synthetic pairs when no data is given)")
     s.add_argument("--config", help="a config.json to start from (flags given override it)")

@@ -54,6 +54,7 @@ class TrainConfig:
     data: str = option(None, "HDF5 file of pairs", group="data")
     metaphase: list[str] = option(None, "DAPI image(s) to generate pairs from first", group="data")
     cy3: str = option(None, "the telomere channel of a single metaphase; it enters the grey image", group="data")
+    channel: int = option(None, "the DAPI channel (0-based) of metaphase images saved with several channels or pages in one file", at_least=0, group="data")
     not_single: str = option(None, "a JSON file {slide file name: {number: area}} of the objects find_objects calls single that are two "
                              "chromosomes (numbered, area in the slide's pixels, as bench/slide_benchmark.py --gallery draws them): "
                              "left out of the chromosomes pairs are made from (bench/not_single.json: the shared slides')", group="data")

@@ -133,7 +133,7 @@ def make_pair_file(config, out, *, overwrite=False, progress=True):
         s = {"metaphases": config.metaphase, "sha256": [file_hash(p) for p in config.metaphase]}
         return {**s, "cy3": config.cy3, "cy3_sha256": file_hash(config.cy3)} if config.cy3 else s
     if config.recipe == "deepfish-13434":
-        dapi, cy3 = load_metaphase(config.metaphase[0]), load_metaphase(config.cy3)
+        dapi, cy3 = load_metaphase(config.metaphase[0], channel=config.channel), load_metaphase(config.cy3)
         counts = make_deepfish_dataset(dapi, cy3, out, overlap=config.overlap, overwrite=overwrite, source=source())
         return dict(path=str(out), pairs=counts["kept"], slides=[], recipe=counts)
     slides = []
@@ -177,7 +177,7 @@ def run_chromosomes(config, counts=None):
     counts of each slide (single, cluster, nucleus...) are appended to the list `counts` when one is given. The "singles"
     `config.not_single` lists as pairs are left out (the others keep their numbers as ids)."""
     from segnet_chromosome.slide import load_metaphase, segment_chromosomes
-    slides = [load_metaphase(p) for p in config.metaphase]  # a missing or unreadable image refused before anything is done
+    slides = [load_metaphase(p, channel=config.channel) for p in config.metaphase]  # a missing or unreadable image refused before anything is done
     not_single = read_not_single(config.not_single) if config.not_single else {}
     out, cy3 = [], load_metaphase(config.cy3) if config.cy3 else None  # cy3 goes with a single metaphase
     for k, slide in enumerate(slides):
@@ -211,7 +211,7 @@ def run_nuclei(config, metaphases):
     from segnet_chromosome.slide import load_metaphase, nucleus_cutouts
     out = []
     for k in sorted(metaphases):
-        for grey, mask in nucleus_cutouts(load_metaphase(config.metaphase[k]), grey_level=config.grey_level, body=config.nuclei_body):
+        for grey, mask in nucleus_cutouts(load_metaphase(config.metaphase[k], channel=config.channel), grey_level=config.grey_level, body=config.nuclei_body):
             zoomed = transform.rescale(np.clip(grey, 0, None) * mask, config.zoom, anti_aliasing=config.zoom < 1, preserve_range=True)
             out.append(np.clip(zoomed, 0, None).astype(np.float32))  # background-subtracted light dips below zero at the rim
     return out
@@ -259,8 +259,9 @@ def read_split(path):
 
 # %% ../nbs/08_runs.ipynb
 def check_inputs(config):
-    """Raise unless the files `config` names exist, and the weights it starts from (`init_from`) were trained on inputs cut out as
-    its own are: called before a run directory is created, so a typo leaves nothing behind."""
+    """Raise unless the files `config` names exist and can be read (each metaphase one grey image, or one with `channel`), and the
+    weights it starts from (`init_from`) were trained on inputs cut out as its own are: called before a run directory is created,
+    so a typo leaves nothing behind."""
     if config.data:
         pairs = open_pairs(config.data)  # exists, is HDF5, holds pairs of a sane shape
         if not len(pairs): raise ValueError(f"{config.data} holds no pairs: nothing to train on")
@@ -268,8 +269,9 @@ def check_inputs(config):
             bad = sorted(v for v in describe_pairs(config.data)["label_counts"] if v > 3)
             if bad: raise ValueError(f"{config.data} has label values {bad[:5]} outside 0..3; pass --clean-labels (clean_labels=True) "
                                      "to map them to the nearest valid label")
-    for path in (config.metaphase or []) + ([config.cy3] if config.cy3 else []):
-        if not Path(path).is_file(): raise FileNotFoundError(f"No such metaphase image: {path}")
+    from segnet_chromosome.slide import load_metaphase
+    for path in config.metaphase or []: load_metaphase(path, channel=config.channel)  # there, an image, one grey channel (or the one named)
+    if config.cy3: load_metaphase(config.cy3)
     if config.not_single:
         if not Path(config.not_single).is_file(): raise FileNotFoundError(f"No such list of pairs among the singles (not_single): {config.not_single}")
         read_not_single(config.not_single)  # readable, {slide: {number: area}}

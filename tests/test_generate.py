@@ -41,6 +41,17 @@ def test_same_seed_same_bytes_other_seed_other_data(generated, shared_data, tmp_
         a, b = load_pairs(out, dtype="uint8"), load_pairs(tmp_path / f"s{seed}.h5", dtype="uint8")
         assert (a[0].tobytes() == b[0].tobytes() and a[1].tobytes() == b[1].tobytes()) == same
 
+def test_a_metaphase_read_from_one_channel_of_its_file(generated, shared_data, tmp_path):
+    "DAPI saved as the second of two channels (`--channel 1`): the same pairs as from DAPI.tif itself."
+    import tifffile
+    dapi = load_metaphase(shared_data / "DAPI.tif")
+    tifffile.imwrite(tmp_path / "two.tif", np.stack([np.zeros_like(dapi), dapi]))
+    r = cli("make-dataset", "--metaphase", tmp_path / "two.tif", "--channel", 1, "--cy3", shared_data / "Cy3.tif", "--out", tmp_path / "two.h5",
+            "--n-pairs", 300, "--seed", 7, "--quiet")
+    assert r.returncode == 0, r.stderr
+    a, b = load_pairs(generated[0], dtype="uint8"), load_pairs(tmp_path / "two.h5", dtype="uint8")
+    assert a[0].tobytes() == b[0].tobytes() and a[1].tobytes() == b[1].tobytes()
+
 def test_chromosome_disjoint_split_shares_no_chromosome(generated):
     ids = open_pairs(generated[0]).chromosome_ids
     for seed in range(5):
@@ -62,7 +73,9 @@ def test_bad_metaphase_gives_clear_error(tmp_path):
     from skimage import io
     io.imsave(bad, np.zeros((20, 20, 3), np.uint8), check_contrast=False)
     r = cli("make-dataset", "--metaphase", bad, "--out", tmp_path / "x.h5")
-    assert r.returncode == 2 and "one grey channel" in r.stderr
+    assert r.returncode == 2 and "holds 3 channels or pages of 20x20 pixels; give its DAPI channel (--channel 0 to 2)" in r.stderr, r.stderr
+    r = cli("train", "--metaphase", bad, "--channel", 3, "--run-dir", tmp_path / "run")
+    assert r.returncode == 2 and "there is no channel 3 (--channel 0 to 2)" in r.stderr and not (tmp_path / "run").exists(), r.stderr
     r = cli("make-dataset", "--metaphase", tmp_path / "missing.tif", "--out", tmp_path / "x.h5")
     assert r.returncode == 2 and "No such metaphase image" in r.stderr
 
