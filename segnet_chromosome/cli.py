@@ -256,7 +256,7 @@ def _separate(args, paths, out, policy):
             except (ValueError, TypeError, OSError) as e:
                 print(f"segnet-chromosome separate: {path}: skipped: {_for_the_terminal(str(e))}", file=sys.stderr); failed.append(path)
                 continue
-            write_separation(sep, out, path.stem, overwrite=True, pixel_size=args.pixel_size, channel=args.channel); c = sep.counts
+            write_separation(sep, out, path.stem, overwrite=True, pixel_size=args.pixel_size, channel=args.channel, slide=path); c = sep.counts
             print(f"{path.name}: {len(sep.instances)} chromosomes ({c['single']} single, {_plural(c['overlap'], 'overlap')} cut apart, "
                   f"{_plural(c['touching'], 'touching pair')} split, {_plural(c['cluster_separated'], 'cluster')} peeled), "
                   f"{_plural(c['cluster'], 'cluster')} not wholly separated, {_plural(c['nucleus'], 'nucleus', 'nuclei')}, {c['debris']} debris, "

@@ -17,6 +17,7 @@ import roifile, tifffile
 from PIL import Image, ImageDraw
 from .core import atomic_path
 from .slide import bounding_box
+from .sources import sha256_of
 from .visualize import pil_font
 
 # %% ../nbs/12b_results.ipynb
@@ -242,14 +243,14 @@ def complete_separation(out, name):
     return all(p.exists() for kind, p in separation_paths(out, name).items() if kind != "provenance")
 
 # %% ../nbs/12b_results.ipynb
-def write_separation(sep, out, name, overwrite=False, pixel_size=None, channel=None):
+def write_separation(sep, out, name, *, overwrite=False, pixel_size=None, channel=None, slide=None):
     """Write what `sep` found into `out` as NAME_*: the instance stack, the label image and the ImageJ ROI set, the tables of
     objects and of chromosomes (measured), the overlay, the gallery, the policy and what made them; returns their paths.
 
     The nine are written into a staging folder first and moved into place together, the instance stack last; a set
     left incomplete by a killed call is replaced, a complete one only with `overwrite`. `pixel_size` (micrometres a pixel)
-    puts a scale bar on the overlay; `channel`, the channel of its file the slide was read from (`slide.load_metaphase`), is
-    kept with what made it (NAME_provenance.json)."""
+    puts a scale bar on the overlay; the `slide` file it was read from (its path and SHA-256) and `channel`, the channel of
+    that file read (`slide.load_metaphase`), are kept with what made it (NAME_provenance.json)."""
     out, paths = Path(out), separation_paths(out, name)
     if complete_separation(out, name) and not overwrite:
         raise FileExistsError(f"{paths['instances']} exists; choose another --out or pass overwrite=True to replace it.")
@@ -273,7 +274,7 @@ def write_separation(sep, out, name, overwrite=False, pixel_size=None, channel=N
         staged["policy"].write_text(sep.policy.to_json())  # the thresholds that made it: SeparationPolicy.from_json repeats it
         from segnet_chromosome import __version__
         staged["provenance"].write_text(json.dumps(dict(segnet_chromosome=__version__, model=sep.model, tta=sep.tta, pixel_size=pixel_size,
-                                                       channel=channel), indent=2))
+                                                       channel=channel, slide=slide and dict(file=str(slide), sha256=sha256_of(slide))), indent=2))
         for kind in [k for k in paths if k != "instances"] + ["instances"]: os.replace(staged[kind], paths[kind])
     finally: shutil.rmtree(staging, ignore_errors=True)
     return paths

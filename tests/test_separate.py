@@ -65,7 +65,10 @@ def test_separate_a_synthetic_slide(tmp_path):
     r = cli("separate", tmp_path / "two.tif", "--out", tmp_path / "out2", "--model", "pretrained:synthetic", "--channel", "1")
     assert r.returncode == 0, r.stderr[-3000:]
     assert (tifffile.imread(tmp_path / "out2" / "two_instances.tif").astype(bool) == instances).all()  # the same slide, the same answer
-    assert json.loads((tmp_path / "out2" / "two_provenance.json").read_text())["channel"] == 1
+    made = json.loads((tmp_path / "out2" / "two_provenance.json").read_text())
+    assert made["channel"] == 1 and made["slide"]["file"].endswith("two.tif"), made
+    import hashlib
+    assert made["slide"]["sha256"] == hashlib.sha256((tmp_path / "two.tif").read_bytes()).hexdigest()  # which bytes it was made from
 
 def test_a_ctrl_c_lost_in_the_backend_still_stops_separate(tmp_path):
     """A Ctrl-C that arrives while Python runs a `__del__` (as it may inside JAX's garbage collector) is printed as "ignored"
