@@ -191,10 +191,13 @@ def _skeleton_length(skel):
     return float(straight + np.sqrt(2) * diagonal)
 
 def chromosome_measurements(sep, *, pixel_size=None):
-    """One dict per chromosome of `sep` (numbered as the instance stack): length along its centre line, mean width, area (pixels),
-    integrated intensity above the slide's background; with `pixel_size` (micrometres a pixel) the lengths and area in µm too."""
+    """One dict per chromosome of `sep` (numbered as the instance stack): the object it came from and that object's kind (a row of
+    `sep.table`: single, overlap, touching, cluster_separated, cluster, nucleus), length along its centre line, mean width, area
+    (pixels), integrated intensity above the slide's background; with `pixel_size` (micrometres a pixel) the lengths and area
+    in µm too."""
     image = np.asarray(sep.image, np.float64)
     background = _background(sep)
+    origin = {int(k): (row["object"], row["kind"]) for row in sep.table for k in str(row["chromosomes"]).split()}
     rows = []
     for k, m in enumerate(sep.instances, 1):
         box = bounding_box(m); mm = m[box]
@@ -204,7 +207,7 @@ def chromosome_measurements(sep, *, pixel_size=None):
         width = area / max(centre_line, 1.0)
         for _ in range(2): width = area / (centre_line + width)  # the skeleton stops half a width short of each tip
         length = centre_line + width
-        row = dict(chromosome=k, length_px=round(length, 1), width_px=round(area / length, 2), area_px=area,
+        row = dict(chromosome=k, object=origin[k][0], kind=origin[k][1], length_px=round(length, 1), width_px=round(area / length, 2), area_px=area,
                    integrated_intensity=round(float((image[box][mm] - background).sum()), 1))
         if pixel_size: row.update(length_um=round(length * pixel_size, 2), width_um=round(area / length * pixel_size, 3),
                                   area_um2=round(area * pixel_size ** 2, 2))

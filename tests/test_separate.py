@@ -58,6 +58,9 @@ def test_separate_a_synthetic_slide(tmp_path):
     assert int((instances.any(0) & (objects == 0)).sum()) == 0            # and nothing else
     pages = sorted(int(k) for r in rows for k in r["chromosomes"].split())
     assert pages == list(range(1, len(instances) + 1))                      # every page of the stack is in the table once
+    measured = list(csv.DictReader(open(tmp_path / "out" / "slide_chromosomes.csv")))  # each chromosome names the object it came from
+    made_of = {k: (r["object"], r["kind"]) for r in rows for k in r["chromosomes"].split()}
+    assert [(m["object"], m["kind"]) for m in measured] == [made_of[str(k)] for k in range(1, len(instances) + 1)]
     for png in ("slide_gallery.png", "slide_overlay.png"): assert (tmp_path / "out" / png).stat().st_size > 10_000
     again = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "out")
     assert again.returncode == 2 and "--overwrite" in again.stderr         # nothing a user made is replaced unasked
