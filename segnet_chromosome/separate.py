@@ -15,7 +15,7 @@ from skimage import measure, morphology, transform
 from .core import Preprocessing
 from .config import SeparationPolicy
 from .sources import model_record
-from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects, nucleus_round_body
+from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects, no_chromosomes_hint, nucleus_round_body
 from .model import load_model_source, padded_size, with_input_size
 from .evaluate import predict_probabilities
 from .instances import answer_cover, instance_chromosomes, instance_consensus, instance_looks, instance_peel, kept_as_one, left_whole, load_second_model, with_second_models
@@ -298,7 +298,7 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     found = find_objects(image, policy.min_contrast, faint=policy.faint, dim_nucleus=policy.dim_nucleus)
     found_at = time.perf_counter()
     singles, clusters = found.ids("single"), found.ids("cluster")
-    if not singles and not clusters: raise NoChromosomesError(f"no chromosomes found (objects: {found.counts}); is it a metaphase (DAPI channel)?")
+    if not singles and not clusters: raise NoChromosomesError(f"no chromosomes found (objects: {found.counts}); {no_chromosomes_hint(image)}")
     regions = {r.label: r for r in measure.regionprops(found.labels)}
     pixels = found.grey[np.isin(found.labels, singles or clusters)]
     scale = grey_level / max(np.percentile(pixels, 99), 1e-6)

@@ -112,6 +112,10 @@ def test_separate_says_when_there_is_no_metaphase(tmp_path):
     r = cli("separate", tmp_path / "empty.tif", tmp_path / "empty2.tif", "--out", tmp_path / "out")
     assert r.returncode == 2 and "none of the 2 slides could be separated; nothing was written" in r.stderr, r.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    slide = synthetic_metaphase(seed=4).image                                  # a fluorescence slide inverted: as a brightfield picture looks
+    tifffile.imwrite(tmp_path / "dark.tif", (slide.max() - slide).astype(np.uint16))
+    r = cli("separate", tmp_path / "dark.tif", "--out", tmp_path / "out")
+    assert r.returncode == 2 and "its objects are darker than its background: a brightfield (Giemsa) picture?" in r.stderr, r.stderr
 
 def test_predict_uses_the_shipped_model_without_a_run(tmp_path):
     from segnet_chromosome.synthetic import synthetic_pairs
