@@ -130,7 +130,7 @@ def make_pair_file(config, out, *, overwrite=False, progress=True):
                    attrs={"generation": json.dumps(dict(synthetic=config.synthetic, seed=config.seed))})
         return dict(path=str(out), pairs=len(images), slides=[])
     def source():  # once the slides were read: a missing or unreadable one is refused by the reading, with its own message
-        s = {"metaphases": config.metaphase, "sha256": [file_hash(p) for p in config.metaphase]}
+        s = {"metaphases": config.metaphase, "sha256": [file_hash(p) for p in config.metaphase], **({"channel": config.channel} if config.channel is not None else {})}
         return {**s, "cy3": config.cy3, "cy3_sha256": file_hash(config.cy3)} if config.cy3 else s
     if config.recipe == "deepfish-13434":
         dapi, cy3 = load_metaphase(config.metaphase[0], channel=config.channel), load_metaphase(config.cy3)

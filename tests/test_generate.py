@@ -51,6 +51,8 @@ def test_a_metaphase_read_from_one_channel_of_its_file(generated, shared_data, t
     assert r.returncode == 0, r.stderr
     a, b = load_pairs(generated[0], dtype="uint8"), load_pairs(tmp_path / "two.h5", dtype="uint8")
     assert a[0].tobytes() == b[0].tobytes() and a[1].tobytes() == b[1].tobytes()
+    source = json.loads(open_pairs(tmp_path / "two.h5").attrs["generation"])["source"]
+    assert source["channel"] == 1 and "channel" not in json.loads(open_pairs(generated[0]).attrs["generation"])["source"]  # which channel, said
 
 def test_chromosome_disjoint_split_shares_no_chromosome(generated):
     ids = open_pairs(generated[0]).chromosome_ids
