@@ -204,6 +204,8 @@ def test_a_full_disk_gives_one_line_naming_the_file_and_leaves_nothing(small_dis
 BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs; words the message must hold)
     ("slide_benchmark.py --model {d}/folder", "--model"),
     ("slide_benchmark.py --policy {d}/bad.json", "--policy"),
+    ("slide_benchmark.py --from {d}/two.tif", "give its DAPI channel (--channel 0 to 1)"),
+    ("slide_benchmark.py --from {d}/two.tif --channel 5", "there is no channel 5 (--channel 0 to 1)"),
     ("heldout_scores.py --out {d}/folder", "exists: give a new folder"),
     ("separate_quality.py --n 0", "--n: must be at least 1"),
     ("cpu_speed.py --steps 0", "--steps: must be at least 1"),

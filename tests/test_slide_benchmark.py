@@ -30,3 +30,14 @@ def test_missed_chromosomes_are_counted_by_why():
     assert sorted(reasons) == sorted([("end_to_end", "merged"), ("end_to_end", "merged"), ("isolated", "pieces"), ("on_nucleus", "lost"),
                                       ("isolated", "outline")]), reasons
     assert bench.miss_reasons(composed, truth, match_instances(truth, truth)) == []   # all found: nothing missed
+
+def test_the_material_of_a_slide_saved_with_two_channels(shared_data, tmp_path):
+    "`--from SLIDE --channel K`: a slide whose DAPI is the second of two channels gives the chromosomes and nuclei the slide itself gives."
+    import tifffile
+    from segnet_chromosome.slide import load_metaphase
+    bench = load_script("bench/slide_benchmark.py")
+    dapi = shared_data / "jpp21" / "metaphase10-dapi.tif"
+    tifffile.imwrite(tmp_path / "metaphase10-dapi.tif", np.stack([np.zeros_like(load_metaphase(dapi)), load_metaphase(dapi)]))
+    grey, two = bench.composed_material([dapi], {}), bench.composed_material([tmp_path / "metaphase10-dapi.tif"], {}, channel=1)
+    assert [c.area for c in grey[0]] == [c.area for c in two[0]] and len(grey[0]) > 30
+    assert [m.sum() for _, m in grey[1]] == [m.sum() for _, m in two[1]] and grey[2] == two[2] == 0
