@@ -61,7 +61,7 @@ def draw_changes(a, b, changes, path, margin=20):
     fig.tight_layout(); fig.savefig(path, dpi=60); plt.close(fig)
 
 def main():
-    from segnet_chromosome.config import OneLineParser
+    from segnet_chromosome.config import OneLineParser, number_type
     p = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("slides", nargs="*", help="metaphase images (default: the twelve shared real slides in --data-dir)")
     p.add_argument("--out", required=True, help="a new (or empty) folder for the PNGs and changes.json")
@@ -71,6 +71,7 @@ def main():
     p.add_argument("--policy-b", help="B's SeparationPolicy JSON (default: A's)")
     p.add_argument("--tta", action="store_true", help="both with test-time augmentation (`separate --tta`)")
     p.add_argument("--data-dir", default=str(SHARED), help="where the shared slides are (default: ../shared/data)")
+    p.add_argument("--channel", type=number_type(int, 0), metavar="K", help="the DAPI channel (0-based) of slides saved with several channels in one file")
     args = p.parse_args()
     from segnet_chromosome.config import SeparationPolicy
     slides = [Path(s) for s in args.slides] or shared_slides(args.data_dir)
@@ -90,8 +91,8 @@ def main():
     from segnet_chromosome.slide import load_metaphase
     images = []
     for path in slides:                                            # each read before anything is written
-        try: images.append(load_metaphase(path))
-        except (OSError, ValueError) as e: fail(f"{path}: {e}")
+        try: images.append(load_metaphase(path, channel=args.channel))
+        except (OSError, ValueError) as e: fail(f"{path}: {str(e).replace('channel=', '--channel ')}")
     from segnet_chromosome.model import load_model_source
     from segnet_chromosome.slide import NoChromosomesError
     from segnet_chromosome.separate import separate_metaphase

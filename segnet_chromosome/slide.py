@@ -49,7 +49,7 @@ def load_metaphase(path, *, channel=None):
         return np.take(im, channel, axis=axis)
     if im.ndim != 2:
         raise ValueError(f"{path} has shape {im.shape}; expected one grey channel (H, W). Pass one channel of a colour or stack file.")
-    if channel not in (None, 0): raise ValueError(f"{path} is one grey channel: there is no channel {channel} (leave channel= out)")
+    if channel not in (None, 0): raise ValueError(f"{path} is one grey channel: there is no channel {channel} (give channel=0 or leave it out)")
     return im
 
 # %% ../nbs/03_slide.ipynb

@@ -21,13 +21,14 @@ def test_a_policy_change_is_listed_and_drawn(shared_data, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["changes.json", "metaphase4-dapi_changes.png"]
 
 def test_bad_input_is_one_line_and_writes_nothing(shared_data, tmp_path):
-    "A folder in use, the same A and B, a file that is no image, two slides of one name: one line each, exit 2, nothing written."
+    "A folder in use, the same A and B, a file that is no image, two slides of one name, a channel the slide lacks: one line each, exit 2, nothing written."
     used = tmp_path / "used"; used.mkdir(); (used / "mine.txt").write_text("keep")
     slide = shared_data / "DAPI.tif"
     cases = [((slide, "--out", used, "--policy-b", ROOT / "bench" / "not_single.json"), "exists and is not an empty folder"),
              ((slide, "--out", tmp_path / "new"), "A and B are the same"),
              ((ROOT / "README.md", "--out", tmp_path / "new", "--model-b", "pretrained:synthetic"), "could not be read as an image"),
-             ((slide, slide, "--out", tmp_path / "new", "--model-b", "pretrained:synthetic"), "two slides named DAPI")]
+             ((slide, slide, "--out", tmp_path / "new", "--model-b", "pretrained:synthetic"), "two slides named DAPI"),
+             ((slide, "--out", tmp_path / "new", "--model-b", "pretrained:synthetic", "--channel", 1), "there is no channel 1 (give --channel 0 or leave it out)")]
     for args, message in cases:
         r = compare(*args)
         assert r.returncode == 2 and message in r.stderr and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)

@@ -120,6 +120,7 @@ CASES = [  # (what is wrong, command line with {d} for the folder, words the mes
     ("two channels in one file, none named", "separate {d}/two.tif --out {d}/sep", "holds 2 channels or pages of 256x256 pixels; give its DAPI channel (--channel 0 to 1)"),
     ("a channel the file does not have", "separate {d}/two.tif --channel 2 --out {d}/sep", "there is no channel 2 (--channel 0 to 1)"),
     ("--channel -1", "separate {d}/flat.tif --channel -1 --out {d}/sep", "--channel: must be at least 0, got -1"),
+    ("a channel of a grey slide", "separate {d}/flat.tif --channel 1 --out {d}/sep", "is one grey channel: there is no channel 1 (give --channel 0 or leave it out)"),
     ("a slide that is not there, to separate", "separate {d}/nope.tif --out {d}/sep", "no such slide: "),
     ("a model that resizes its inputs, to separate", "separate {d}/flat.tif --model {d}/run-resize --out {d}/sep",
      "was trained with geometry 'resize'; separate needs a model trained with 'pad'"),
