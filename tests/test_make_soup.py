@@ -60,3 +60,7 @@ def test_instance_models_make_a_soup_of_their_own_kind(tmp_path):
     mixed = soup(tmp_path / "soup2", pair, a)
     assert mixed.returncode == 2 and "mix pair models and instance models" in mixed.stderr and mixed.stderr.count("\n") == 1, mixed.stderr
     assert not (tmp_path / "soup2").exists()
+    (tmp_path / "cut.keras").write_bytes(a.read_bytes()[:300]); (tmp_path / "cut.json").write_text(a.with_suffix(".json").read_text())
+    cut = soup(tmp_path / "soup3", a, tmp_path / "cut.keras")                  # a truncated ingredient is named as such, not as another kind
+    assert cut.returncode == 2 and "is not a readable Keras model" in cut.stderr and cut.stderr.count("\n") == 1, cut.stderr
+    assert not (tmp_path / "soup3").exists()

@@ -46,11 +46,14 @@ def main():
     if len(args.ingredients) < 2: fail("a soup needs two ingredients or more; name them after OUT")
     if out.exists(): fail(f"{out} exists: give a new folder (a soup never replaces anything)")
     from segnet_chromosome.config import TrainConfig
-    from segnet_chromosome.sources import model_source
-    sources = []
-    for spec in args.ingredients:
-        try: sources.append(model_source(spec))
+    from segnet_chromosome.sources import model_kind, model_source
+    sources, kinds = [], []
+    for spec in args.ingredients:                                    # each one's file and kind, read before Keras starts
+        try: sources.append(model_source(spec)); kinds.append(model_kind(sources[-1].path))
         except (OSError, ValueError) as e: fail(f"{spec}: {e}")
+    mixed = [spec for spec, kind in zip(args.ingredients, kinds) if kind != kinds[0]]
+    if mixed: fail(f"the ingredients mix pair models and instance models ({args.ingredients[0]} is {'an instance' if kinds[0] == 'instances' else 'a pair'} "
+                   f"model, {mixed[0]} not): a soup averages one kind")
     if any(s.preprocessing != sources[0].preprocessing for s in sources[1:]):
         fail("the ingredients cut chromosomes out differently: " + "; ".join(f"{spec} {s.preprocessing.__dict__}"
                                                                          for spec, s in zip(args.ingredients, sources)))
@@ -63,12 +66,7 @@ def main():
         config = TrainConfig.from_json(json.dumps(json.loads(card.read_text())["config"]))
     import numpy as np
     from segnet_chromosome.model import load_model_source
-    try: models, instances = [load_model_source(args.ingredients[0])[0]], False
-    except ValueError: models, instances = [load_model_source(args.ingredients[0], instances=True)[0]], True  # an instance model (bench/instance_trial.py's)
-    for spec in args.ingredients[1:]:                                # the rest of the first's kind (load_model_source checks it)
-        try: models.append(load_model_source(spec, instances=instances)[0])
-        except ValueError: fail(f"the ingredients mix pair models and instance models ({args.ingredients[0]} is {'an instance' if instances else 'a pair'} "
-                                f"model, {spec} not): a soup averages one kind")
+    models = [load_model_source(spec, instances=kinds[0] == "instances")[0] for spec in args.ingredients]
     layouts = [[(w.path, tuple(w.shape)) for w in m.weights] for m in models]
     for spec, layout in zip(args.ingredients[1:], layouts[1:]):
         if layout != layouts[0]: fail(f"{spec} has other layers or weight shapes than {args.ingredients[0]}: a soup averages one architecture")

@@ -53,7 +53,7 @@ def main():
               f"segnet_small_NAME.keras: rename them in sources.shipped_path (nbs/05a_sources.ipynb), settings.ini's "
               f"licence lines and here first, then ship it", file=sys.stderr)
         raise SystemExit(2)
-    from segnet_chromosome.sources import model_kind, shipped_path
+    from segnet_chromosome.sources import model_kind, sha256_of, shipped_path
     try: wanted, held = model_kind(shipped_path(args.name)), model_kind(Path(args.run_dir) / "model.keras")
     except (ValueError, OSError) as e: print(e, file=sys.stderr); raise SystemExit(2)
     if wanted != held:  # the kind the name ships now, read from the files themselves
@@ -62,7 +62,6 @@ def main():
               f"model, a run of `segnet-chromosome train` for the others", file=sys.stderr)
         raise SystemExit(2)
     from segnet_chromosome.model import size_multiple_of  # Keras from here on
-    from segnet_chromosome.sources import sha256_of
     from segnet_chromosome.train import load_run
     config, model, _, _ = load_run(args.run_dir, instances=held == "instances")
     path = WEIGHTS / f"segnet_small_{args.name}.keras"
