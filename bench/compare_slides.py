@@ -88,11 +88,12 @@ def main():
         except (OSError, ValueError) as e: fail(f"{flag} {path}: {e}")
     model_b = args.model_b or args.model
     if model_b == args.model and policies[0] == policies[1]: fail("A and B are the same; give --model-b or --policy-b (B's model or policy)")
+    from segnet_chromosome.cli import for_the_terminal  # the library's argument names as this script's flags
     from segnet_chromosome.slide import load_metaphase
     images = []
     for path in slides:                                            # each read before anything is written
         try: images.append(load_metaphase(path, channel=args.channel))
-        except (OSError, ValueError) as e: fail(f"{path}: {str(e).replace('channel=', '--channel ')}")
+        except (OSError, ValueError) as e: fail(f"{path}: {for_the_terminal(str(e))}")
     from segnet_chromosome.model import load_model_source
     from segnet_chromosome.slide import NoChromosomesError
     from segnet_chromosome.separate import separate_metaphase

@@ -176,6 +176,7 @@ def main():
     p.add_argument("--gallery", metavar="DIR", help="draw each source slide's singles, numbered, into DIR and stop")
     p.add_argument("--channel", type=number_type(int, 0), metavar="K", help="the DAPI channel (0-based) of --from slides saved with several channels in one file")
     args = p.parse_args()
+    from segnet_chromosome.cli import for_the_terminal  # the library's argument names as this script's flags
     from segnet_chromosome.slide import load_metaphase
     from segnet_chromosome.synthetic import CONFIGURATIONS, compose_metaphase
     from segnet_chromosome.config import SeparationPolicy
@@ -185,7 +186,7 @@ def main():
     if missing: fail(f"--from: no such slide {', '.join(missing)} (give each image's path, e.g. {Path(args.data_dir) / HELD_OUT[0]})")
     for s in sources:                                               # each one grey image (or the channel named), said before Keras starts
         try: load_metaphase(s, channel=args.channel)
-        except (OSError, ValueError) as e: fail(f"--from: {str(e).replace('channel=', '--channel ')}")
+        except (OSError, ValueError) as e: fail(f"--from: {for_the_terminal(str(e))}")
     from segnet_chromosome.runs import read_not_single
     try: not_single = read_not_single(args.not_single)
     except (OSError, ValueError) as e: fail(f"--not-single {args.not_single}: {e}")

@@ -4,7 +4,7 @@
 
 # %% auto 0
 __all__ = ['TIFF_SUFFIXES', 'COUNT', 'NONNEG', 'PAIRS_MADE', 'MODEL_HELP', 'cmd_info', 'cmd_make_dataset', 'cmd_train',
-           'cmd_evaluate', 'cmd_predict', 'cmd_plot', 'cmd_separate', 'make_parser', 'main']
+           'cmd_evaluate', 'cmd_predict', 'cmd_plot', 'cmd_separate', 'make_parser', 'for_the_terminal', 'main']
 
 # %% ../nbs/13_cli.ipynb
 import argparse, dataclasses, json, os, shutil, sys, tempfile
@@ -254,7 +254,7 @@ def _separate(args, paths, out, policy):
                 sep = separate_metaphase(load_metaphase(path, channel=args.channel), model, preprocessing=preprocessing, policy=policy, tta=args.tta)
                 sep = dataclasses.replace(sep, model={**sep.model, **made_by})  # the instance model's record kept
             except (ValueError, TypeError, OSError) as e:
-                print(f"segnet-chromosome separate: {path}: skipped: {_for_the_terminal(str(e))}", file=sys.stderr); failed.append(path)
+                print(f"segnet-chromosome separate: {path}: skipped: {for_the_terminal(str(e))}", file=sys.stderr); failed.append(path)
                 continue
             write_separation(sep, out, path.stem, overwrite=True, pixel_size=args.pixel_size, channel=args.channel, slide=path); c = sep.counts
             print(f"{path.name}: {len(sep.instances)} chromosomes ({c['single']} single, {_plural(c['overlap'], 'overlap')} cut apart, "
@@ -375,7 +375,7 @@ def make_parser():
 _FLAGS = {"overwrite=True": "--overwrite", "resume=True": "--resume", "load_pairs(..., clean_labels=True)": "--clean-labels",
           "clean_labels=True": "--clean-labels", "n_pairs": "--n-pairs", "min_overlap": "--min-overlap", "nuclei_model": "--nuclei-model", "channel=": "--channel "}
 
-def _for_the_terminal(message):
+def for_the_terminal(message):
     "A library message with its Python argument names replaced by the command line's flags."
     for python, flag in _FLAGS.items(): message = message.replace(python, flag)
     return message
@@ -396,5 +396,5 @@ def main(argv=None):
         elif isinstance(e, OSError) and not isinstance(e, (FileNotFoundError, FileExistsError)) and e.filename:
             msg = f"{e.filename}: {e.strerror or e}"  # a full disk, a read-only folder, a file where a folder should be
         else: msg = str(e)
-        print(f"segnet-chromosome {args.command}: error: {_for_the_terminal(str(msg))}".replace("\n", " "), file=sys.stderr)
+        print(f"segnet-chromosome {args.command}: error: {for_the_terminal(str(msg))}".replace("\n", " "), file=sys.stderr)
         return 2
