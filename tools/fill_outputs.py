@@ -13,7 +13,7 @@ from execnb.shell import CaptureShell
 
 root = Path(__file__).resolve().parent.parent
 SYNTHETIC_ONLY = ["00_core", "01_data", "03c_synthetic", "04_pipeline", "05_config", "05a_sources", "06_model", "07_evaluate", "08_runs", "09_train",
-                  "10_visualize", "11_inspector", "12_separate", "12b_results", "13_cli"]
+                  "10_visualize", "11_inspector", "12_separate", "12b_results", "12d_splits", "13_cli"]
 MAX_OUTPUT_BYTES = 250_000  # per notebook: small figures and tables, never megabyte images
 
 def fill(name):
