@@ -11,6 +11,9 @@ and writes its files into OUT (`write_separation`), so the overlays can be looke
 
     python bench/heldout_scores.py --model runs/real --out runs/heldout
     python bench/heldout_scores.py --model pretrained --out runs/heldout-shipped
+
+Slides saved with several channels in one file are read at `--channel K` (their DAPI channel, 0-based), as `separate
+--channel` reads them; a file it cannot read, or a wrong channel, is said in one line before the model loads.
 """
 import argparse, json, time
 from pathlib import Path
@@ -35,9 +38,16 @@ def main():
     p.add_argument("--not-single", default=str(ROOT / "bench" / "not_single.json"),
                    help="JSON file {slide: {number: area}} of the singles that are two chromosomes, left out of the pairs (default: the shared slides')")
     p.add_argument("--keep-pairs", action="store_true", help="keep those singles (the pairs as this script made them before the list)")
+    p.add_argument("--channel", type=number_type(int, 0), metavar="K", help="the DAPI channel (0-based) of slides saved with several channels in one file")
     args = p.parse_args()
+    from segnet_chromosome.cli import for_the_terminal  # the library's argument names as this script's flags
+    from segnet_chromosome.slide import load_metaphase
+    slides = [Path(s) for s in args.slides] if args.slides else [Path(args.data_dir) / s for s in SLIDES]
+    for path in slides:  # each one grey image (or the channel named), said before Keras starts and before --out is made
+        try: load_metaphase(path, channel=args.channel)
+        except (OSError, ValueError) as e: p.error(f"--slides {path}: {for_the_terminal(str(e))}")
     from segnet_chromosome.data import load_pairs
-    from segnet_chromosome.slide import load_metaphase, segment_chromosomes
+    from segnet_chromosome.slide import segment_chromosomes
     from segnet_chromosome.generate import make_overlap_dataset
     from segnet_chromosome.model import load_model_source
     from segnet_chromosome.evaluate import evaluate
@@ -51,11 +61,10 @@ def main():
     out = Path(args.out)
     if out.exists(): p.error(f"--out {out} exists: give a new folder (a measurement never mixes with an earlier one)")
     out.mkdir(parents=True)
-    slides = [Path(s) for s in args.slides] if args.slides else [Path(args.data_dir) / s for s in SLIDES]
-    scores, every = dict(model=str(args.model), preprocessing=prep.__dict__, pairs_per_slide=args.pairs, singles_that_are_pairs_kept=args.keep_pairs,
+    scores, every = dict(model=str(args.model), preprocessing=prep.__dict__, channel=args.channel, pairs_per_slide=args.pairs, singles_that_are_pairs_kept=args.keep_pairs,
                            slides={}), ([], [])
     for path in slides:
-        slide = load_metaphase(path)
+        slide = load_metaphase(path, channel=args.channel)
         try: chromosomes = without_pairs(segment_chromosomes(slide, preprocessing=prep), not_single.get(path.name, {}), slide=path.name,
                                          zoom=prep.zoom, source=args.not_single)
         except ValueError as e: p.error(str(e))
@@ -65,7 +74,7 @@ def main():
         t = time.perf_counter()
         sep = separate_metaphase(slide, model, preprocessing=prep)
         seconds = time.perf_counter() - t
-        write_separation(sep, out, path.stem)
+        write_separation(sep, out, path.stem, channel=args.channel, slide=path)
         scores["slides"][path.name] = dict(chromosomes_cut_out=len(chromosomes), pairs=len(images),
                                            plain=class_ious(evaluate(model, images, labels)), tta=class_ious(evaluate(model, images, labels, tta=True)),
                                            separate=dict(chromosomes=len(sep.instances), **sep.counts, seconds=round(seconds, 2)))

@@ -254,13 +254,13 @@ def _separate(args, paths, out, policy):
                 sep = separate_metaphase(load_metaphase(path, channel=args.channel), model, preprocessing=preprocessing, policy=policy, tta=args.tta)
                 sep = dataclasses.replace(sep, model={**sep.model, **made_by})  # the instance model's record kept
             except (ValueError, TypeError, OSError) as e:
-                print(f"segnet-chromosome separate: {path}: skipped: {for_the_terminal(str(e))}", file=sys.stderr); failed.append(path)
+                tqdm.write(f"segnet-chromosome separate: {path}: skipped: {for_the_terminal(str(e))}", file=sys.stderr); failed.append(path)
                 continue
             write_separation(sep, out, path.stem, overwrite=True, pixel_size=args.pixel_size, channel=args.channel, slide=path); c = sep.counts
-            print(f"{path.name}: {len(sep.instances)} chromosomes ({c['single']} single, {_plural(c['overlap'], 'overlap')} cut apart, "
+            tqdm.write(f"{path.name}: {len(sep.instances)} chromosomes ({c['single']} single, {_plural(c['overlap'], 'overlap')} cut apart, "
                   f"{_plural(c['touching'], 'touching pair')} split, {_plural(c['cluster_separated'], 'cluster')} peeled), "
                   f"{_plural(c['cluster'], 'cluster')} not wholly separated, {_plural(c['nucleus'], 'nucleus', 'nuclei')}, {c['debris']} debris, "
-                  f"{c['border']} on the border")
+                  f"{c['border']} on the border", file=sys.stdout)  # above the progress bar, not through it
     done = len(paths) - len(failed)
     if not done:  # nothing was written: no "wrote 0 x 9 files"; one slide's own line said why
         if len(paths) > 1: print(f"segnet-chromosome separate: none of the {len(paths)} slides could be separated; nothing was written", file=sys.stderr)

@@ -208,6 +208,8 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("slide_benchmark.py --from {d}/two.tif", "give its DAPI channel (--channel 0 to 1)"),
     ("slide_benchmark.py --from {d}/two.tif --channel 5", "there is no channel 5 (--channel 0 to 1)"),
     ("heldout_scores.py --out {d}/folder", "exists: give a new folder"),
+    ("heldout_scores.py --slides {d}/two.tif --out {d}/new", "give its DAPI channel (--channel 0 to 1)"),
+    ("heldout_scores.py --slides {d}/two.tif --channel 5 --out {d}/new", "there is no channel 5 (--channel 0 to 1)"),
     ("separate_quality.py --n 0", "--n: must be at least 1"),
     ("cpu_speed.py --steps 0", "--steps: must be at least 1"),
     ("quality.py --budget 0", "--budget: must be above 0"),
