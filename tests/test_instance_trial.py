@@ -1,5 +1,6 @@
 """bench/instance_trial.py's chromosome bending (`--bend`): shapes bent across their axis with their widths kept, drawn from the batch's
-generator; its dark maps found (`lit_shares`) and relit (`--relight`)."""
+generator; chromosomes laid with the light around them and cut as a slide's objects (`--skirt`); its dark maps found (`lit_shares`)
+and relit (`--relight`)."""
 import sys
 from pathlib import Path
 import numpy as np
@@ -46,6 +47,41 @@ def test_the_maker_bends_only_when_asked_and_repeats_with_its_seed():
     for a, b in zip(bent, bent_again): np.testing.assert_array_equal(a, b)    # bends drawn from the batch's generator: repeatable
     assert not np.array_equal(plain[1], bent[1])
     assert bent[1].max() < 16 and (bent[1] > 0).sum() > 0                      # still a bit per chromosome, four at most
+
+
+def skirted_rod(length=30, width=7, skirt=2, halo=40):
+    "A rod with `skirt` pixels of light `halo` around it (as `skirted_bank` cuts them): grey uint8, mask bool, the mask inside."
+    mask = np.zeros((width + 2 * skirt, length + 2 * skirt), bool); mask[skirt:-skirt, skirt:-skirt] = True
+    grey = np.where(mask, 150, halo).astype(np.uint8)
+    return grey, mask
+
+
+def test_the_maker_lays_the_light_around_chromosomes_and_cuts_it_as_a_slide_does():
+    from segnet_chromosome.generate import PairRecipe
+    bank = [Chromosome(*skirted_rod(length=24 + 2 * k), k) for k in range(6)]
+    recipe = PairRecipe((96, 96), 20, "add", (1.0,))
+    make = lambda **kw: ChainMembershipMaker(bank, recipe, clusters=0.5, singles=0.1, jitter=False, **kw).make(40, np.random.default_rng(4))
+    cliff, kept, cut = make(), make(skirt=True), make(skirt=True, cut_below=48.0)
+    outside = lambda images, labels: images[labels == 0]
+    assert outside(*cliff[:2]).max() == 0                                   # cut at the outline: no light off the chromosomes
+    assert set(np.unique(outside(*kept[:2]))) >= {40}                       # with its skirt: the light around each one laid down
+    off = outside(*cut[:2])
+    assert 0 < (off > 0).sum() < (outside(*kept[:2]) > 0).sum() and off[off > 0].min() >= 48  # cut under 48 off the chromosomes: where two skirts add up, kept
+    assert all(l.max() < 16 for l in cut[1])                                # a bit per chromosome, four at most
+    for a, b in zip(cut, make(skirt=True, cut_below=48.0)): np.testing.assert_array_equal(a, b)  # repeatable with its seed
+
+
+def test_the_skirted_bank_holds_the_same_chromosomes_with_the_light_around_them(shared_data):
+    from instance_trial import skirted_bank
+    from segnet_chromosome.config import TrainConfig
+    from segnet_chromosome.runs import run_chromosomes
+    config = TrainConfig(metaphase=[str(shared_data / "DAPI.tif")], zoom=0.35, margin=2)
+    bank = run_chromosomes(config)[::4]                                     # a few of them: every fourth
+    skirted = skirted_bank(config, bank, 3)
+    assert [(c.metaphase, c.id) for c in skirted] == [(c.metaphase, c.id) for c in bank]
+    for plain, sk in zip(bank, skirted):
+        assert abs(int(sk.mask.sum()) - int(plain.mask.sum())) <= 0.1 * plain.mask.sum() + 3   # the same outline, cut again
+        assert plain.image[~plain.mask].max() == 0 and sk.image[~sk.mask].max() > 0           # the light around it kept
 
 
 def test_a_dark_map_is_found_and_relit_from_the_least_lit_one():
