@@ -8,6 +8,9 @@
 #   SET=next (default; 7.5 minutes, what the next lent GPU should run): the lit recipe in three draws (seeds 0, 1, 2), each
 #     validated on metaphase 14's chromosomes, left out of its bank (--val-metaphase 10): which draw to ship is then chosen
 #     on chromosomes none of them trained on, and how far a seed moves the recipe is seen
+#   SET=skirt (7.5 minutes): that recipe with each chromosome laid with the light around it and each image cut as a slide's
+#     object (--skirt 3), seeds 0 and 1, beside lit-val-s0 without it: whether training images that look as the slides do
+#     find more of the held-out clusters (runs/skirt-val, CHANGES.md, tried it on the CPU)
 # Made for the device tool (a GPU machine with JAX, no TensorFlow and no Keras; nothing fetched there; ../shared not sent).
 # Here, once:
 #   printf '/.whl/\n/.shared-gz/\n' >> .git/info/exclude
@@ -27,7 +30,10 @@ if [ "$SET" = first ]; then
 elif [ "$SET" = next ]; then
   declare -A FLAGS=([lit-val-s0]="--absent-dice off --val-metaphase 10 --seed 0" [lit-val-s1]="--absent-dice off --val-metaphase 10 --seed 1"
                     [lit-val-s2]="--absent-dice off --val-metaphase 10 --seed 2"); NAMES="lit-val-s0 lit-val-s1 lit-val-s2"
-else echo "SET=$SET: expected first or next" >&2; exit 2; fi
+elif [ "$SET" = skirt ]; then
+  declare -A FLAGS=([skirt-s0]="--absent-dice off --val-metaphase 10 --seed 0 --skirt 3" [skirt-s1]="--absent-dice off --val-metaphase 10 --seed 1 --skirt 3"
+                    [lit-val-s0]="--absent-dice off --val-metaphase 10 --seed 0"); NAMES="skirt-s0 skirt-s1 lit-val-s0"
+else echo "SET=$SET: expected first, next or skirt" >&2; exit 2; fi
 if ! python3 -c "import keras" 2>/dev/null && [ -d .whl ]; then python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
   export PYTHONPATH=/tmp/site:$PWD; fi
 export KERAS_BACKEND=${KERAS_BACKEND:-jax} XLA_PYTHON_CLIENT_MEM_FRACTION=0.25 PYTHONUNBUFFERED=1
