@@ -20,7 +20,8 @@ def main():
     args = p.parse_args()
     import numpy as np
     from segnet_chromosome.slide import load_metaphase, segment_chromosomes
-    from segnet_chromosome.generate import make_overlap_dataset, PairMaker
+    from segnet_chromosome.generate import make_overlap_dataset
+    from segnet_chromosome.fresh import PairMaker
     data = Path(args.data_dir)
     t = time.perf_counter()
     chromosomes = segment_chromosomes(load_metaphase(data / "DAPI.tif"), load_metaphase(data / "Cy3.tif"))

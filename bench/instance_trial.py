@@ -80,7 +80,8 @@ from skimage import transform
 from segnet_chromosome.core import InUseError, as_float_images, atomic_path, claim, write_atomic
 from segnet_chromosome.config import OneLineParser, TrainConfig, number_type
 from segnet_chromosome.data import open_pairs
-from segnet_chromosome.generate import FRESH_SCALES, PairMaker, PairRecipe, rotate_chromosome
+from segnet_chromosome.generate import FRESH_SCALES, PairRecipe, rotate_chromosome
+from segnet_chromosome.fresh import PairMaker
 from segnet_chromosome.runs import read_split, training_chromosomes
 from segnet_chromosome.slide import bounding_box
 # Keras (and the modules that load it) is imported by `fit` alone: a refused flag is said at once, not after TensorFlow's start-up

@@ -18,7 +18,7 @@ from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find
 from .model import load_model_source, padded_size, with_input_size
 from .evaluate import predict_probabilities
 from .instances import answer_cover, instance_chromosomes, instance_consensus, instance_looks, instance_peel, kept_as_one, left_whole, load_second_model, with_second_models
-from .generate import light_scale
+from .fresh import light_scale
 from .nuclei import nucleus_attachments, nucleus_piece_kept, nucleus_protrusions, nucleus_top_hat, ring_chromosomes
 from .splits import large_parts, split_object
 

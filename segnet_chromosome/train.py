@@ -22,7 +22,8 @@ from .data import pad_to_multiple, resize_pairs, open_pairs
 from .pipeline import PairSequence, OnlinePairSequence
 from .model import ChromosomeIoU, SegNet, UpSamplingSegNet, load_model, load_model_source, make_loss, widen_weights
 from .evaluate import evaluate, write_report
-from .generate import FRESH_SCALES, PairMaker, PairRecipe
+from .generate import FRESH_SCALES, PairRecipe
+from .fresh import PairMaker
 from .sources import model_kind
 from .runs import (best_epoch_index, check_inputs, higher_is_better, prepare_run_dir, read_history, read_split,
                                     resume_point, run_data, run_nuclei, run_split, training_chromosomes, write_history)

@@ -6,7 +6,7 @@ from scipy import ndimage
 from segnet_chromosome.core import Preprocessing
 from segnet_chromosome.config import TrainConfig
 from segnet_chromosome.sources import model_source, pretrained_card, shipped_path
-from segnet_chromosome.generate import PairMaker
+from segnet_chromosome.fresh import PairMaker
 from segnet_chromosome.synthetic import synthetic_chromosome, synthetic_metaphase
 from segnet_chromosome.runs import read_history
 from segnet_chromosome.train import train
