@@ -64,8 +64,7 @@ def _make_dataset(args, out):
     made = make_pair_file(config, out, overwrite=args.overwrite, progress=not args.quiet)
     for path, counts in zip(config.metaphase or [], made["slides"]):
         print(f"{path}: {counts['single']} single chromosomes (" + ", ".join(f"{v} {n}" for n, v in counts.items() if v) + ")")
-    what = ("synthetic pairs" if args.synthetic is not None else f"pairs of 12 chromosomes (DeepFISH recipe: {made['recipe']})" if "recipe" in made
-            else "pairs")
+    what = "synthetic pairs" if args.synthetic is not None else f"pairs of 12 chromosomes (DeepFISH recipe: {made['recipe']})" if "recipe" in made else "pairs"
     print(f"wrote {made['pairs']} {what} to {out}" + (f" ({made['tried']} candidates tried)" if "tried" in made else ""))
     return 0
 
@@ -235,7 +234,7 @@ def _policy(args):
 
 def _separate(args, paths, out, policy):
     from tqdm.auto import tqdm
-    from segnet_chromosome.slide import load_metaphase
+    from segnet_chromosome.slide import load_metaphase, pixel_size_of
     from segnet_chromosome.separate import load_second_model, separate_metaphase, with_second_models
     from segnet_chromosome.results import separation_paths, write_separation
     policy = with_second_models(policy, args.model)  # 'auto' resolved: the policy file names the models asked
@@ -256,11 +255,12 @@ def _separate(args, paths, out, policy):
             except (ValueError, TypeError, OSError) as e:
                 tqdm.write(f"segnet-chromosome separate: {path}: skipped: {for_the_terminal(str(e))}", file=sys.stderr); failed.append(path)
                 continue
-            write_separation(sep, out, path.stem, overwrite=True, pixel_size=args.pixel_size, channel=args.channel, slide=path); c = sep.counts
+            write_separation(sep, out, path.stem, overwrite=True, pixel_size=(size := args.pixel_size or pixel_size_of(path)),  # the file's, where it says
+                             pixel_size_from="given" if args.pixel_size else "slide file", channel=args.channel, slide=path); c = sep.counts
             tqdm.write(f"{path.name}: {len(sep.instances)} chromosomes ({c['single']} single, {_plural(c['overlap'], 'overlap')} cut apart, "
                   f"{_plural(c['touching'], 'touching pair')} split, {_plural(c['cluster_separated'], 'cluster')} peeled), "
                   f"{_plural(c['cluster'], 'cluster')} not wholly separated, {_plural(c['nucleus'], 'nucleus', 'nuclei')}, {c['debris']} debris, "
-                  f"{c['border']} on the border", file=sys.stdout)  # above the progress bar, not through it
+                  f"{c['border']} on the border" + (f"; {size:g} µm a pixel, as the file says" if size and not args.pixel_size else ""), file=sys.stdout)
     done = len(paths) - len(failed)
     if not done:  # nothing was written: no "wrote 0 x 9 files"; one slide's own line said why
         if len(paths) > 1: print(f"segnet-chromosome separate: none of the {len(paths)} slides could be separated; nothing was written", file=sys.stderr)
@@ -359,7 +359,7 @@ def make_parser():
     s.add_argument("--out", required=True, help="folder for each slide's instance stack, label image, ROI set, tables, overlay, gallery, policy and provenance (NAME_*)")
     s.add_argument("--model", default="pretrained", help=MODEL_HELP)
     s.add_argument("--tta", action="store_true", help="test-time augmentation: average the 8 symmetries")
-    s.add_argument("--pixel-size", type=number_type(float, 0, low_open=True), help="micrometres a pixel of the slides: a scale bar on the overlay")
+    s.add_argument("--pixel-size", type=number_type(float, 0, low_open=True), help="micrometres a pixel: scale bar, sizes in µm (default: what each file says in a unit of length, as Fiji, OME-TIFF)")
     s.add_argument("--channel", type=NONNEG, metavar="K", help="the DAPI channel (0-based) of slides saved with several channels or pages in one file")
     s.add_argument("--quiet", action="store_true", help="no progress bar"); s.add_argument("--overwrite", action="store_true", help="replace the files of an earlier call")
     s.add_argument("--policy", help="a NAME_policy.json an earlier call wrote: its thresholds (a flag below overrides one of them)")

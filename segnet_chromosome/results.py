@@ -246,14 +246,16 @@ def complete_separation(out, name):
     return all(p.exists() for kind, p in separation_paths(out, name).items() if kind != "provenance")
 
 # %% ../nbs/12b_results.ipynb
-def write_separation(sep, out, name, *, overwrite=False, pixel_size=None, channel=None, slide=None):
+def write_separation(sep, out, name, *, overwrite=False, pixel_size=None, pixel_size_from=None, channel=None, slide=None):
     """Write what `sep` found into `out` as NAME_*: the instance stack, the label image and the ImageJ ROI set, the tables of
     objects and of chromosomes (measured), the overlay, the gallery, the policy and what made them; returns their paths.
 
     The nine are written into a staging folder first and moved into place together, the instance stack last; a set
     left incomplete by a killed call is replaced, a complete one only with `overwrite`. `pixel_size` (micrometres a pixel)
-    puts a scale bar on the overlay; the `slide` file it was read from (its path and SHA-256) and `channel`, the channel of
-    that file read (`slide.load_metaphase`), are kept with what made it (NAME_provenance.json)."""
+    puts a scale bar on the overlay, the chromosomes' sizes in µm into their table and the pixels' size into the two TIFFs
+    (resolution tags in centimetres: Fiji and napari measure in µm); it, where it came from (`pixel_size_from`: 'given', or
+    'slide file', `slide.pixel_size_of`), the `slide` file it was read from (its path and SHA-256) and `channel`, the channel
+    of that file read (`slide.load_metaphase`), are kept with what made it (NAME_provenance.json)."""
     out, paths = Path(out), separation_paths(out, name)
     if complete_separation(out, name) and not overwrite:
         raise FileExistsError(f"{paths['instances']} exists; choose another --out or pass overwrite=True to replace it.")
@@ -261,8 +263,9 @@ def write_separation(sep, out, name, *, overwrite=False, pixel_size=None, channe
     staging = Path(tempfile.mkdtemp(prefix=f".partial-{name}-", dir=out))
     try:
         staged = separation_paths(staging, name)
-        tifffile.imwrite(staged["instances"], sep.instances.astype(np.uint8), compression="zlib", compressionargs={"level": 1})
-        tifffile.imwrite(staged["labels"], label_image(sep), compression="zlib", compressionargs={"level": 1})
+        calibrated = dict(resolution=(1e4 / pixel_size,) * 2, resolutionunit="CENTIMETER") if pixel_size else {}  # Fiji and napari measure in µm
+        tifffile.imwrite(staged["instances"], sep.instances.astype(np.uint8), compression="zlib", compressionargs={"level": 1}, **calibrated)
+        tifffile.imwrite(staged["labels"], label_image(sep), compression="zlib", compressionargs={"level": 1}, **calibrated)
         rois = roi_set(sep)
         if rois: roifile.roiwrite(staged["rois"], rois)
         else: zipfile.ZipFile(staged["rois"], "w").close()  # a slide without chromosomes: an empty set
@@ -277,7 +280,7 @@ def write_separation(sep, out, name, *, overwrite=False, pixel_size=None, channe
         staged["policy"].write_text(sep.policy.to_json())  # the thresholds that made it: SeparationPolicy.from_json repeats it
         from segnet_chromosome import __version__
         staged["provenance"].write_text(json.dumps(dict(segnet_chromosome=__version__, model=sep.model, tta=sep.tta, pixel_size=pixel_size,
-                                                       channel=channel, slide=slide and dict(file=str(slide), sha256=sha256_of(slide))), indent=2))
+                                                       pixel_size_from=pixel_size and (pixel_size_from or "given"), channel=channel, slide=slide and dict(file=str(slide), sha256=sha256_of(slide))), indent=2))
         for kind in [k for k in paths if k != "instances"] + ["instances"]: os.replace(staged[kind], paths[kind])
     finally: shutil.rmtree(staging, ignore_errors=True)
     return paths

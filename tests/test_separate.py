@@ -64,12 +64,20 @@ def test_separate_a_synthetic_slide(tmp_path):
     for png in ("slide_gallery.png", "slide_overlay.png"): assert (tmp_path / "out" / png).stat().st_size > 10_000
     again = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "out")
     assert again.returncode == 2 and "--overwrite" in again.stderr         # nothing a user made is replaced unasked
-    tifffile.imwrite(tmp_path / "two.tif", np.stack([np.zeros_like(slide.image), slide.image]))  # DAPI as the second of two channels
+    assert made["pixel_size"] is None and "length_um" not in measured[0]       # a file that says no pixel size: sizes in pixels
+    tifffile.imwrite(tmp_path / "two.tif", np.stack([np.zeros_like(slide.image), slide.image]),  # DAPI as the second of two channels,
+                     imagej=True, resolution=(1 / 0.12, 1 / 0.12), metadata={"unit": "micron"})  # calibrated, as Fiji saves it
     r = cli("separate", tmp_path / "two.tif", "--out", tmp_path / "out2", "--model", "pretrained:synthetic", "--channel", "1")
     assert r.returncode == 0, r.stderr[-3000:]
+    assert "; 0.12 µm a pixel, as the file says" in r.stdout, r.stdout
     assert (tifffile.imread(tmp_path / "out2" / "two_instances.tif").astype(bool) == instances).all()  # the same slide, the same answer
     made = json.loads((tmp_path / "out2" / "two_provenance.json").read_text())
     assert made["channel"] == 1 and made["slide"]["file"].endswith("two.tif"), made
+    assert (made["pixel_size"], made["pixel_size_from"]) == (0.12, "slide file"), made  # its pixel size read from it ...
+    row = next(csv.DictReader(open(tmp_path / "out2" / "two_chromosomes.csv")))
+    assert abs(float(row["length_um"]) - 0.12 * float(row["length_px"])) < 0.01, row   # ... the sizes in µm
+    with tifffile.TiffFile(tmp_path / "out2" / "two_labels.tif") as tif:            # ... and the label image calibrated for Fiji and napari
+        assert np.allclose(tif.pages[0].resolution, 1e4 / 0.12) and int(tif.pages[0].resolutionunit) == 3
     import hashlib
     assert made["slide"]["sha256"] == hashlib.sha256((tmp_path / "two.tif").read_bytes()).hexdigest()  # which bytes it was made from
 
