@@ -5,7 +5,7 @@
 # %% auto 0
 __all__ = ['instance_colours', 'separation_overlay', 'overlay_image', 'gallery_image', 'plot_separation', 'upright',
            'plot_gallery', 'chromosome_measurements', 'label_image', 'roi_set', 'separation_paths',
-           'complete_separation', 'write_separation']
+           'written_by_separate', 'complete_separation', 'write_separation']
 
 # %% ../nbs/12b_results.ipynb
 import csv, io, json, os, shutil, tempfile, zipfile
@@ -238,6 +238,15 @@ def separation_paths(out, name):
     return {k: Path(out) / f"{name}_{k}.{ext}" for k, ext in (("instances", "tif"), ("labels", "tif"), ("rois", "zip"), ("objects", "csv"),
                                                               ("chromosomes", "csv"), ("overlay", "png"), ("gallery", "png"), ("policy", "json"),
                                                               ("provenance", "json"))}
+
+# %% ../nbs/12b_results.ipynb
+def written_by_separate(path):
+    """Whether the image file `path` is an instance stack or a label image `write_separation` wrote (NAME_instances.tif or
+    NAME_labels.tif, NAME_provenance.json beside it): no slide, though it lies in a folder of slides when --out is that folder."""
+    path = Path(path)
+    name, _, kind = path.stem.rpartition("_")
+    return bool(name) and kind in ("instances", "labels") and separation_paths(path.parent, name)[kind] == path and \
+        separation_paths(path.parent, name)["provenance"].is_file()
 
 # %% ../nbs/12b_results.ipynb
 def complete_separation(out, name):

@@ -160,7 +160,7 @@ def test_bad_input_is_refused_cleanly(work, capsys, what, command, words):
 
 def test_a_mistyped_slide_is_refused_before_the_model_loads(work, capsys, monkeypatch):
     "One path of a batch not there: one line naming it, exit 2, before the model loads and before --out is made."
-    import segnet_chromosome.cli as C
+    import segnet_chromosome.commands as C
     monkeypatch.setattr(C, "_model_for", lambda args: pytest.fail("the model was loaded"))
     rc = main(["separate", str(work / "flat.tif"), str(work / "nope.tif"), "--out", str(work / "sep")])
     err = capsys.readouterr().err.strip()

@@ -139,6 +139,16 @@ def test_predict_uses_the_shipped_model_without_a_run(tmp_path):
     _, predicted = load_pairs(tmp_path / "pred" / "labels.h5")
     np.testing.assert_array_equal(predicted, predict_labels(pretrained("real"), images))  # no flag: the model trained on real slides
 
+def test_a_folder_separated_into_itself_again_takes_its_slides_only(tmp_path):
+    "`separate DIR --out DIR --overwrite` a second time: the stack and label image it wrote there are no slides (they were taken for two)."
+    tifffile.imwrite(tmp_path / "slide.tif", synthetic_metaphase(seed=2).image)
+    first = cli("separate", tmp_path, "--out", tmp_path, "--model", "pretrained:synthetic")
+    assert first.returncode == 0, first.stderr[-2000:]
+    again = cli("separate", tmp_path, "--out", tmp_path, "--model", "pretrained:synthetic", "--overwrite")
+    assert again.returncode == 0 and "wrote 1 x 9 files" in again.stdout and "skipped" not in again.stderr, (again.stdout, again.stderr[-2000:])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["slide.tif"] + [f"slide_{k}" for k in (
+        "instances.tif", "labels.tif", "rois.zip", "objects.csv", "chromosomes.csv", "overlay.png", "gallery.png", "policy.json", "provenance.json")])
+
 def test_a_policy_file_repeats_a_separation(tmp_path):
     "Thresholds given as flags are written beside the outputs; --policy with that file repeats the separation exactly."
     tifffile.imwrite(tmp_path / "slide.tif", synthetic_metaphase(seed=2).image)
