@@ -5,12 +5,12 @@
 #     shipped  the shipped instance model's recipe (seed 0), trained on far more images than the CPU could give it
 #     lit      the same with every map kept lit (--absent-dice off), for clusters of four: shipped as pretrained:instances4
 #     heldval  the same, bent shapes (--bend 0.5) and its best epoch chosen on a metaphase left out (--val-metaphase 10)
-#   SET=next (default; 7.5 minutes, what the next lent GPU should run): the lit recipe in three draws (seeds 0, 1, 2), each
+#   SET=next (7.5 minutes): the lit recipe in three draws (seeds 0, 1, 2), each
 #     validated on metaphase 14's chromosomes, left out of its bank (--val-metaphase 10): which draw to ship is then chosen
 #     on chromosomes none of them trained on, and how far a seed moves the recipe is seen
-#   SET=skirt (7.5 minutes): that recipe with each chromosome laid with the light around it and each image cut as a slide's
+#   SET=skirt (default; 7.5 minutes, what the next lent GPU should run): that recipe with each chromosome laid with the light around it and each image cut as a slide's
 #     object (--skirt 3), seeds 0 and 1, beside lit-val-s0 without it: whether training images that look as the slides do
-#     find more of the held-out clusters (runs/skirt-val, CHANGES.md, tried it on the CPU)
+#     find more of the held-out clusters (on the CPU runs/skirt-val found more than its twin without: CHANGES.md)
 # Made for the device tool (a GPU machine with JAX, no TensorFlow and no Keras; nothing fetched there; ../shared not sent).
 # Here, once:
 #   printf '/.whl/\n/.shared-gz/\n' >> .git/info/exclude
@@ -22,7 +22,7 @@
 # trial comes back as OUT/NAME.tar (model.keras, last.keras, history.csv, trial.json, config.json, its log). Compare one with
 # the shipped instance model: `bench/slide_benchmark.py --policy P.json` with P's "instances" naming the unpacked folder.
 set -u
-SET=${SET:-next}; MINUTES=${MINUTES:-$([ "$SET" = first ] && echo 5.5 || echo 7.5)}; IMAGES=${IMAGES:-30120}; OUT=${OUT:-runs/gpu-trials}; mkdir -p "$OUT"; OUT=$(realpath "$OUT")
+SET=${SET:-skirt}; MINUTES=${MINUTES:-$([ "$SET" = first ] && echo 5.5 || echo 7.5)}; IMAGES=${IMAGES:-30120}; OUT=${OUT:-runs/gpu-trials}; mkdir -p "$OUT"; OUT=$(realpath "$OUT")
 if [ -f .shared-gz/data.tgz ] && [ ! -f ../shared/data/DAPI.tif ]; then mkdir -p ../shared/data && tar xzf .shared-gz/data.tgz -C ../shared/data || exit 1; fi
 [ -f ../shared/data/DAPI.tif ] || { echo "no ../shared/data/DAPI.tif: carry .shared-gz (see this file's header)" >&2; exit 2; }
 if [ "$SET" = first ]; then
