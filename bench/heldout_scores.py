@@ -43,8 +43,9 @@ def main():
     from segnet_chromosome.cli import for_the_terminal  # the library's argument names as this script's flags
     from segnet_chromosome.slide import load_metaphase
     slides = [Path(s) for s in args.slides] if args.slides else [Path(args.data_dir) / s for s in SLIDES]
+    images = {}
     for path in slides:  # each one grey image (or the channel named), said before Keras starts and before --out is made
-        try: load_metaphase(path, channel=args.channel)
+        try: images[path] = load_metaphase(path, channel=args.channel)
         except (OSError, ValueError) as e: p.error(f"--slides {path}: {for_the_terminal(str(e))}")
     from segnet_chromosome.data import load_pairs
     from segnet_chromosome.slide import segment_chromosomes
@@ -63,8 +64,7 @@ def main():
     out.mkdir(parents=True)
     scores, every = dict(model=str(args.model), preprocessing=prep.__dict__, channel=args.channel, pairs_per_slide=args.pairs, singles_that_are_pairs_kept=args.keep_pairs,
                            slides={}), ([], [])
-    for path in slides:
-        slide = load_metaphase(path, channel=args.channel)
+    for path, slide in images.items():
         try: chromosomes = without_pairs(segment_chromosomes(slide, preprocessing=prep), not_single.get(path.name, {}), slide=path.name,
                                          zoom=prep.zoom, source=args.not_single)
         except ValueError as e: p.error(str(e))

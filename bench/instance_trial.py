@@ -80,7 +80,7 @@ from skimage import transform
 from segnet_chromosome.core import InUseError, as_float_images, atomic_path, claim, write_atomic
 from segnet_chromosome.config import OneLineParser, TrainConfig, number_type
 from segnet_chromosome.data import open_pairs
-from segnet_chromosome.generate import FRESH_SCALES, PairRecipe, rotate_chromosome
+from segnet_chromosome.generate import FRESH_SCALES, PairRecipe
 from segnet_chromosome.fresh import PairMaker
 from segnet_chromosome.runs import read_split, training_chromosomes
 from segnet_chromosome.slide import bounding_box
@@ -129,18 +129,11 @@ class ChainMembershipMaker(PairMaker):
         return super().make(n, rng)
 
     def view(self, c, angle, scale):
-        if self.skirt:  # the light around it kept (PairMaker.view cuts it at the mask)
-            key = (c, angle, scale)
-            if key not in self._views:
-                g, m = rotate_chromosome(self.chromosomes[c], 360 * angle / self.n_angles, scale=self.recipe.scales[scale], skirt=True)
-                self._views[key] = (g, m, np.argwhere(m))
-            return self._views[key]
         g, m, pixels = super().view(c, angle, scale)
         rng = getattr(self._drawing, "rng", None)
         if not self.bend or rng is None or rng.random() >= self.bend: return g, m, pixels
         g, m = bend_view(g, m, rng)
         return g, m, np.argwhere(m)
-
 
     def _cut(self, canvas, labels):
         "The image cut as an object of a slide is: no light where it is under `cut_below` and no chromosome lies."
@@ -150,14 +143,7 @@ class ChainMembershipMaker(PairMaker):
         ids = super()._one(rng, canvas, labels); self._cut(canvas, labels); return ids
 
     def _chain_cluster(self, rng, canvas, labels, n, max_covered=1 / 3):
-        for _ in range(20):  # PairMaker places a chain by its chromosomes' outlines: the light around one may fall off the canvas
-            before = canvas.copy()
-            try: ids = super()._chain_cluster(rng, canvas, labels, n, max_covered)
-            except ValueError as e:
-                if "broadcast" not in str(e): raise
-                canvas[:] = before; continue   # (drawn before its labels: those are untouched) laid again, elsewhere
-            self._cut(canvas, labels); return ids
-        raise ValueError(f"no chain of {n} with the light around it fits a {canvas.shape} canvas after 20 tries; use a larger size")
+        ids = super()._chain_cluster(rng, canvas, labels, n, max_covered); self._cut(canvas, labels); return ids
 
     def _single(self, rng, canvas, labels):
         ids = super()._single(rng, canvas, labels); self._cut(canvas, labels); return ids

@@ -267,8 +267,9 @@ def _separate(args, paths, out, policy):
             except (ValueError, TypeError, OSError) as e:
                 tqdm.write(f"segnet-chromosome separate: {path}: skipped: {for_the_terminal(str(e))}", file=sys.stderr); failed.append(path)
                 continue
-            write_separation(sep, out, path.stem, overwrite=True, pixel_size=(size := args.pixel_size or pixel_size_of(path)),  # the file's, where it says
-                             pixel_size_from="given" if args.pixel_size else "slide file", channel=args.channel, slide=path); c = sep.counts
+            size = args.pixel_size or pixel_size_of(path)  # given, or the file's where it says
+            write_separation(sep, out, path.stem, overwrite=True, pixel_size=size, pixel_size_from="given" if args.pixel_size else "slide file",
+                             channel=args.channel, slide=path); c = sep.counts
             tqdm.write(f"{path.name}: {len(sep.instances)} chromosomes ({c['single']} single, {_plural(c['overlap'], 'overlap')} cut apart, "
                   f"{_plural(c['touching'], 'touching pair')} split, {_plural(c['cluster_separated'], 'cluster')} peeled), "
                   f"{_plural(c['cluster'], 'cluster')} not wholly separated, {_plural(c['nucleus'], 'nucleus', 'nuclei')}, {c['debris']} debris, "

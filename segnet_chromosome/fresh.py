@@ -9,7 +9,6 @@ __all__ = ['fill_seam', 'light_scale', 'chain_labels', 'PairMaker']
 import itertools
 import numpy as np
 from scipy import ndimage
-from .slide import bounding_box
 from .generate import FRESH_SCALES, PairRecipe, push_apart, rotate_chromosome, shared_pixels
 
 # %% ../nbs/03e_fresh.ipynb
@@ -57,8 +56,10 @@ class PairMaker:
     `cluster_labels='chain'` laid as on a slide, a chain or a star, and labelled A, B, A, ... (`chain_labels`); `singles` one alone.
     `on_nuclei` of all the images lie on one of the `nuclei` (grey (h, w) float32 at the chromosomes' scale, zero outside it,
     as `nucleus_cutouts` gives, zoomed): its light adds under them and it stays background in the labels. A subclass labels its
-    chains otherwise by its own `label_chain` (masks (n, h, w) bool -> labels (h, w) uint8, or None to lay that one again)."""
+    chains otherwise by its own `label_chain` (masks (n, h, w) bool -> labels (h, w) uint8, or None to lay that one again), and one
+    whose bank carries the light around its chromosomes (`segment_chromosomes(skirt=)`) keeps it in their views with `skirt = True`."""
     label_chain = staticmethod(chain_labels)
+    skirt = False
     def __init__(self, chromosomes, recipe=PairRecipe(scales=FRESH_SCALES), *, n_angles=72, jitter=True, touching=0.2, clusters=0.0, singles=0.0,
                  filled_seams=0.0, nuclei=(), on_nuclei=0.0, cluster_labels="membership"):
         self.chromosomes, self.recipe, self.n_angles = list(chromosomes), recipe, n_angles
@@ -81,7 +82,7 @@ class PairMaker:
         "Chromosome `c` (index) at angle index `angle` and scale index `scale`: grey float32, mask bool, mask pixel coordinates."
         key = (c, angle, scale)
         if key not in self._views:
-            g, m = rotate_chromosome(self.chromosomes[c], 360 * angle / self.n_angles, scale=self.recipe.scales[scale])
+            g, m = rotate_chromosome(self.chromosomes[c], 360 * angle / self.n_angles, scale=self.recipe.scales[scale], skirt=self.skirt)
             self._views[key] = (g, m, np.argwhere(m))
         return self._views[key]
 
@@ -164,7 +165,8 @@ class PairMaker:
                     big[k] = False; big[k, y:y + mk.shape[0], x:x + mk.shape[1]] = mk
                     covered = (big[k] & big[:k].any(0)).sum()
                     if not self.recipe.min_overlap <= covered <= max_covered * mk.sum(): continue
-                    box = bounding_box(big[:k + 1].any(0))
+                    laid = corners + [(y, x)]  # the box the views laid so far span: their masks', and the light around them where views carry it
+                    box = tuple(slice(min(c[d] for c in laid), max(c[d] + v[1].shape[d] for c, v in zip(laid, views))) for d in (0, 1))
                     chain = self.label_chain(big[(slice(0, k + 1),) + box])  # with the last one laid: the cluster's labels in `box`
                     if chain is not None: corners.append((y, x)); break
                 else: break

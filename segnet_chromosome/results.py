@@ -245,8 +245,9 @@ def written_by_separate(path):
     NAME_labels.tif, NAME_provenance.json beside it): no slide, though it lies in a folder of slides when --out is that folder."""
     path = Path(path)
     name, _, kind = path.stem.rpartition("_")
-    return bool(name) and kind in ("instances", "labels") and separation_paths(path.parent, name)[kind] == path and \
-        separation_paths(path.parent, name)["provenance"].is_file()
+    if not name or kind not in ("instances", "labels"): return False
+    written = separation_paths(path.parent, name)
+    return written[kind] == path and written["provenance"].is_file()
 
 # %% ../nbs/12b_results.ipynb
 def complete_separation(out, name):

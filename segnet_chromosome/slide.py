@@ -67,14 +67,14 @@ def pixel_size_of(path):
         with tifffile.TiffFile(path) as tif:
             page, ij = tif.pages[0], tif.imagej_metadata or {}
             x, y = page.resolution if page.resolution else (0, 0)
-            size = None
+            square, size = x > 0 and abs(x - y) <= 0.01 * x, None              # one number can say a square pixel's size
             if tif.is_ome and tif.ome_metadata:
                 found = re.search(r'PhysicalSizeX="([0-9.eE+-]+)"', tif.ome_metadata)
                 unit = re.search(r'PhysicalSizeXUnit="([^"]+)"', tif.ome_metadata)
                 if found: size = float(found.group(1)) * _MICRONS.get(unit.group(1).lower() if unit else "um", float("nan"))
-            elif str(ij.get("unit", "")).lower() in _MICRONS and x > 0 and abs(x - y) <= 0.01 * x:
+            elif str(ij.get("unit", "")).lower() in _MICRONS and square:
                 size = _MICRONS[str(ij["unit"]).lower()] / x
-            elif int(page.resolutionunit) in _TIFF_UNIT_MICRONS and x > 0 and abs(x - y) <= 0.01 * x:
+            elif int(page.resolutionunit) in _TIFF_UNIT_MICRONS and square:
                 size = _TIFF_UNIT_MICRONS[int(page.resolutionunit)] / x
     except (tifffile.TiffFileError, OSError, ValueError, KeyError, IndexError): return None  # no TIFF, or none that says
     return float(size) if size is not None and 1e-3 < size < 100 else None
