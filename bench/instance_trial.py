@@ -75,7 +75,6 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage
 from scipy.interpolate import CubicSpline
-from skimage import transform
 
 from segnet_chromosome.core import InUseError, as_float_images, atomic_path, claim, write_atomic
 from segnet_chromosome.config import OneLineParser, TrainConfig, number_type
@@ -115,14 +114,12 @@ def bend_view(grey, mask, rng, *, strength=0.12, knots=4):
 class ChainMembershipMaker(PairMaker):
     """A `PairMaker` whose clusters are laid as chains or stars (as on a slide) and labelled a bit per chromosome (`membership_labels`);
     with `bend` a share of the chromosomes it lays are bent first (`bend_view`), drawn from the generator of the batch being made.
-    With `skirt` its chromosomes carry the light around them (a bank of `skirted_bank`): laid down with it, and each image then
-    cut as `separate` cuts an object, where its light is under `cut_below` and no chromosome lies (a slide's threshold: the
-    light of two close chromosomes that adds up over it between them stays, as it does in a slide's object)."""
+    `skirt` and `cut_below` are `PairMaker`'s: a bank cut with the light around its chromosomes laid down with it, each image then
+    cut as `separate` cuts an object."""
     label_chain = staticmethod(membership_labels)
-    def __init__(self, *args, bend=0.0, skirt=False, cut_below=0.0, **kw):
+    def __init__(self, *args, bend=0.0, **kw):
         super().__init__(*args, cluster_labels="chain", **kw)
         self.bend, self._drawing = bend, threading.local()  # batches are made in threads: each its own generator
-        self.skirt, self.cut_below = skirt, cut_below
 
     def make(self, n, rng):
         self._drawing.rng = rng
@@ -134,37 +131,6 @@ class ChainMembershipMaker(PairMaker):
         if not self.bend or rng is None or rng.random() >= self.bend: return g, m, pixels
         g, m = bend_view(g, m, rng)
         return g, m, np.argwhere(m)
-
-    def _cut(self, canvas, labels):
-        "The image cut as an object of a slide is: no light where it is under `cut_below` and no chromosome lies."
-        if self.cut_below: canvas[(canvas < self.cut_below) & (labels == 0)] = 0
-
-    def _one(self, rng, canvas, labels):
-        ids = super()._one(rng, canvas, labels); self._cut(canvas, labels); return ids
-
-    def _chain_cluster(self, rng, canvas, labels, n, max_covered=1 / 3):
-        ids = super()._chain_cluster(rng, canvas, labels, n, max_covered); self._cut(canvas, labels); return ids
-
-    def _single(self, rng, canvas, labels):
-        ids = super()._single(rng, canvas, labels); self._cut(canvas, labels); return ids
-
-
-def skirted_bank(config, bank, skirt):
-    """The chromosomes of `bank` (`Chromosome`s of RUN's metaphases, cut at `config`'s zoom) cut again with `skirt` pixels of the
-    light around them at the slide's scale (`segment_chromosomes(skirt=)`, as `bench/slide_benchmark.py` lays them on its
-    slides), then zoomed as `slide.cut_out` zooms (anti-aliased), the light outside the mask kept, and padded by the margin.
-    The same chromosomes in the same order: `segment_chromosomes` numbers a slide's singles alike with and without a skirt."""
-    from segnet_chromosome.slide import Chromosome, load_metaphase, segment_chromosomes
-    wanted, cut = {(c.metaphase, c.id) for c in bank}, {}
-    at_one = dataclasses.replace(config.preprocessing, zoom=1, margin=0)
-    for k in sorted({c.metaphase for c in bank}):
-        for c in segment_chromosomes(load_metaphase(config.metaphase[k], channel=config.channel), preprocessing=at_one, metaphase=k, skirt=skirt):
-            if (k, c.id) not in wanted: continue
-            im = transform.rescale(c.image.astype(np.float32), config.zoom, anti_aliasing=config.zoom < 1, preserve_range=True)
-            m = transform.rescale(c.mask.astype(np.float32), config.zoom, order=1, anti_aliasing=False) > 0.5
-            pad = config.margin
-            cut[(k, c.id)] = Chromosome(np.pad(np.clip(np.round(im), 0, 255).astype(np.uint8), pad), np.pad(m, pad), c.id, k)
-    return [cut[(c.metaphase, c.id)] for c in bank]
 
 
 _POOLED = None  # the maker a process of `PooledMaker`'s pool makes batches with (inherited when it is forked)
@@ -255,7 +221,7 @@ def main(argv=None):
                     "(at the slide's scale) of the light around it, as the benchmark's slides and real ones hold it, and cut each image as "
                     "separate cuts an object, under --cut-below where no chromosome lies (default 0: cut at its outline, a cliff; "
                     "with --resume the trial's own)")
-    ap.add_argument("--cut-below", type=number_type(float, 0, 1, high_open=False), default=0.3, help="with --skirt: the slide's threshold, "
+    ap.add_argument("--cut-below", type=number_type(float, 0, 1, low_open=True), default=0.3, help="with --skirt: the slide's threshold, "
                     "as a share of the grey level (a chromosome's outline lies at about 0.3 of it on the shared slides)")
     ap.add_argument("--size", type=number_type(int, 16), nargs=2, metavar=("H", "W"), help="the images' canvas (default: RUN's pairs'); "
                     "a larger zoom needs a larger one for clusters of four to fit")
@@ -329,15 +295,15 @@ def save(model, path):
 
 def fit(a, like, out, pairs, split):
     "Train the trial of `a` (the parsed flags) on RUN `like`'s training chromosomes (its `pairs` file and `split`) into `out`, claimed."
-    config = TrainConfig.from_json(like / "config.json")          # RUN's, but for the zoom: `separate --instances OUT` cuts its
-    config = dataclasses.replace(config, zoom=a.zoom or config.zoom)  # crops as config.json in OUT says
+    config = TrainConfig.from_json(like / "config.json")          # RUN's, but for the zoom (`separate --instances OUT` cuts its
+    try: config = dataclasses.replace(config, zoom=a.zoom or config.zoom, online=True,  # crops as config.json in OUT says) and the
+                                      skirt=a.skirt, cut_below=a.cut_below)              # light around its chromosomes (fresh images)
+    except ValueError as e: fail(f"--like {like}: its config.json cannot make fresh images ({e}); name a run trained with --online")
     config.to_json(out / "config.json")                            # (written whole, as train writes it)
     shutil.copy(like / "split.npz", out / "split.npz")             # its chromosomes RUN's training ones (cut at its zoom)
     bank = training_chromosomes(config, pairs, split)
     val_bank = bank if a.val_metaphase is None else [c for c in bank if c.metaphase == a.val_metaphase]  # validated on unseen chromosomes
     bank = bank if a.val_metaphase is None else [c for c in bank if c.metaphase != a.val_metaphase]
-    if a.skirt: bank, val_bank = skirted_bank(config, bank, a.skirt), skirted_bank(config, val_bank, a.skirt) if val_bank is not bank else None
-    val_bank = val_bank or bank
     recipe = PairRecipe(tuple(a.size or (pairs.height, pairs.width)), config.min_overlap, config.overlap, FRESH_SCALES)
     skirt = dict(skirt=bool(a.skirt), cut_below=a.cut_below * config.grey_level if a.skirt else 0.0)
     maker = ChainMembershipMaker(bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles, bend=a.bend, **skirt)

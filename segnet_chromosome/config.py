@@ -84,6 +84,11 @@ class TrainConfig:
                               "then holds them too", at_least=0, at_most=1, group="data")
     nuclei_body: float = option(0.0, "with on_nuclei: each nucleus cut to its round body, what an opening by a disk of this many median half-widths "
                                 "keeps (2.5, as separate's nucleus_body), so that a chromosome against it is not laid down as background; 0: the whole object", at_least=0, group="data")
+    skirt: int = option(0, "pixels of the light around each training chromosome (at the slide's scale) that fresh images (online) lay it down with, "
+                        "each image then cut as separate cuts an object (cut_below): chromosomes as a slide shows them, their light running "
+                        "together where they touch, not cut at their outline (3: the composed slides' skirt); 0: cut at the outline", at_least=0, at_most=20, group="data")
+    cut_below: float = option(0.3, "with skirt: light under this share of grey_level that lies on no chromosome is cut from each fresh image "
+                              "(a slide's threshold, on the chromosomes' grey scale)", above=0, below=1, group="data")
     zoom: float = option(Preprocessing.zoom, "scale of the chromosomes cut from a metaphase (0.35: the public set's low resolution)", above=0, at_most=4, group="data")
     grey_level: float = option(Preprocessing.grey_level, "grey level of the single chromosomes' 99th percentile", above=0, at_most=255, group="data")
     margin: int = option(Preprocessing.margin, "pixels of background around each chromosome cut out", at_least=0, group="data")
@@ -137,6 +142,7 @@ class TrainConfig:
         if self.online and self.geometry != "pad": raise ValueError("online=True needs geometry='pad'")
         if (self.clusters or self.singles or self.on_nuclei) and not self.online:
             raise ValueError("clusters, singles and on_nuclei are shares of the fresh pairs: give online=True (--online) and metaphase")
+        if self.skirt and not self.online: raise ValueError(f"skirt {self.skirt} lays fresh images with the light around their chromosomes: give online=True (--online) and metaphase")
         if self.nuclei_body and not self.on_nuclei: raise ValueError(f"nuclei_body {self.nuclei_body} cuts the nuclei that images are laid on, but none is: give on_nuclei too (--on-nuclei 0.2)")
         if self.clusters + self.singles > 1: raise ValueError(f"clusters + singles is a share of the pairs, at most 1; got {self.clusters + self.singles}")
         if self.membership_labels and self.loss != "peel_crossentropy":

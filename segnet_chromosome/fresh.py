@@ -56,12 +56,13 @@ class PairMaker:
     `cluster_labels='chain'` laid as on a slide, a chain or a star, and labelled A, B, A, ... (`chain_labels`); `singles` one alone.
     `on_nuclei` of all the images lie on one of the `nuclei` (grey (h, w) float32 at the chromosomes' scale, zero outside it,
     as `nucleus_cutouts` gives, zoomed): its light adds under them and it stays background in the labels. A subclass labels its
-    chains otherwise by its own `label_chain` (masks (n, h, w) bool -> labels (h, w) uint8, or None to lay that one again), and one
-    whose bank carries the light around its chromosomes (`segment_chromosomes(skirt=)`) keeps it in their views with `skirt = True`."""
+    chains otherwise by its own `label_chain` (masks (n, h, w) bool -> labels (h, w) uint8, or None to lay that one again).
+    With `skirt` the bank's chromosomes carry the light around them (`segment_chromosomes(skirt=)`) and are laid down with it;
+    each image is then cut as `separate` cuts an object: no light where it is under `cut_below` (grey, on the images' scale) and
+    no chromosome lies. The light of two close chromosomes that adds up over it between them stays, as in a slide's object."""
     label_chain = staticmethod(chain_labels)
-    skirt = False
     def __init__(self, chromosomes, recipe=PairRecipe(scales=FRESH_SCALES), *, n_angles=72, jitter=True, touching=0.2, clusters=0.0, singles=0.0,
-                 filled_seams=0.0, nuclei=(), on_nuclei=0.0, cluster_labels="membership"):
+                 filled_seams=0.0, nuclei=(), on_nuclei=0.0, cluster_labels="membership", skirt=False, cut_below=0.0):
         self.chromosomes, self.recipe, self.n_angles = list(chromosomes), recipe, n_angles
         if len(self.chromosomes) < 2: raise ValueError(f"need at least two chromosomes, got {len(self.chromosomes)}")
         if not 0 <= touching <= 1: raise ValueError(f"touching is a share of the pairs, from 0 to 1; got {touching}")
@@ -74,6 +75,8 @@ class PairMaker:
         if not 0 <= on_nuclei <= 1: raise ValueError(f"on_nuclei is a share of the images, from 0 to 1; got {on_nuclei}")
         self.nuclei, self.on_nuclei = [np.clip(g, 0, None).astype(np.float32) for g in nuclei if np.any(np.asarray(g) > 0)], on_nuclei  # light adds, never takes off
         if on_nuclei and not self.nuclei: raise ValueError("on_nuclei needs nuclei to lay the images on; give nuclei (nucleus_cutouts of the metaphases)")
+        if cut_below and not skirt: raise ValueError(f"cut_below {cut_below} cuts the light laid around chromosomes, but none is: give skirt=True with a bank cut with a skirt")
+        self.skirt, self.cut_below = skirt, cut_below
         self._views = {}
 
     size = property(lambda self: tuple(self.recipe.size), doc="(H, W) of the pairs made: the recipe's canvas.")
@@ -229,6 +232,7 @@ class PairMaker:
                 cluster = self._chain_cluster if self.cluster_labels == "chain" else self._cluster
                 ids[k] = cluster(rng, grey[k], labels[k], 3 + int(rng.random() < 0.4))
             else: ids[k] = self._one(rng, grey[k], labels[k])
+            if self.cut_below: grey[k][(grey[k] < self.cut_below) & (labels[k] == 0)] = 0  # cut as a slide's object is
             if self.on_nuclei and rng.random() < self.on_nuclei: self._under_nucleus(rng, grey[k])  # no draw without: earlier seeds keep their images
         if self.jitter: grey = self._jitter(grey, rng)
         return np.clip(np.round(grey), 0, 255).astype(np.uint8), labels, ids

@@ -172,16 +172,17 @@ def without_pairs(chromosomes, listed, *, slide, zoom, source="the list"):
     return [c for c in chromosomes if c.id not in listed]
 
 # %% ../nbs/08_runs.ipynb
-def run_chromosomes(config, counts=None):
+def run_chromosomes(config, counts=None, *, skirt=0):
     """The single chromosomes of the run's metaphases, each tagged with its metaphase's index in `config.metaphase`; the object
     counts of each slide (single, cluster, nucleus...) are appended to the list `counts` when one is given. The "singles"
-    `config.not_single` lists as pairs are left out (the others keep their numbers as ids)."""
+    `config.not_single` lists as pairs are left out (the others keep their numbers as ids). With `skirt` each is cut with that
+    many pixels of the light around it (`segment_chromosomes(skirt=)`): the same chromosomes, their images with the light."""
     from segnet_chromosome.slide import load_metaphase, segment_chromosomes
     slides = [load_metaphase(p, channel=config.channel) for p in config.metaphase]  # a missing or unreadable image refused before anything is done
     not_single = read_not_single(config.not_single) if config.not_single else {}
     out, cy3 = [], load_metaphase(config.cy3) if config.cy3 else None  # cy3 goes with a single metaphase
     for k, slide in enumerate(slides):
-        found = segment_chromosomes(slide, cy3, preprocessing=config.preprocessing, metaphase=k)
+        found = segment_chromosomes(slide, cy3, preprocessing=config.preprocessing, metaphase=k, skirt=skirt)
         if counts is not None: counts.append(found.counts)
         name = Path(config.metaphase[k]).name
         out += without_pairs(found, not_single.get(name, {}), slide=name, zoom=config.zoom, source=config.not_single)
@@ -189,7 +190,7 @@ def run_chromosomes(config, counts=None):
 
 # %% ../nbs/08_runs.ipynb
 def training_chromosomes(config, pairs, split, *, part="train"):
-    """The chromosomes of `run_chromosomes(config)` that the training pairs of `pairs` (a `PairFile`: its `chromosome_ids`, and
+    """The chromosomes of `run_chromosomes(config)` (with `config.skirt` of light around each) that the training pairs of `pairs` (a `PairFile`: its `chromosome_ids`, and
     `metaphase_ids` where it has them) name, by the indices `split.train`: what fresh pairs of a run are made of (`part`
     'val': the validation pairs', by `split.val`: what a run validated on metaphases of their own, `val_held_out`, makes its
     fresh validation images of). A ValueError when the metaphases do not give every one of them (a pair file made from other
@@ -197,7 +198,7 @@ def training_chromosomes(config, pairs, split, *, part="train"):
     ids = pairs.chromosome_ids[getattr(split, part)]
     metas = pairs.metaphase_ids[getattr(split, part)] if pairs.metaphase_ids is not None else np.zeros_like(ids)
     keep = set(zip(metas.ravel().tolist(), ids.ravel().tolist()))
-    bank = [c for c in run_chromosomes(config) if (c.metaphase, c.id) in keep]
+    bank = [c for c in run_chromosomes(config, skirt=config.skirt) if (c.metaphase, c.id) in keep]
     if len(bank) != len(keep): raise ValueError(f"{pairs.path} names {len(keep)} training chromosomes, but the metaphases give {len(bank)} of them: "
                                                 "was it made from other metaphases? Leave `data` empty to make the file from `metaphase`.")
     return bank

@@ -240,16 +240,17 @@ def bounding_box(mask):
     return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 # %% ../nbs/03_slide.ipynb
-def cut_out(grey, mask, *, zoom, margin):
+def cut_out(grey, mask, *, zoom, margin, light=False):
     """The grey image (h, w) float and mask (h, w) bool of one object alone (zeros around it), zoomed, with `margin` pixels around.
 
     `grey` and `mask` (the object's box of the slide, its pixels) at the slide's scale. The one cut that makes the training
-    chromosomes (`segment_chromosomes`) and the objects `separate` asks the model about: what it sees is what it learnt on."""
-    im, m = grey * mask, mask
+    chromosomes (`segment_chromosomes`) and the objects `separate` asks the model about: what it sees is what it learnt on.
+    With `light` the grey outside the mask is kept, zoomed with it (the skirt of light `cut_with_skirt` leaves around an object)."""
+    im, m = (grey if light else grey * mask), mask
     if zoom != 1:
         im = transform.rescale(im, zoom, anti_aliasing=True, preserve_range=True)
         m = transform.rescale(m.astype(np.float32), zoom, order=1, anti_aliasing=False) > 0.5
-        im = im * m
+        im = im if light else im * m
     return np.pad(im, margin), np.pad(m, margin)
 
 # %% ../nbs/03_slide.ipynb
@@ -275,15 +276,16 @@ def segment_chromosomes(dapi, cy3=None, *, preprocessing=Preprocessing(), metaph
     channels, as in the public set. `preprocessing` (a `core.Preprocessing`; a model's, to feed it) says how they are cut
     out: grey levels scaled so the 99th percentile of the *single chromosomes'* pixels is its `grey_level` (nuclei never dim
     them), the slide scaled by its `zoom` (0.35: the public low-resolution set), `margin` pixels around each.
-    `metaphase` is stored in each chromosome; `verbose` prints the counts per kind. `skirt` (at zoom 1 only) keeps that many
-    pixels of the light around each chromosome in its image, not in its mask (`cut_with_skirt`): what a composed slide lays
-    down (`synthetic.COMPOSE_SKIRT`); the model's cut has none."""
+    `metaphase` is stored in each chromosome; `verbose` prints the counts per kind. `skirt` keeps that many pixels (at the
+    slide's scale) of the light around each chromosome in its image, not in its mask (`cut_with_skirt`), zoomed with it: what a
+    composed slide lays down (at zoom 1, `synthetic.COMPOSE_SKIRT`), and what fresh training images are laid with
+    (`TrainConfig.skirt`); the cut of an object `separate` asks a model about has none. The same chromosomes, numbered
+    alike, with and without it."""
     dapi = np.asarray(dapi)
     if cy3 is not None and np.shape(cy3) != dapi.shape:
         raise ValueError(f"cy3 {np.shape(cy3)} must have the shape of dapi {dapi.shape}")
     zoom, margin = preprocessing.zoom, preprocessing.margin
     if not 0 < zoom <= 4: raise ValueError(f"zoom must be in (0, 4], got {zoom}")
-    if skirt and zoom != 1: raise ValueError(f"a skirt of light is cut at the slide's scale only (zoom 1), got zoom {zoom}")
     found = find_objects(dapi)
     grey = found.grey if cy3 is None else (found.grey + _foreground(cy3)) / 2
     singles = found.ids("single")
@@ -293,7 +295,7 @@ def segment_chromosomes(dapi, cy3=None, *, preprocessing=Preprocessing(), metaph
     for k, region in enumerate(r for r in measure.regionprops(found.labels) if r.label in set(singles)):
         if skirt:
             g, m = cut_with_skirt(grey, found.labels, region.label, region.bbox, skirt=skirt)
-            im, m = np.pad(g * scale, margin), np.pad(m, margin)
+            im, m = cut_out(g * scale, m, zoom=zoom, margin=margin, light=True)
         else: im, m = cut_out(grey[region.slice] * scale, region.image, zoom=zoom, margin=margin)
         out.append(Chromosome(np.clip(np.round(im), 0, 255).astype(np.uint8), m, k, metaphase))
     out.counts = found.counts

@@ -211,12 +211,13 @@ def make_optimizer(config, steps_per_epoch):
 # %% ../nbs/09_train.ipynb
 def fresh_validation_size(config, split):
     """How many fresh validation images a run makes once, before its first epoch (0: it validates on its file's pairs, `split.val`):
-    online, as many as its validation pairs where the file lacks what it trains on (clusters, singles, nuclei); validated on
+    online, as many as its validation pairs where the file lacks what it trains on (clusters, singles, nuclei, the light around
+    chromosomes); validated on
     metaphases of their own (`val_held_out`), a `val` share of its training pairs, or more, made of those metaphases'
     chromosomes (the file holds few pairs of one metaphase's chromosomes alone: 31 of 6,000 for metaphase 14)."""
     if not (config.online and len(split.val)): return 0
     if config.val_held_out: return max(len(split.val), round(config.val * len(split.train)))
-    return len(split.val) if config.clusters or config.singles or config.on_nuclei else 0
+    return len(split.val) if config.clusters or config.singles or config.on_nuclei or config.skirt else 0
 
 # %% ../nbs/09_train.ipynb
 def _say_what_runs(config, data_path, n_pairs, split, model, shape, *, machine):
@@ -250,7 +251,8 @@ def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
     def maker_of(bank):  # fresh images of these chromosomes, laid on their own metaphases' nuclei
         nuclei = run_nuclei(config, {c.metaphase for c in bank}) if config.on_nuclei else ()
         return PairMaker(bank, recipe, touching=config.touching, filled_seams=config.filled_seams, clusters=config.clusters,
-                         singles=config.singles, nuclei=nuclei, on_nuclei=config.on_nuclei, cluster_labels=config.cluster_labels)
+                         singles=config.singles, nuclei=nuclei, on_nuclei=config.on_nuclei, cluster_labels=config.cluster_labels,
+                         skirt=bool(config.skirt), cut_below=config.cut_below * config.grey_level if config.skirt else 0.0)
     if config.online:  # fresh pairs of the training chromosomes only (those of the training pairs)
         maker = maker_of(training_chromosomes(config, pairs, split))
         per_epoch = len(split.train) // config.batch_size * config.batch_size if whole else len(split.train)

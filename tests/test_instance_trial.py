@@ -50,7 +50,7 @@ def test_the_maker_bends_only_when_asked_and_repeats_with_its_seed():
 
 
 def skirted_rod(length=30, width=7, skirt=2, halo=40):
-    "A rod with `skirt` pixels of light `halo` around it (as `skirted_bank` cuts them): grey uint8, mask bool, the mask inside."
+    "A rod with `skirt` pixels of light `halo` around it (as `segment_chromosomes(skirt=)` cuts them): grey uint8, mask bool, the mask inside."
     mask = np.zeros((width + 2 * skirt, length + 2 * skirt), bool); mask[skirt:-skirt, skirt:-skirt] = True
     grey = np.where(mask, 150, halo).astype(np.uint8)
     return grey, mask
@@ -71,13 +71,12 @@ def test_the_maker_lays_the_light_around_chromosomes_and_cuts_it_as_a_slide_does
     for a, b in zip(cut, make(skirt=True, cut_below=48.0)): np.testing.assert_array_equal(a, b)  # repeatable with its seed
 
 
-def test_the_skirted_bank_holds_the_same_chromosomes_with_the_light_around_them(shared_data):
-    from instance_trial import skirted_bank
+def test_the_trial_bank_holds_the_same_chromosomes_with_the_light_around_them(shared_data):
+    "The trial's `--skirt` bank: `training_chromosomes` of RUN's config with its skirt (`segment_chromosomes(skirt=)` at RUN's zoom)."
     from segnet_chromosome.config import TrainConfig
     from segnet_chromosome.runs import run_chromosomes
     config = TrainConfig(metaphase=[str(shared_data / "DAPI.tif")], zoom=0.35, margin=2)
-    bank = run_chromosomes(config)[::4]                                     # a few of them: every fourth
-    skirted = skirted_bank(config, bank, 3)
+    bank, skirted = run_chromosomes(config)[::4], run_chromosomes(config, skirt=3)[::4]     # a few of them: every fourth
     assert [(c.metaphase, c.id) for c in skirted] == [(c.metaphase, c.id) for c in bank]
     for plain, sk in zip(bank, skirted):
         assert abs(int(sk.mask.sum()) - int(plain.mask.sum())) <= 0.1 * plain.mask.sum() + 3   # the same outline, cut again

@@ -222,6 +222,30 @@ def test_training_on_nuclei_lays_images_on_the_training_metaphases_nuclei(shared
     assert len(asked) == len(own)
 
 
+def test_training_with_the_light_around_its_chromosomes(shared_data, tmp_path, monkeypatch):
+    """--skirt 3: the fresh images are made of the training chromosomes cut with the light around them and cut as a slide's
+    object (under --cut-below of the grey level), validated on fresh images made so; without --online: one line, exit 2."""
+    import segnet_chromosome.train as T
+    made = []
+    class Recording(T.PairMaker):
+        def __init__(self, *args, **kw): super().__init__(*args, **kw); made.append(self)
+    monkeypatch.setattr(T, "PairMaker", Recording)
+    cfg = TrainConfig(metaphase=[shared_data / "DAPI.tif"], online=True, skirt=3, n_pairs=200, preset="tiny", epochs=1, batch_size=16,
+                      loss="swap_crossentropy")
+    train(cfg, tmp_path / "run", verbose=0)
+    (maker,) = made
+    assert maker.skirt and maker.cut_below == 0.3 * cfg.grey_level
+    assert all(c.image[~c.mask].max() > 0 for c in maker.chromosomes)             # each with its light
+    maker.jitter = False                                                           # (its noise lights every pixel)
+    images, labels, _ = maker.make(16, np.random.default_rng(0))
+    off = images[labels == 0]
+    assert off.max() > 0 and ((off > 0) & (off < maker.cut_below)).sum() == 0    # light off the chromosomes only where it adds up
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["skirt"] == 3
+    r = cli("train", "--metaphase", shared_data / "DAPI.tif", "--skirt", 3, "--run-dir", tmp_path / "refused", "--quiet")
+    assert r.returncode == 2 and "give online=True (--online)" in r.stderr and "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert len(r.stderr.strip().splitlines()) == 1 and not (tmp_path / "refused").exists()
+
+
 def test_validation_on_a_metaphase_of_its_own(shared_data, tmp_path, monkeypatch, capsys):
     """--val-held-out: the validation pairs are one metaphase's, whose chromosomes no training pair holds; fresh validation
     images (here laid on nuclei) are made of its chromosomes on its nuclei, the training images of the training metaphase's only."""
