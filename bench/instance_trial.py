@@ -295,9 +295,10 @@ def save(model, path):
 
 def fit(a, like, out, pairs, split):
     "Train the trial of `a` (the parsed flags) on RUN `like`'s training chromosomes (its `pairs` file and `split`) into `out`, claimed."
-    config = TrainConfig.from_json(like / "config.json")          # RUN's, but for the zoom (`separate --instances OUT` cuts its
-    try: config = dataclasses.replace(config, zoom=a.zoom or config.zoom, online=True,  # crops as config.json in OUT says) and the
-                                      skirt=a.skirt, cut_below=a.cut_below)              # light around its chromosomes (fresh images)
+    # RUN's config, but for the zoom (`separate --instances OUT` cuts its crops as OUT's config.json says) and the light around
+    # its chromosomes; online: a trial's images are fresh ones
+    config = TrainConfig.from_json(like / "config.json")
+    try: config = dataclasses.replace(config, zoom=a.zoom or config.zoom, online=True, skirt=a.skirt, cut_below=a.cut_below)
     except ValueError as e: fail(f"--like {like}: its config.json cannot make fresh images ({e}); name a run trained with --online")
     config.to_json(out / "config.json")                            # (written whole, as train writes it)
     shutil.copy(like / "split.npz", out / "split.npz")             # its chromosomes RUN's training ones (cut at its zoom)

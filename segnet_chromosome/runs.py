@@ -190,11 +190,11 @@ def run_chromosomes(config, counts=None, *, skirt=0):
 
 # %% ../nbs/08_runs.ipynb
 def training_chromosomes(config, pairs, split, *, part="train"):
-    """The chromosomes of `run_chromosomes(config)` (with `config.skirt` of light around each) that the training pairs of `pairs` (a `PairFile`: its `chromosome_ids`, and
+    """The chromosomes of `run_chromosomes(config)` that the training pairs of `pairs` (a `PairFile`: its `chromosome_ids`, and
     `metaphase_ids` where it has them) name, by the indices `split.train`: what fresh pairs of a run are made of (`part`
     'val': the validation pairs', by `split.val`: what a run validated on metaphases of their own, `val_held_out`, makes its
-    fresh validation images of). A ValueError when the metaphases do not give every one of them (a pair file made from other
-    metaphases)."""
+    fresh validation images of), each with `config.skirt` pixels of the light around it. A ValueError when the metaphases
+    do not give every one of them (a pair file made from other metaphases)."""
     ids = pairs.chromosome_ids[getattr(split, part)]
     metas = pairs.metaphase_ids[getattr(split, part)] if pairs.metaphase_ids is not None else np.zeros_like(ids)
     keep = set(zip(metas.ravel().tolist(), ids.ravel().tolist()))

@@ -211,10 +211,10 @@ def make_optimizer(config, steps_per_epoch):
 # %% ../nbs/09_train.ipynb
 def fresh_validation_size(config, split):
     """How many fresh validation images a run makes once, before its first epoch (0: it validates on its file's pairs, `split.val`):
-    online, as many as its validation pairs where the file lacks what it trains on (clusters, singles, nuclei, the light around
-    chromosomes); validated on
-    metaphases of their own (`val_held_out`), a `val` share of its training pairs, or more, made of those metaphases'
-    chromosomes (the file holds few pairs of one metaphase's chromosomes alone: 31 of 6,000 for metaphase 14)."""
+    online, as many as its validation pairs where the file lacks what it trains on (clusters, singles, nuclei, the light
+    around chromosomes); validated on metaphases of their own (`val_held_out`), a `val` share of its training pairs, or more,
+    made of those metaphases' chromosomes (the file holds few pairs of one metaphase's chromosomes alone: 31 of 6,000 for
+    metaphase 14)."""
     if not (config.online and len(split.val)): return 0
     if config.val_held_out: return max(len(split.val), round(config.val * len(split.train)))
     return len(split.val) if config.clusters or config.singles or config.on_nuclei or config.skirt else 0
