@@ -82,6 +82,7 @@ from segnet_chromosome.data import open_pairs
 from segnet_chromosome.generate import FRESH_SCALES, PairRecipe
 from segnet_chromosome.fresh import PairMaker
 from segnet_chromosome.runs import read_split, training_chromosomes
+from segnet_chromosome.sources import pretrained_card, shipped_path
 from segnet_chromosome.slide import bounding_box
 # Keras (and the modules that load it) is imported by `fit` alone: a refused flag is said at once, not after TensorFlow's start-up
 
@@ -205,7 +206,8 @@ def main(argv=None):
                     "make images as fast as it trains: give the cores, less one or two)")
     ap.add_argument("--resume", action="store_true", help="go on with the trial in --out after its last epoch")
     ap.add_argument("--from-trial", metavar="DIR", help="start from another trial's best model (its maps too), with a fresh optimizer and history "
-                    "(to train it on another mix, e.g. more --clusters); its zoom and canvas are kept unless --zoom is given (its canvas always)")
+                    "(to train it on another mix, e.g. more --clusters); its zoom and canvas are kept unless --zoom is given (its canvas always); "
+                    "'pretrained:instances4' (or 'pretrained:instances'): the shipped instance model, its trial as its card records it")
     ap.add_argument("--relight", action="store_true", help="with --from-trial: a map that lights on none of the validation images "
                     "(a dark map, which no chromosome can light again) starts from the weights of the map lit on the fewest, plus noise")
     ap.add_argument("--absent-dice", choices=("on", "off"), help="'off' (default 'on'; --resume: the trial's): a map matched to no chromosome costs its cross-entropy alone, "
@@ -234,16 +236,16 @@ def main(argv=None):
     if a.from_trial and a.resume: fail("--from-trial starts a trial afresh from another's model; --resume goes on with --out's: give one of them")
     if a.relight and not a.from_trial: fail("--relight gives a dark map of another trial's model new weights: give --from-trial DIR with it")
     if a.from_trial:
-        source = Path(a.from_trial)
-        try: was = json.loads((source / "trial.json").read_text())["args"]
-        except (OSError, ValueError, KeyError, TypeError) as e: fail(f"--from-trial {source}: no readable trial.json there ({e!r}); name a trial of this script")
+        source = a.from_trial
+        try: was = trial_record(source)["args"]
+        except (OSError, ValueError, KeyError, TypeError) as e: fail(f"--from-trial {source}: no readable trial record there ({e!r}); name a trial of this script or 'pretrained:instances4'")
         trained_at = was.get("size") or "RUN's canvas"
         if a.size is not None and list(a.size) != list(was.get("size") or []):  # its input is the size it was built at
             fail(f"--size {' '.join(map(str, a.size))}: {source} was trained at {trained_at}; leave --size out to go on at it")
         if a.val_metaphase is not None and a.val_metaphase != was.get("val_metaphase"):  # its model saw that metaphase's chromosomes
             fail(f"--val-metaphase {a.val_metaphase}: {source} was trained on that metaphase's chromosomes, so they are no unseen ones to it; "
                  "start afresh, or from a trial validated on it")
-        if not (source / "model.keras").is_file(): fail(f"--from-trial {source}: no model.keras there; name a trial that has finished an epoch")
+        if not trial_model_file(source).is_file(): fail(f"--from-trial {source}: no model.keras there; name a trial that has finished an epoch")
         for flag in ("zoom", "size"):
             if getattr(a, flag) is None: setattr(a, flag, was.get(flag))
     if a.resume:  # the scale and canvas it was trained at go on (a trial before these flags: RUN's)
@@ -286,6 +288,18 @@ def main(argv=None):
     try:
         with claim(out): fit(a, like, out, pairs, split)
     except InUseError as e: fail(str(e))
+
+
+def trial_record(spec):
+    """The trial.json record of the trial `spec` names: a trial's folder, or a shipped instance model ('pretrained:instances4'),
+    whose card keeps the record of the trial that made it (`trial`)."""
+    if str(spec).startswith("pretrained:"): return pretrained_card(str(spec).partition(":")[2])["trial"]
+    return json.loads((Path(spec) / "trial.json").read_text())
+
+
+def trial_model_file(spec):
+    "The best model's file of the trial `spec` names (a folder's model.keras, or the shipped model's weight file)."
+    return shipped_path(str(spec).partition(":")[2]) if str(spec).startswith("pretrained:") else Path(spec) / "model.keras"
 
 
 def save(model, path):
@@ -335,7 +349,7 @@ def fit(a, like, out, pairs, split):
         model = keras.Model(trained.input, keras.layers.Activation("sigmoid", dtype="float32", name="sigmoid")(trained.output), name=trained.name)
         start = len(history)
     elif a.from_trial:  # another trial's best model, its maps included; a fresh optimizer
-        model = keras.models.load_model(Path(a.from_trial) / "model.keras", compile=False)
+        model = keras.models.load_model(trial_model_file(a.from_trial), compile=False)
         if a.relight:
             dark, donor = relight(model, lit_shares(model, val_images), np.random.default_rng(a.seed))
             print(f"relit: map(s) {dark} from map {donor}" if dark else "relit: no map was dark", flush=True)

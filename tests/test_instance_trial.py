@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from instance_trial import ChainMembershipMaker, bend_view, lit_shares, relight  # noqa: E402
+from instance_trial import ChainMembershipMaker, bend_view, lit_shares, relight, trial_model_file, trial_record  # noqa: E402
 from segnet_chromosome.slide import Chromosome  # noqa: E402
 
 
@@ -99,3 +99,13 @@ def test_a_dark_map_is_found_and_relit_from_the_least_lit_one():
     assert b2[1] == b2[3] == b2[donor] and not np.array_equal(k2[..., 1], k2[..., 3])   # the donor's bias, each its own noise
     np.testing.assert_array_equal(lit_shares(model, x), [1, 1, 1, 1])
     assert relight(model, lit_shares(model, x), np.random.default_rng(1)) == ([], None)   # none dark: nothing done
+
+
+def test_a_trial_starts_from_the_shipped_instance_model_as_its_card_records_it(tmp_path):
+    "--from-trial pretrained:instances4: the shipped weight file, and the record of the trial that made it (from its card)."
+    from segnet_chromosome.sources import pretrained_card, shipped_path
+    assert trial_model_file("pretrained:instances4") == shipped_path("instances4") and shipped_path("instances4").is_file()
+    assert trial_record("pretrained:instances4") == pretrained_card("instances4")["trial"]
+    assert trial_record("pretrained:instances4")["args"]["absent_dice"] == "off"   # its recipe: every map kept lit
+    (tmp_path / "trial.json").write_text('{"args": {"zoom": 0.5}}')
+    assert trial_record(tmp_path)["args"]["zoom"] == 0.5 and trial_model_file(tmp_path) == tmp_path / "model.keras"
