@@ -320,8 +320,7 @@ def fit(a, like, out, pairs, split):
     val_bank = bank if a.val_metaphase is None else [c for c in bank if c.metaphase == a.val_metaphase]  # validated on unseen chromosomes
     bank = bank if a.val_metaphase is None else [c for c in bank if c.metaphase != a.val_metaphase]
     recipe = PairRecipe(tuple(a.size or (pairs.height, pairs.width)), config.min_overlap, config.overlap, FRESH_SCALES)
-    skirt = dict(skirt=bool(a.skirt), cut_below=a.cut_below * config.grey_level if a.skirt else 0.0)
-    maker = ChainMembershipMaker(bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles, bend=a.bend, **skirt)
+    maker = ChainMembershipMaker(bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles, bend=a.bend, **config.fresh_light)
     pooled = PooledMaker(maker, a.processes) if a.processes else None  # forked here, before Keras starts
     from segnet_chromosome.core import load_keras
     load_keras()
@@ -335,7 +334,7 @@ def fit(a, like, out, pairs, split):
     train = OnlinePairSequence(pooled or maker, per_epoch, 32, shape=shape, seed=a.seed, workers=a.processes or 2,
                                max_queue_size=max(8, 2 * (a.processes or 0)))
     val_maker = maker if val_bank is bank and not a.bend else ChainMembershipMaker(  # validated on chromosomes as the bank holds them
-        val_bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles, **skirt)
+        val_bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles, **config.fresh_light)
     vi, vl, _ = val_maker.make(max(len(split.val), 256), np.random.default_rng([a.seed, 2**31]))
     vx, vy = to_model_size(config, vi, vl)
     val = PairSequence(vx, vy, 32, workers=1, membership=True)

@@ -160,6 +160,12 @@ class TrainConfig:
         return bool(self.clusters) and self.cluster_labels == "membership"
 
     @property
+    def fresh_light(self):
+        """`PairMaker`'s `skirt` and `cut_below` for the run's fresh images (a dict): whether its chromosomes carry the light
+        around them, and the grey under which light off them is cut (`cut_below` of `grey_level`; 0 without a skirt)."""
+        return dict(skirt=bool(self.skirt), cut_below=self.cut_below * self.grey_level if self.skirt else 0.0)
+
+    @property
     def preprocessing(self):
         "How the run cut its chromosomes from slides: a `Preprocessing`, which the run's model carries to `separate` and `predict`."
         return Preprocessing(self.zoom, self.grey_level, self.margin, nuclei=self.on_nuclei > 0)

@@ -293,10 +293,8 @@ def segment_chromosomes(dapi, cy3=None, *, preprocessing=Preprocessing(), metaph
     scale = preprocessing.grey_level / max(np.percentile(grey[np.isin(found.labels, singles)], 99), 1e-6)
     out = ChromosomeList()
     for k, region in enumerate(r for r in measure.regionprops(found.labels) if r.label in set(singles)):
-        if skirt:
-            g, m = cut_with_skirt(grey, found.labels, region.label, region.bbox, skirt=skirt)
-            im, m = cut_out(g * scale, m, zoom=zoom, margin=margin, light=True)
-        else: im, m = cut_out(grey[region.slice] * scale, region.image, zoom=zoom, margin=margin)
+        g, m = cut_with_skirt(grey, found.labels, region.label, region.bbox, skirt=skirt)  # (skirt 0: the object's pixels alone)
+        im, m = cut_out(g * scale, m, zoom=zoom, margin=margin, light=bool(skirt))
         out.append(Chromosome(np.clip(np.round(im), 0, 255).astype(np.uint8), m, k, metaphase))
     out.counts = found.counts
     if verbose: print(", ".join(f"{v} {k}" for k, v in found.counts.items()))

@@ -252,7 +252,7 @@ def make_batches(config, pairs, split, x, y, *, start_epoch=0, n_devices=1):
         nuclei = run_nuclei(config, {c.metaphase for c in bank}) if config.on_nuclei else ()
         return PairMaker(bank, recipe, touching=config.touching, filled_seams=config.filled_seams, clusters=config.clusters,
                          singles=config.singles, nuclei=nuclei, on_nuclei=config.on_nuclei, cluster_labels=config.cluster_labels,
-                         skirt=bool(config.skirt), cut_below=config.cut_below * config.grey_level if config.skirt else 0.0)
+                         **config.fresh_light)
     if config.online:  # fresh pairs of the training chromosomes only (those of the training pairs)
         maker = maker_of(training_chromosomes(config, pairs, split))
         per_epoch = len(split.train) // config.batch_size * config.batch_size if whole else len(split.train)
