@@ -62,6 +62,16 @@ model's crops at its own zoom, which config.json in OUT records; `--resume` goes
 zoom 0.5 on 128x128 (`runs/instances-z05`, CHANGES.md): its validation loss lagged at first, then caught up with the trial
 at RUN's 0.35, but in 78 epochs it found fewer chromosomes of clusters than the shipped model.
 
+`--slide-crops NPZ` draws a share of the training images (`--slide-share`, 0.5) from a bank of objects cut out as `separate`
+sees them (`bench/slide_crops.py`: slides composed of RUN's training chromosomes, their objects found by `find_objects`, the
+slide's grey scaled as `separate` scales it, each object cut at the model's zoom with its truth a bit per chromosome), each
+turned and laid anywhere on the canvas; the crops of its last tenth of slides join the validation images. `PairMaker` lays
+chromosomes on an empty canvas, and what a model finds depends on how alike its images and a slide's objects are (the light
+around the chromosomes alone moved clusters of four by four points):
+
+    python bench/slide_crops.py --like runs/like --out runs/slide-crops.npz --slides 360
+    python bench/instance_trial.py --like runs/like --out runs/slide-i4 --from-trial pretrained:instances4 --absent-dice off --slide-crops runs/slide-crops.npz --lr 1.5e-4 --patience 14 --minutes 85
+
 On a GPU (`bench/gpu_instance_trials.sh`: three trials at once on one H100, JAX, each making its images in four processes,
 `--processes 4`; one Python process makes about 430 a second, the GPU trains about 2,600 a second for each of the three):
 the shipped recipe with ten times its images an epoch (`--images 30120`) for 9 minutes (`runs/gpu-shipped`, 25 epochs, 753,000
@@ -132,6 +142,58 @@ class ChainMembershipMaker(PairMaker):
         if not self.bend or rng is None or rng.random() >= self.bend: return g, m, pixels
         g, m = bend_view(g, m, rng)
         return g, m, np.argwhere(m)
+
+
+class WithSlideCrops:
+    """A maker whose images are, a `share` of them (drawn per image), crops of objects as `separate` sees them
+    (`bench/slide_crops.py`: `images` and `labels` (N, H, W) uint8, membership bits, centred on the canvas), each turned by a
+    random symmetry of the square and laid at a random place on the canvas; the rest are `maker`'s. The same images for the
+    same `rng`."""
+    def __init__(self, maker, images, labels, share):
+        H, W = self.size = maker.size
+        ink = (images > 0) | (labels > 0)
+        rows, cols = ink.any(2), ink.any(1)                         # each crop's box, wherever on its canvas
+        span = lambda a: a.shape[1] - a[:, ::-1].argmax(1) - a.argmax(1)
+        fits = (span(rows) <= H) & (span(cols) <= W)
+        if not fits.any(): raise ValueError(f"none of its crops fits the trial's {H}x{W} canvas: make them with the same --like")
+        self.maker, self.images, self.labels, self.share = maker, images[fits], labels[fits], share
+
+    def crop(self, j, rng):
+        "Crop `j` (grey, labels), cut to its box, turned by a random symmetry that fits the canvas."
+        im, lab = self.images[j], self.labels[j]
+        rows, cols = np.flatnonzero((im > 0).any(1) | (lab > 0).any(1)), np.flatnonzero((im > 0).any(0) | (lab > 0).any(0))
+        im, lab = im[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1], lab[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+        if rng.random() < 0.5 and im.shape[1] <= self.size[0] and im.shape[0] <= self.size[1]: im, lab = im.T, lab.T  # (where it fits turned)
+        turn = (slice(None, None, rng.choice((1, -1))), slice(None, None, rng.choice((1, -1))))
+        return im[turn], lab[turn]
+
+    def placed(self, j, rng):
+        "Crop `j` turned and laid at a random place on an empty canvas: (grey (H, W) uint8, labels (H, W) uint8)."
+        im, lab = self.crop(j, rng)
+        r, c = rng.integers(self.size[0] - im.shape[0] + 1), rng.integers(self.size[1] - im.shape[1] + 1)
+        grey, labels = np.zeros(self.size, np.uint8), np.zeros(self.size, np.uint8)
+        grey[r:r + im.shape[0], c:c + im.shape[1]] = im; labels[r:r + im.shape[0], c:c + im.shape[1]] = lab
+        return grey, labels
+
+    def every(self, rng):
+        "Every crop once, `placed`: (images (N, H, W) uint8, labels (N, H, W) uint8)."
+        laid = [self.placed(j, rng) for j in range(len(self.images))]
+        return np.array([g for g, _ in laid]), np.array([lab for _, lab in laid])
+
+    def make(self, n, rng):
+        images, labels, ids = self.maker.make(n, rng)
+        for k in np.flatnonzero(rng.random(n) < self.share):
+            (images[k], labels[k]), ids[k] = self.placed(rng.integers(len(self.images)), rng), -1
+        return images, labels, ids
+
+
+def read_slide_crops(path, *, val_share=0.1):
+    """The crops of a bank of `bench/slide_crops.py` split by composed slide: (training images, labels), (validation images,
+    labels), the validation ones those of its last `val_share` of slides (never drawn in training)."""
+    with np.load(path) as f: images, labels, slides = f["images"], f["labels"], f["slides"]
+    cut = np.quantile(np.unique(slides), 1 - val_share)
+    val = slides > cut
+    return (images[~val], labels[~val]), (images[val], labels[val])
 
 
 _POOLED = None  # the maker a process of `PooledMaker`'s pool makes batches with (inherited when it is forked)
@@ -225,6 +287,10 @@ def main(argv=None):
                     "with --resume the trial's own)")
     ap.add_argument("--cut-below", type=number_type(float, 0, 1, low_open=True), default=0.3, help="with --skirt: the slide's threshold, "
                     "as a share of the grey level (a chromosome's outline lies at about 0.3 of it on the shared slides)")
+    ap.add_argument("--slide-crops", metavar="NPZ", help="a bank of objects cut out as separate sees them on composed slides of RUN's training "
+                    "chromosomes (bench/slide_crops.py); --slide-share of the training images are drawn from it, turned and shifted, and "
+                    "its last slides' crops join the validation images")
+    ap.add_argument("--slide-share", type=share, default=0.5, help="with --slide-crops: the share of the training images drawn from it")
     ap.add_argument("--size", type=number_type(int, 16), nargs=2, metavar=("H", "W"), help="the images' canvas (default: RUN's pairs'); "
                     "a larger zoom needs a larger one for clusters of four to fit")
     a = ap.parse_args(argv)
@@ -234,6 +300,7 @@ def main(argv=None):
     if (out / "trial.json").exists() and not a.resume: fail(f"{out} holds a trial already; give another --out, or --resume to go on with it")
     if a.resume and not (out / "last.keras").exists(): fail(f"{out} has no trial to resume (no last.keras); leave out --resume")
     if a.from_trial and a.resume: fail("--from-trial starts a trial afresh from another's model; --resume goes on with --out's: give one of them")
+    if a.slide_crops and not Path(a.slide_crops).is_file(): fail(f"--slide-crops {a.slide_crops}: no such file; make one with bench/slide_crops.py --like {like}")
     if a.relight and not a.from_trial: fail("--relight gives a dark map of another trial's model new weights: give --from-trial DIR with it")
     if a.from_trial:
         source = a.from_trial
@@ -284,6 +351,7 @@ def main(argv=None):
     except (OSError, ValueError) as e: fail(f"--like {like}: its pairs.h5 or split.npz is unreadable ({e.__class__.__name__}); name a finished run of `segnet-chromosome train`")
     if a.val_metaphase is not None and a.val_metaphase not in trained:
         fail(f"--val-metaphase {a.val_metaphase}: not one of RUN's training metaphases {trained} (indices in its config.json `metaphase`)")
+    if a.resume and not a.slide_crops: a.slide_crops, a.slide_share = was.get("slide_crops"), was.get("slide_share", a.slide_share)
     out.mkdir(parents=True, exist_ok=True)
     try:
         with claim(out): fit(a, like, out, pairs, split)
@@ -321,6 +389,10 @@ def fit(a, like, out, pairs, split):
     bank = bank if a.val_metaphase is None else [c for c in bank if c.metaphase != a.val_metaphase]
     recipe = PairRecipe(tuple(a.size or (pairs.height, pairs.width)), config.min_overlap, config.overlap, FRESH_SCALES)
     maker = ChainMembershipMaker(bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles, bend=a.bend, **config.fresh_light)
+    crops, plain = read_slide_crops(a.slide_crops) if a.slide_crops else None, maker  # (validated on plain images, and the bank's own)
+    if crops:
+        try: maker = WithSlideCrops(maker, *crops[0], a.slide_share)
+        except ValueError as e: fail(f"--slide-crops {a.slide_crops}: {e}")
     pooled = PooledMaker(maker, a.processes) if a.processes else None  # forked here, before Keras starts
     from segnet_chromosome.core import load_keras
     load_keras()
@@ -328,14 +400,17 @@ def fit(a, like, out, pairs, split):
     from segnet_chromosome.model import InstanceCrossentropy, InstanceSegNet, load_model_source
     from segnet_chromosome.pipeline import OnlinePairSequence, PairSequence
     from segnet_chromosome.train import to_model_size
-    images, labels, _ = maker.make(1, np.random.default_rng(0))
+    images, labels, _ = plain.make(1, np.random.default_rng(0))
     shape = to_model_size(config, images, labels)[0].shape[1:3]
     per_epoch = a.images or len(split.train)
     train = OnlinePairSequence(pooled or maker, per_epoch, 32, shape=shape, seed=a.seed, workers=a.processes or 2,
                                max_queue_size=max(8, 2 * (a.processes or 0)))
-    val_maker = maker if val_bank is bank and not a.bend else ChainMembershipMaker(  # validated on chromosomes as the bank holds them
+    val_maker = plain if val_bank is bank and not a.bend else ChainMembershipMaker(  # validated on chromosomes as the bank holds them
         val_bank, recipe, touching=a.touching, clusters=a.clusters, singles=a.singles, **config.fresh_light)
     vi, vl, _ = val_maker.make(max(len(split.val), 256), np.random.default_rng([a.seed, 2**31]))
+    if crops:                                                       # and the bank's last slides' objects, each once
+        ci, cl = WithSlideCrops(plain, *crops[1], 1.0).every(np.random.default_rng([a.seed, 2**31 + 1]))
+        vi, vl = np.concatenate([vi, ci]), np.concatenate([vl, cl])
     vx, vy = to_model_size(config, vi, vl)
     val = PairSequence(vx, vy, 32, workers=1, membership=True)
     val_images = as_float_images(vx)[..., None]                    # (as PairSequence gives them)

@@ -1,12 +1,13 @@
 """bench/instance_trial.py's chromosome bending (`--bend`): shapes bent across their axis with their widths kept, drawn from the batch's
 generator; chromosomes laid with the light around them and cut as a slide's objects (`--skirt`); its dark maps found (`lit_shares`)
-and relit (`--relight`)."""
+and relit (`--relight`); objects cut out as `separate` sees them on composed slides (bench/slide_crops.py, `--slide-crops`)."""
 import sys
 from pathlib import Path
 import numpy as np
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from instance_trial import ChainMembershipMaker, bend_view, lit_shares, relight, trial_model_file, trial_record  # noqa: E402
+from instance_trial import ChainMembershipMaker, WithSlideCrops, bend_view, lit_shares, read_slide_crops, relight, trial_model_file, trial_record  # noqa: E402
 from segnet_chromosome.slide import Chromosome  # noqa: E402
 
 
@@ -109,3 +110,71 @@ def test_a_trial_starts_from_the_shipped_instance_model_as_its_card_records_it(t
     assert trial_record("pretrained:instances4")["args"]["absent_dice"] == "off"   # its recipe: every map kept lit
     (tmp_path / "trial.json").write_text('{"args": {"zoom": 0.5}}')
     assert trial_record(tmp_path)["args"]["zoom"] == 0.5 and trial_model_file(tmp_path) == tmp_path / "model.keras"
+
+
+def crop_bank(n=5, size=(96, 96)):
+    "`n` crops of two crossing rods (grey uint8, membership bits 1 and 2) centred on canvases `size`, the k-th k pixels longer."
+    images, labels = np.zeros((n,) + size, np.uint8), np.zeros((n,) + size, np.uint8)
+    for k in range(n):
+        a = np.zeros(size, bool); a[40:47, 20:50 + k] = True
+        b = np.zeros(size, bool); b[25:60 + k, 30:36] = True
+        images[k] = np.where(a & b, 220, np.where(a | b, 120, 0)); labels[k] = a * 1 + b * 2
+    return images, labels
+
+
+def test_a_share_of_the_images_are_the_banks_crops_turned_and_laid_anywhere():
+    "`--slide-crops`: with share 1 every image is a crop of the bank (its pixels and bits, turned and moved); 0: the plain maker's images."
+    from segnet_chromosome.generate import PairRecipe
+    rng = np.random.default_rng(0)
+    chromosomes = [Chromosome(*rod(length=int(rng.integers(20, 30)), width=7), k) for k in range(6)]
+    chromosomes = [Chromosome(c.image.astype(np.uint8), c.mask, c.id) for c in chromosomes]
+    plain = ChainMembershipMaker(chromosomes, PairRecipe((94, 93), 20, "add", (1.0,)), clusters=0.4, jitter=False)
+    images, labels = crop_bank()
+    every = WithSlideCrops(plain, images, labels, 1.0).make(16, np.random.default_rng(3))
+    for im, lab in zip(*every[:2]):
+        assert im.shape == (94, 93) and set(np.unique(lab)) == {0, 1, 2, 3}            # a crop's bits, on the trial's canvas
+        k = [int((b > 0).sum()) for b in labels].index(int((lab > 0).sum()))        # which crop: by its area (each its own)
+        assert np.array_equal(np.sort(im[lab > 0]), np.sort(images[k][labels[k] > 0]))  # crop k's own pixels, moved
+    again = WithSlideCrops(plain, images, labels, 1.0).make(16, np.random.default_rng(3))
+    for a, b in zip(every, again): np.testing.assert_array_equal(a, b)                  # repeatable with its generator
+    corners = {tuple(np.argwhere(lab)[0]) for lab in every[1]}
+    assert len(corners) > 8                                                             # laid at many places, turned
+    none = WithSlideCrops(plain, images, labels, 0.0).make(8, np.random.default_rng(5))
+    for a, b in zip(none, plain.make(8, np.random.default_rng(5))): np.testing.assert_array_equal(a, b)
+    placed, bits = WithSlideCrops(plain, images, labels, 1.0).every(np.random.default_rng(1))
+    assert placed.shape == (5, 94, 93) and [int((b > 0).sum()) for b in bits] == [int((b > 0).sum()) for b in labels]
+    big = np.zeros((1, 128, 128), np.uint8); big[0, 10:120, 60:66] = 200                # taller than the trial's canvas: left out
+    tall = np.zeros((1, 96, 96), np.uint8); tall[0, :, 60:66] = 200                     # 96 rows: no room on a 94-row canvas
+    assert len(WithSlideCrops(plain, np.concatenate([images, tall]), np.concatenate([labels, (tall > 0).astype(np.uint8)]), 1.0).images) == 5
+    with pytest.raises(ValueError, match="none of its crops fits"): WithSlideCrops(plain, big, (big > 0).astype(np.uint8), 1.0)
+
+
+def test_the_banks_last_slides_validate(tmp_path):
+    "`read_slide_crops`: the crops of its last tenth of slides are the validation ones, never the training ones."
+    images, labels = crop_bank(20)
+    np.savez(tmp_path / "crops.npz", images=images, labels=labels, slides=np.repeat(np.arange(10), 2), chromosomes=np.full(20, 2))
+    (ti, tl), (vi, vl) = read_slide_crops(tmp_path / "crops.npz")
+    assert len(ti) == 18 and len(vi) == 2 and np.array_equal(vi, images[18:]) and np.array_equal(tl, labels[:18])
+
+
+def test_a_composed_slides_objects_are_cut_out_as_separate_sees_them(shared_data):
+    """bench/slide_crops.py: each object of a slide composed of real chromosomes (two crossings, a cluster of three, two
+    isolated), found and cut out as `separate` cuts it, its true chromosomes a bit each, inside the object's own light."""
+    from conftest import load_script
+    from segnet_chromosome.config import SeparationPolicy
+    from segnet_chromosome.core import Preprocessing
+    from segnet_chromosome.synthetic import compose_metaphase
+    crops = load_script("bench/slide_crops.py")
+    bench = load_script("bench/slide_benchmark.py")
+    chromosomes, _, _ = bench.composed_material([shared_data / "DAPI.tif"], {})
+    counts = dict(isolated=2, crossing=2, end_to_end=0, side_by_side=0, on_nucleus=0, cluster_of_3=1, cluster_of_4=0)
+    composed = compose_metaphase(chromosomes, (), counts=counts, seed=3)
+    found = crops.object_crops(composed, preprocessing=Preprocessing(), policy=SeparationPolicy(), size=(94, 93))
+    assert sorted(n for _, _, n in found) == [1, 1, 2, 2, 3], [n for _, _, n in found]
+    for image, labels, n in found:
+        assert image.dtype == labels.dtype == np.uint8 and image.shape == labels.shape and max(image.shape) <= 94
+        bits = [(labels >> k) & 1 for k in range(n)]
+        assert all(b.sum() > 20 for b in bits) and labels.max() < 2 ** n       # each of its n chromosomes, no other bit
+        assert (image[labels > 0] > 0).mean() > 0.97 and image[labels == 0].max() <= image.max()  # on the object's light
+    images, labels, n = crops.centred(found, (94, 93))
+    assert images.shape == (5, 94, 93) and sorted(n.tolist()) == [1, 1, 2, 2, 3]
