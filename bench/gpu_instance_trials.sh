@@ -11,6 +11,11 @@
 #   SET=skirt (default; 7.5 minutes, what the next lent GPU should run): that recipe with each chromosome laid with the light around it and each image cut as a slide's
 #     object (--skirt 3), seeds 0 and 1, beside lit-val-s0 without it: whether training images that look as the slides do
 #     find more of the held-out clusters (on the CPU runs/skirt-val found more than its twin without: CHANGES.md)
+#   SET=slide (7.5 minutes): trials on a bank of objects cut out as separate sees them (--slide-crops runs/slide-crops.npz,
+#     carried: bench/slide_crops.py --like runs/like --out runs/slide-crops.npz --slides 360, 4 MB): the shipped
+#     pretrained:instances4 trained on with it (--lr 1.5e-4, as runs/slide-i4 on the CPU), the lit recipe from the pair
+#     model's body with it, and the same with the light around its laid chromosomes too (--skirt 3); validated on the
+#     bank's last slides and the training chromosomes (the bank holds every training metaphase's: no --val-metaphase)
 # Made for the device tool (a GPU machine with JAX, no TensorFlow and no Keras; nothing fetched there; ../shared not sent).
 # Here, once:
 #   printf '/.whl/\n/.shared-gz/\n' >> .git/info/exclude
@@ -18,7 +23,8 @@
 #     --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 -d .whl keras==3.15.1 namex==0.1.0 optree==0.20.0 pooch==1.9.0 platformdirs roifile==2026.2.10
 #   mkdir -p .shared-gz && tar czf .shared-gz/data.tgz -C ../shared/data DAPI.tif jpp21   # the metaphases (22 MB), unpacked there
 #   (runs/like: a one-epoch run of the shipped pair model's command, `--epochs 1`, its card's `command`)
-# then run `bash bench/gpu_instance_trials.sh` there with `carry: [".whl", ".shared-gz", "runs/like"]` (timeout_s 570); each
+# then run `bash bench/gpu_instance_trials.sh` there with `carry: [".whl", ".shared-gz", "runs/like"]` (timeout_s 570; SET=slide:
+# `SET=slide bash bench/gpu_instance_trials.sh`, "runs/slide-crops.npz" carried too); each
 # trial comes back as OUT/NAME.tar (model.keras, last.keras, history.csv, trial.json, config.json, its log). Compare one with
 # the shipped instance model: `bench/slide_benchmark.py --policy P.json` with P's "instances" naming the unpacked folder.
 set -u
@@ -33,7 +39,12 @@ elif [ "$SET" = next ]; then
 elif [ "$SET" = skirt ]; then
   declare -A FLAGS=([skirt-s0]="--absent-dice off --val-metaphase 10 --seed 0 --skirt 3" [skirt-s1]="--absent-dice off --val-metaphase 10 --seed 1 --skirt 3"
                     [lit-val-s0]="--absent-dice off --val-metaphase 10 --seed 0"); NAMES="skirt-s0 skirt-s1 lit-val-s0"
-else echo "SET=$SET: expected first, next or skirt" >&2; exit 2; fi
+elif [ "$SET" = slide ]; then
+  [ -f runs/slide-crops.npz ] || { echo "SET=slide: no runs/slide-crops.npz; make it with bench/slide_crops.py and carry it" >&2; exit 2; }
+  declare -A FLAGS=([slide-i4]="--from-trial pretrained:instances4 --absent-dice off --slide-crops runs/slide-crops.npz --lr 1.5e-4"
+                    [slide-lit]="--absent-dice off --slide-crops runs/slide-crops.npz --seed 0"
+                    [slide-skirt]="--absent-dice off --slide-crops runs/slide-crops.npz --skirt 3 --seed 0"); NAMES="slide-i4 slide-lit slide-skirt"
+else echo "SET=$SET: expected first, next, skirt or slide" >&2; exit 2; fi
 if ! python3 -c "import keras" 2>/dev/null && [ -d .whl ]; then python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
   export PYTHONPATH=/tmp/site:$PWD; fi
 export KERAS_BACKEND=${KERAS_BACKEND:-jax} XLA_PYTHON_CLIENT_MEM_FRACTION=0.25 PYTHONUNBUFFERED=1
