@@ -59,9 +59,9 @@ _TIFF_UNIT_MICRONS = {3: 1e4, 4: 1e3, 5: 1.0}  # TIFF ResolutionUnit: centimetre
 def pixel_size_of(path):
     """Micrometres a pixel of the image file `path` (float) where the file says so in a unit of length: ImageJ's
     calibration (a unit of micron, um, nm or mm, as Fiji saves a calibrated image), OME-TIFF's PhysicalSizeX, MetaMorph's
-    (MetaSeries) spatial calibration, Micro-Manager's PixelSizeUm, or TIFF resolution tags in centimetres or millimetres. None where it says nothing, or only dots per inch (72, 96 or 300:
-    what most software writes without knowing the optics; the shared slides say 300), or pixels that are not square, or
-    a size no microscope gives (under 1 nm or over 100 um)."""
+    (MetaSeries) spatial calibration, Micro-Manager's PixelSizeUm, or TIFF resolution tags in centimetres or millimetres.
+    None where it says nothing, or only dots per inch (72, 96 or 300: what most software writes without knowing the optics;
+    the shared slides say 300), or pixels that are not square, or a size no microscope gives (under 1 nm or over 100 um)."""
     import re, tifffile
     try:
         with tifffile.TiffFile(path) as tif:
@@ -82,7 +82,7 @@ def pixel_size_of(path):
                 size = float(mm["PixelSizeUm"])                                 # Micro-Manager: each image's own metadata
             elif int(page.resolutionunit) in _TIFF_UNIT_MICRONS and square:
                 size = _TIFF_UNIT_MICRONS[int(page.resolutionunit)] / x
-    except (tifffile.TiffFileError, OSError, ValueError, KeyError, IndexError): return None  # no TIFF, or none that says
+    except (tifffile.TiffFileError, OSError, ValueError, TypeError, KeyError, IndexError): return None  # no TIFF, or none that says
     return float(size) if size is not None and 1e-3 < size < 100 else None
 
 # %% ../nbs/03_slide.ipynb
