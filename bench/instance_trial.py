@@ -152,17 +152,17 @@ class WithSlideCrops:
     def __init__(self, maker, images, labels, share):
         H, W = self.size = maker.size
         ink = (images > 0) | (labels > 0)
-        rows, cols = ink.any(2), ink.any(1)                         # each crop's box, wherever on its canvas
-        span = lambda a: a.shape[1] - a[:, ::-1].argmax(1) - a.argmax(1)
-        fits = (span(rows) <= H) & (span(cols) <= W)
+        bounds = lambda a: (a.argmax(1), a.shape[1] - a[:, ::-1].argmax(1))  # (N, L) bool: first and past-last index inked
+        (r0, r1), (c0, c1) = bounds(ink.any(2)), bounds(ink.any(1))  # each crop's box, wherever on its canvas, found once
+        fits = (r1 - r0 <= H) & (c1 - c0 <= W)
         if not fits.any(): raise ValueError(f"none of its crops fits the trial's {H}x{W} canvas: make them with the same --like")
         self.maker, self.images, self.labels, self.share = maker, images[fits], labels[fits], share
+        self.boxes = np.stack([r0, r1, c0, c1], 1)[fits]
 
     def crop(self, j, rng):
         "Crop `j` (grey, labels), cut to its box, turned by a random symmetry that fits the canvas."
-        im, lab = self.images[j], self.labels[j]
-        rows, cols = np.flatnonzero((im > 0).any(1) | (lab > 0).any(1)), np.flatnonzero((im > 0).any(0) | (lab > 0).any(0))
-        im, lab = im[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1], lab[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+        r0, r1, c0, c1 = self.boxes[j]
+        im, lab = self.images[j, r0:r1, c0:c1], self.labels[j, r0:r1, c0:c1]
         if rng.random() < 0.5 and im.shape[1] <= self.size[0] and im.shape[0] <= self.size[1]: im, lab = im.T, lab.T  # (where it fits turned)
         turn = (slice(None, None, rng.choice((1, -1))), slice(None, None, rng.choice((1, -1))))
         return im[turn], lab[turn]
