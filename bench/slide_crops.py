@@ -34,14 +34,13 @@ def object_crops(composed, *, preprocessing, policy, size, max_chromosomes=4, in
     (H, W) at the model's zoom. `image`: the object cut out as `separate._object_crop` cuts it; `labels`: bit k where true
     chromosome k of the object lies (its mask cut out the same way)."""
     from skimage import measure
-    from segnet_chromosome.slide import cut_out, find_objects, NoChromosomesError
+    from segnet_chromosome.slide import cut_out, find_objects, grey_scale, NoChromosomesError
     try: found = find_objects(composed.image, policy.min_contrast, faint=policy.faint, dim_nucleus=policy.dim_nucleus)
     except NoChromosomesError: return []
     singles, clusters = found.ids("single"), found.ids("cluster")
     if not singles and not clusters: return []
     regions = {r.label: r for r in measure.regionprops(found.labels)}
-    pixels = found.grey[np.isin(found.labels, singles or clusters)]
-    grey = found.grey * (preprocessing.grey_level / max(np.percentile(pixels, 99), 1e-6))  # as separate_metaphase scales it
+    grey = found.grey * grey_scale(found.chromosome_pixels(), preprocessing.grey_level)  # as separate_metaphase scales it
     truth, area = composed.instances, composed.instances.sum((1, 2))
     out = []
     for i in singles + clusters:

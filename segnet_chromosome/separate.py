@@ -14,7 +14,7 @@ from skimage import measure, transform
 from .core import Preprocessing
 from .config import SeparationPolicy
 from .sources import model_record
-from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects, no_chromosomes_hint, nucleus_round_body
+from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects, grey_scale, no_chromosomes_hint, nucleus_round_body
 from .model import load_model_source, padded_size, with_input_size
 from .evaluate import predict_probabilities
 from .instances import answer_cover, instance_chromosomes, instance_consensus, instance_looks, instance_peel, kept_as_one, left_whole, load_second_model, with_second_models
@@ -206,8 +206,8 @@ def separate_metaphase(image, model="pretrained", *, preprocessing=None, policy=
     singles, clusters = found.ids("single"), found.ids("cluster")
     if not singles and not clusters: raise NoChromosomesError(f"no chromosomes found (objects: {found.counts}); {no_chromosomes_hint(image)}")
     regions = {r.label: r for r in measure.regionprops(found.labels)}
-    pixels = found.grey[np.isin(found.labels, singles or clusters)]
-    scale = grey_level / max(np.percentile(pixels, 99), 1e-6)
+    pixels = found.chromosome_pixels()                              # the singles' light (the clusters' where it has none)
+    scale = grey_scale(pixels, grey_level)                          # as the models' training chromosomes were scaled
     grey = found.grey * scale
     area = np.median([regions[i].area for i in singles]) if singles else np.median([regions[i].area for i in clusters]) / 2
     width = 2 * found.typical_radius                                # of the typical chromosome, in the slide's pixels

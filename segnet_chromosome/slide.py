@@ -4,9 +4,9 @@
 
 # %% auto 0
 __all__ = ['MAX_CHANNELS', 'OBJECT_KINDS', 'Chromosome', 'load_metaphase', 'pixel_size_of', 'NoChromosomesError',
-           'no_chromosomes_hint', 'SlideObjects', 'pruned_skeleton_ends', 'sliding_percentile', 'find_objects',
-           'ChromosomeList', 'bounding_box', 'cut_out', 'cut_with_skirt', 'segment_chromosomes', 'body_disk',
-           'nucleus_round_body', 'nucleus_cutouts']
+           'no_chromosomes_hint', 'SlideObjects', 'grey_scale', 'pruned_skeleton_ends', 'sliding_percentile',
+           'find_objects', 'ChromosomeList', 'bounding_box', 'cut_out', 'cut_with_skirt', 'segment_chromosomes',
+           'body_disk', 'nucleus_round_body', 'nucleus_cutouts']
 
 # %% ../nbs/03_slide.ipynb
 from dataclasses import dataclass
@@ -118,6 +118,21 @@ class SlideObjects:
     def ids(self, kind):
         "Object ids (1-based labels) of one kind."
         return [i + 1 for i, k in enumerate(self.kinds) if k == kind]
+
+    def chromosome_pixels(self, grey=None, *, kinds=("single", "cluster")):
+        """The pixels (n,) of `grey` (H, W) (default: the slide's own foreground `grey`) inside its objects of the first of
+        `kinds` the slide has any of: the light its chromosomes are scaled by (`grey_scale`). Empty when it has none."""
+        grey = self.grey if grey is None else grey
+        for kind in kinds:
+            if ids := self.ids(kind): return grey[np.isin(self.labels, ids)]
+        return grey[:0, 0]
+
+# %% ../nbs/03_slide.ipynb
+def grey_scale(pixels, grey_level):
+    """The factor that takes the 99th percentile of a slide's chromosome `pixels` (n,) (`SlideObjects.chromosome_pixels`) to
+    `grey_level`: the one scale every model's chromosomes are cut at, in training (`segment_chromosomes`) and when asked
+    (`separate`). 1.0 for no pixels."""
+    return grey_level / max(np.percentile(pixels, 99), 1e-6) if len(pixels) else 1.0
 
 # %% ../nbs/03_slide.ipynb
 def _skeleton_ends(skel):
@@ -296,7 +311,7 @@ def segment_chromosomes(dapi, cy3=None, *, preprocessing=Preprocessing(), metaph
     grey = found.grey if cy3 is None else (found.grey + _foreground(cy3)) / 2
     singles = found.ids("single")
     if not singles: raise NoChromosomesError(f"no single chromosome found (objects: {found.counts})")
-    scale = preprocessing.grey_level / max(np.percentile(grey[np.isin(found.labels, singles)], 99), 1e-6)
+    scale = grey_scale(found.chromosome_pixels(grey, kinds=("single",)), preprocessing.grey_level)
     out = ChromosomeList()
     for k, region in enumerate(r for r in measure.regionprops(found.labels) if r.label in set(singles)):
         g, m = cut_with_skirt(grey, found.labels, region.label, region.bbox, skirt=skirt)  # (skirt 0: the object's pixels alone)
@@ -329,8 +344,7 @@ def nucleus_cutouts(slide, *, grey_level=Preprocessing.grey_level, skirt=0, body
     to its round body (`nucleus_round_body` by a disk of `body` median half-widths, its largest part), so that a chromosome
     lying against it does not come along; 0 keeps the whole object."""
     found = find_objects(slide, dim_nucleus=0)  # (the nuclei the benchmark's slides and the shipped nuclei model were made of)
-    singles = np.isin(found.labels, found.ids("single"))
-    scale = grey_level / max(np.percentile(found.grey[singles], 99), 1e-6) if singles.any() else 1.0
+    scale = grey_scale(found.chromosome_pixels(kinds=("single",)), grey_level)
     H, W = found.labels.shape
     cut = [cut_with_skirt(found.grey, found.labels, r.label, r.bbox, skirt=skirt) for r in measure.regionprops(found.labels)
            if found.kinds[r.label - 1] == "nucleus" and r.bbox[0] > 1 and r.bbox[1] > 1 and r.bbox[2] < H - 1 and r.bbox[3] < W - 1]
