@@ -67,7 +67,8 @@ sees them (`bench/slide_crops.py`: slides composed of RUN's training chromosomes
 slide's grey scaled as `separate` scales it, each object cut at the model's zoom with its truth a bit per chromosome), each
 turned and laid anywhere on the canvas; the crops of its last tenth of slides join the validation images. `PairMaker` lays
 chromosomes on an empty canvas, and what a model finds depends on how alike its images and a slide's objects are (the light
-around the chromosomes alone moved clusters of four by four points):
+around the chromosomes alone moved clusters of four by four points). `--resume` goes on with the trial's own bank and share
+(another one refused: its validation images would change under it):
 
     python bench/slide_crops.py --like runs/like --out runs/slide-crops.npz --slides 360
     python bench/instance_trial.py --like runs/like --out runs/slide-i4 --from-trial pretrained:instances4 --absent-dice off --slide-crops runs/slide-crops.npz --lr 1.5e-4 --patience 14 --minutes 85
@@ -79,7 +80,7 @@ images, three and a half times the shipped model's) came down to a validation lo
 fewer of the held-out clusters' chromosomes; with `--absent-dice off` (`runs/gpu-lit`) all four maps lit and it scored about as
 the shipped one (CHANGES.md). `--resume` goes on with such a trial on the CPU (its seed too).
 """
-import argparse, csv, dataclasses, json, multiprocessing, shutil, sys, threading, time
+import argparse, csv, dataclasses, json, multiprocessing, os, shutil, sys, threading, time
 from pathlib import Path
 
 import numpy as np
@@ -245,6 +246,10 @@ def fail(message):
     "One line on stderr that names the problem and the fix, exit status 2 (bad input)."
     print(message, file=sys.stderr); sys.exit(2)
 
+def same_file(a, b):
+    "Whether paths `a` and `b` name one file (the same path, or two paths of one existing file)."
+    return Path(a) == Path(b) or (Path(a).exists() and Path(b).exists() and os.path.samefile(a, b))
+
 
 def main(argv=None):
     ap = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -290,7 +295,8 @@ def main(argv=None):
     ap.add_argument("--slide-crops", metavar="NPZ", help="a bank of objects cut out as separate sees them on composed slides of RUN's training "
                     "chromosomes (bench/slide_crops.py); --slide-share of the training images are drawn from it, turned and shifted, and "
                     "its last slides' crops join the validation images")
-    ap.add_argument("--slide-share", type=share, default=0.5, help="with --slide-crops: the share of the training images drawn from it")
+    ap.add_argument("--slide-share", type=share, help="with --slide-crops: the share of the training images drawn from it (default 0.5; "
+                    "with --resume the trial's own)")
     ap.add_argument("--size", type=number_type(int, 16), nargs=2, metavar=("H", "W"), help="the images' canvas (default: RUN's pairs'); "
                     "a larger zoom needs a larger one for clusters of four to fit")
     a = ap.parse_args(argv)
@@ -301,6 +307,7 @@ def main(argv=None):
     if a.resume and not (out / "last.keras").exists(): fail(f"{out} has no trial to resume (no last.keras); leave out --resume")
     if a.from_trial and a.resume: fail("--from-trial starts a trial afresh from another's model; --resume goes on with --out's: give one of them")
     if a.slide_crops and not Path(a.slide_crops).is_file(): fail(f"--slide-crops {a.slide_crops}: no such file; make one with bench/slide_crops.py --like {like}")
+    if a.slide_share is not None and not a.slide_crops and not a.resume: fail("--slide-share is the share drawn from --slide-crops: give --slide-crops NPZ with it")
     if a.relight and not a.from_trial: fail("--relight gives a dark map of another trial's model new weights: give --from-trial DIR with it")
     if a.from_trial:
         source = a.from_trial
@@ -341,6 +348,14 @@ def main(argv=None):
         if a.seed not in (None, was.get("seed") or 0):  # a trial's epochs after the resume drawn as its own were
             fail(f"--seed {a.seed}: {out} was trained with --seed {was.get('seed') or 0}; leave --seed out to go on so, or give another --out")
         a.seed = was.get("seed") or 0
+        banked, banked_share = was.get("slide_crops"), was.get("slide_share")
+        trained_on = f"on {banked} (--slide-share {banked_share})" if banked else "without --slide-crops"
+        if a.slide_crops and not (banked and same_file(a.slide_crops, banked)):
+            fail(f"--slide-crops {a.slide_crops}: {out} was trained {trained_on}; leave --slide-crops out to go on so, or give another --out")
+        if a.slide_share is not None and a.slide_share != (banked_share if banked else None):
+            fail(f"--slide-share {a.slide_share}: {out} was trained {trained_on}; leave --slide-share out to go on so, or give another --out")
+        a.slide_crops, a.slide_share = banked, banked_share
+        if banked and not Path(banked).is_file(): fail(f"{out} was trained on the bank {banked}, which is not there now; run from the folder it was named from, or make it again with bench/slide_crops.py")
         if a.body != (was.get("body") or "train"):
             fail(f"--body {a.body}: {out} was trained with --body {was.get('body') or 'train'}; give that, or another --out")
     a.bend, a.absent_dice, a.seed, a.skirt = a.bend or 0.0, a.absent_dice or "on", a.seed or 0, a.skirt or 0
@@ -351,7 +366,7 @@ def main(argv=None):
     except (OSError, ValueError) as e: fail(f"--like {like}: its pairs.h5 or split.npz is unreadable ({e.__class__.__name__}); name a finished run of `segnet-chromosome train`")
     if a.val_metaphase is not None and a.val_metaphase not in trained:
         fail(f"--val-metaphase {a.val_metaphase}: not one of RUN's training metaphases {trained} (indices in its config.json `metaphase`)")
-    if a.resume and not a.slide_crops: a.slide_crops, a.slide_share = was.get("slide_crops"), was.get("slide_share", a.slide_share)
+    a.slide_share = 0.5 if a.slide_share is None else a.slide_share
     out.mkdir(parents=True, exist_ok=True)
     try:
         with claim(out): fit(a, like, out, pairs, split)

@@ -38,7 +38,8 @@ def work(tmp_path_factory):
     (d / "folder").mkdir()
     (d / "likerun").mkdir()  # a run's files (empty), and instance trials: at zoom 0.5, from before --zoom, unreadable
     for name in ("config.json", "pairs.h5", "split.npz"): (d / "likerun" / name).write_text("")
-    for name, trial in [("trial05", '{"args": {"zoom": 0.5, "size": [128, 128]}}'), ("trial35", '{"args": {}}'), ("trialbad", '{"args": ')]:
+    for name, trial in [("trial05", '{"args": {"zoom": 0.5, "size": [128, 128]}}'), ("trial35", '{"args": {}}'), ("trialbad", '{"args": '),
+                        ("trialbank", '{"args": {"slide_crops": "bank.npz", "slide_share": 0.4}}')]:
         (d / name).mkdir(); (d / name / "last.keras").write_text(""); (d / name / "trial.json").write_text(trial)
     with h5py.File(d / "external.h5", "w") as f:  # its "pairs" are the bytes of /etc/passwd
         f.create_dataset(RAW_KEY, shape=(2, 94, 93, 2), dtype=np.uint8, external=[("/etc/passwd", 0, h5py.h5f.UNLIMITED)])
@@ -246,6 +247,12 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("slide_crops.py --like {d}/likerun --out {d}/crops.h5", "give a file name ending in .npz"),
     ("slide_crops.py --like {d}/likerun --out {d}/crops.npz --slides 0", "--slides: must be at least 1"),
     ("instance_trial.py --like {d}/likerun --out {d}/trialbad --resume", "trial.json: unreadable"),
+    ("instance_trial.py --like {d}/likerun --out {d}/new --slide-share 0.3", "give --slide-crops NPZ with it"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --slide-crops {d}/pairs.h5", "trial05 was trained without --slide-crops; leave --slide-crops out"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --slide-share 0.3", "trial05 was trained without --slide-crops; leave --slide-share out"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trialbank --resume --slide-crops {d}/pairs.h5", "trialbank was trained on bank.npz (--slide-share 0.4); leave --slide-crops out"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trialbank --resume --slide-share 0.5", "trialbank was trained on bank.npz (--slide-share 0.4); leave --slide-share out"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trialbank --resume", "trialbank was trained on the bank bank.npz, which is not there now"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/folder", "no readable trial record there"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/trialbad", "no readable trial record there"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/trial05", "no model.keras there"),
