@@ -59,7 +59,8 @@ _TIFF_UNIT_MICRONS = {3: 1e4, 4: 1e3, 5: 1.0}  # TIFF ResolutionUnit: centimetre
 def pixel_size_of(path):
     """Micrometres a pixel of the image file `path` (float) where the file says so in a unit of length: ImageJ's
     calibration (a unit of micron, um, nm or mm, as Fiji saves a calibrated image), OME-TIFF's PhysicalSizeX, MetaMorph's
-    (MetaSeries) spatial calibration, Micro-Manager's PixelSizeUm, or TIFF resolution tags in centimetres or millimetres.
+    (MetaSeries) spatial calibration, Micro-Manager's PixelSizeUm, a Zeiss LSM file's voxel size, or TIFF resolution tags in
+    centimetres or millimetres.
     None where it says nothing, or only dots per inch (72, 96 or 300: what most software writes without knowing the optics;
     the shared slides say 300), or pixels that are not square, or a size no microscope gives (under 1 nm or over 100 um)."""
     import re, tifffile
@@ -80,6 +81,9 @@ def pixel_size_of(path):
                 if x_um > 0 and abs(x_um - y_um) <= 0.01 * x_um: size = x_um * unit
             elif isinstance(mm := getattr(page.tags.get(51123), "value", None), dict) and mm.get("PixelSizeUm"):
                 size = float(mm["PixelSizeUm"])                                 # Micro-Manager: each image's own metadata
+            elif tif.is_lsm and (lsm := tif.lsm_metadata or {}).get("VoxelSizeX", 0) > 0:    # Zeiss LSM: metres
+                x_m, y_m = float(lsm["VoxelSizeX"]), float(lsm.get("VoxelSizeY", 0))
+                if abs(x_m - y_m) <= 0.01 * x_m: size = x_m * 1e6
             elif int(page.resolutionunit) in _TIFF_UNIT_MICRONS and square:
                 size = _TIFF_UNIT_MICRONS[int(page.resolutionunit)] / x
     except (tifffile.TiffFileError, OSError, ValueError, TypeError, KeyError, IndexError): return None  # no TIFF, or none that says
