@@ -55,6 +55,7 @@ def load_metaphase(path, *, channel=None):
 # %% ../nbs/03_slide.ipynb
 _MICRONS = {"micron": 1.0, "microns": 1.0, "um": 1.0, "\u00b5m": 1.0, "\u03bcm": 1.0, "nm": 1e-3, "mm": 1e3}  # a unit's micrometres
 _TIFF_UNIT_MICRONS = {3: 1e4, 4: 1e3, 5: 1.0}  # TIFF ResolutionUnit: centimetre, millimetre (and tifffile's micrometre)
+_square = lambda x, y: x > 0 and abs(x - y) <= 0.01 * x  # a pixel's two sides (or resolutions) alike within 1%: one number says its size
 
 def pixel_size_of(path):
     """Micrometres a pixel of the image file `path` (float) where the file says so in a unit of length: ImageJ's
@@ -68,7 +69,7 @@ def pixel_size_of(path):
         with tifffile.TiffFile(path) as tif:
             page, ij = tif.pages[0], tif.imagej_metadata or {}
             x, y = page.resolution if page.resolution else (0, 0)
-            square, size = x > 0 and abs(x - y) <= 0.01 * x, None              # one number can say a square pixel's size
+            square, size = _square(x, y), None
             if tif.is_ome and tif.ome_metadata:
                 found = re.search(r'PhysicalSizeX="([0-9.eE+-]+)"', tif.ome_metadata)
                 unit = re.search(r'PhysicalSizeXUnit="([^"]+)"', tif.ome_metadata)
@@ -78,12 +79,12 @@ def pixel_size_of(path):
             elif tif.is_metaseries and (plane := (tif.metaseries_metadata or {}).get("PlaneInfo", {})).get("spatial-calibration-state"):
                 x_um, y_um = plane.get("spatial-calibration-x", 0), plane.get("spatial-calibration-y", 0)  # MetaMorph / MetaSeries
                 unit = _MICRONS.get(str(plane.get("spatial-calibration-units", "")).lower(), float("nan"))
-                if x_um > 0 and abs(x_um - y_um) <= 0.01 * x_um: size = x_um * unit
+                if _square(x_um, y_um): size = x_um * unit
             elif isinstance(mm := getattr(page.tags.get(51123), "value", None), dict) and mm.get("PixelSizeUm"):
                 size = float(mm["PixelSizeUm"])                                 # Micro-Manager: each image's own metadata
             elif tif.is_lsm and (lsm := tif.lsm_metadata or {}).get("VoxelSizeX", 0) > 0:    # Zeiss LSM: metres
                 x_m, y_m = float(lsm["VoxelSizeX"]), float(lsm.get("VoxelSizeY", 0))
-                if abs(x_m - y_m) <= 0.01 * x_m: size = x_m * 1e6
+                if _square(x_m, y_m): size = x_m * 1e6
             elif int(page.resolutionunit) in _TIFF_UNIT_MICRONS and square:
                 size = _TIFF_UNIT_MICRONS[int(page.resolutionunit)] / x
     except (tifffile.TiffFileError, OSError, ValueError, TypeError, KeyError, IndexError): return None  # no TIFF, or none that says
