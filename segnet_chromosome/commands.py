@@ -41,10 +41,13 @@ def cmd_info(args):
 # %% ../nbs/13a_commands.ipynb
 def _image_paths(names):
     """The image files named: each path as given, each folder as its TIFF files (`core.TIFF_SUFFIXES`, any case) in name order, less the
-    instance stacks and label images `separate` wrote there (`results.written_by_separate`: a folder given as its own --out)."""
+    instance stacks and label images `separate` wrote there (`results.written_by_separate`: a folder given as its own --out).
+    FileNotFoundError where that leaves none."""
     from segnet_chromosome.results import written_by_separate
     folder = lambda p: sorted(q for q in Path(p).iterdir() if q.suffix.lower() in TIFF_SUFFIXES and q.is_file() and not written_by_separate(q))
-    return [q for p in names for q in (folder(p) if Path(p).is_dir() else [Path(p)])]
+    paths = [q for p in names for q in (folder(p) if Path(p).is_dir() else [Path(p)])]
+    if not paths: raise FileNotFoundError(f"no TIFF image ({', '.join(TIFF_SUFFIXES)}) in {' '.join(map(str, names))}")
+    return paths
 
 def cmd_make_dataset(args):
     "Write an HDF5 file of overlapping pairs, generated from a metaphase or synthetic."
@@ -60,7 +63,6 @@ def _make_dataset(args, out):
     else:
         if args.metaphase:
             paths = _image_paths(args.metaphase)
-            if not paths: raise FileNotFoundError(f"no TIFF image ({', '.join(TIFF_SUFFIXES)}) in {' '.join(map(str, args.metaphase))}")
             cy3 = args.cy3
         else:
             from segnet_chromosome.download import fetch_metaphase
@@ -219,7 +221,6 @@ def cmd_separate(args):
     A path that is not there is refused at once, before the model loads: a mistyped name is fixed in seconds, not after a batch."""
     from segnet_chromosome.results import separation_paths, complete_separation
     paths = _image_paths(args.slides)
-    if not paths: raise FileNotFoundError(f"no TIFF image ({', '.join(TIFF_SUFFIXES)}) in {' '.join(args.slides)}")
     missing = [str(p) for p in paths if not p.exists()]
     if missing: raise FileNotFoundError(f"no such slide: {', '.join(missing)}" + (f" ({len(missing)} of the {len(paths)} named)" if len(paths) > 1 else "")
                                         + "; check the path, nothing was separated")
