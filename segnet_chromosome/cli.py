@@ -96,7 +96,7 @@ def make_parser():
     s.add_argument("--out", required=True, help="folder for each slide's instance stack, label image, ROI set, tables, overlay, gallery, policy and provenance (NAME_*)")
     s.add_argument("--model", default="pretrained", help=MODEL_HELP)
     s.add_argument("--tta", action="store_true", help="test-time augmentation: average the 8 symmetries")
-    s.add_argument("--pixel-size", type=number_type(float, 0, low_open=True), help="micrometres a pixel: scale bar, sizes in µm (default: what each file says in a unit of length, as Fiji, OME-TIFF, MetaMorph, Micro-Manager and Zeiss LSM save it)")
+    s.add_argument("--pixel-size", type=number_type(float, 0, low_open=True), help="micrometres a pixel: scale bar, sizes in µm (default: what each file says in a unit of length, as Fiji, OME-TIFF, MetaMorph, Micro-Manager, Zeiss LSM and Olympus cellSens save it)")
     s.add_argument("--channel", type=NONNEG, metavar="K", help="the DAPI channel (0-based) of slides saved with several channels or pages in one file")
     s.add_argument("--quiet", action="store_true", help="no progress bar"); s.add_argument("--overwrite", action="store_true", help="replace the files of an earlier call")
     s.add_argument("--policy", help="a NAME_policy.json an earlier call wrote: its thresholds (a flag below overrides one of them)")

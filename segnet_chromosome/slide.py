@@ -57,10 +57,19 @@ _MICRONS = {"micron": 1.0, "microns": 1.0, "um": 1.0, "\u00b5m": 1.0, "\u03bcm":
 _TIFF_UNIT_MICRONS = {3: 1e4, 4: 1e3, 5: 1.0}  # TIFF ResolutionUnit: centimetre, millimetre (and tifffile's micrometre)
 _square = lambda x, y: x > 0 and abs(x - y) <= 0.01 * x  # a pixel's two sides (or resolutions) alike within 1%: one number says its size
 
+def _metres_a_pixel(tif):
+    "A pixel's sides (x, y) in metres where a Zeiss LSM or an Olympus cellSens / analySIS (SIS) file `tif` records them, else None."
+    if tif.is_lsm: found, keys = tif.lsm_metadata, ("VoxelSizeX", "VoxelSizeY")
+    elif tif.is_sis: found, keys = tif.sis_metadata, ("pixelsizex", "pixelsizey")
+    else: return None
+    x, y = ((found or {}).get(key, 0) for key in keys)
+    return (float(x), float(y)) if x and x > 0 else None
+
 def pixel_size_of(path):
     """Micrometres a pixel of the image file `path` (float) where the file says so in a unit of length: ImageJ's
     calibration (a unit of micron, um, nm or mm, as Fiji saves a calibrated image), OME-TIFF's PhysicalSizeX, MetaMorph's
-    (MetaSeries) spatial calibration, Micro-Manager's PixelSizeUm, a Zeiss LSM file's voxel size, or TIFF resolution tags in
+    (MetaSeries) spatial calibration, Micro-Manager's PixelSizeUm, a Zeiss LSM file's voxel size, an Olympus cellSens / analySIS
+    (SIS) file's pixel size, or TIFF resolution tags in
     centimetres or millimetres.
     None where it says nothing, or only dots per inch (72, 96 or 300: what most software writes without knowing the optics;
     the shared slides say 300), or pixels that are not square, or a size no microscope gives (under 1 nm or over 100 um)."""
@@ -82,9 +91,8 @@ def pixel_size_of(path):
                 if _square(x_um, y_um): size = x_um * unit
             elif isinstance(mm := getattr(page.tags.get(51123), "value", None), dict) and mm.get("PixelSizeUm"):
                 size = float(mm["PixelSizeUm"])                                 # Micro-Manager: each image's own metadata
-            elif tif.is_lsm and (lsm := tif.lsm_metadata or {}).get("VoxelSizeX", 0) > 0:    # Zeiss LSM: metres
-                x_m, y_m = float(lsm["VoxelSizeX"]), float(lsm.get("VoxelSizeY", 0))
-                if _square(x_m, y_m): size = x_m * 1e6
+            elif metres := _metres_a_pixel(tif):                             # Zeiss LSM, Olympus SIS: metres
+                if _square(*metres): size = metres[0] * 1e6
             elif int(page.resolutionunit) in _TIFF_UNIT_MICRONS and square:
                 size = _TIFF_UNIT_MICRONS[int(page.resolutionunit)] / x
     except (tifffile.TiffFileError, OSError, ValueError, TypeError, KeyError, IndexError): return None  # no TIFF, or none that says
