@@ -40,8 +40,13 @@ def main():
     p.add_argument("--keep-pairs", action="store_true", help="keep those singles (the pairs as this script made them before the list)")
     p.add_argument("--channel", type=number_type(int, 0), metavar="K", help="the DAPI channel (0-based) of slides saved with several channels in one file")
     args = p.parse_args()
+    out = Path(args.out)
+    if out.exists(): p.error(f"--out {out} exists: give a new folder (a measurement never mixes with an earlier one)")
     from segnet_chromosome.cli import for_the_terminal  # the library's argument names as this script's flags
     from segnet_chromosome.slide import load_metaphase
+    from segnet_chromosome.sources import model_source
+    try: model_source(args.model)                       # (no Keras yet: a model not there is said at once)
+    except (OSError, ValueError) as e: p.error(f"--model {args.model}: {e}")
     slides = [Path(s) for s in args.slides] if args.slides else [Path(args.data_dir) / s for s in SLIDES]
     images = {}
     for path in slides:  # each one grey image (or the channel named), said before Keras starts and before --out is made
@@ -59,7 +64,6 @@ def main():
     except (OSError, ValueError) as e: p.error(f"--not-single {args.not_single}: {e}")  # one line, exit status 2
     try: model, prep = load_model_source(args.model)
     except (OSError, ValueError) as e: p.error(f"--model {args.model}: {e}")
-    out = Path(args.out)
     if out.exists(): p.error(f"--out {out} exists: give a new folder (a measurement never mixes with an earlier one)")
     out.mkdir(parents=True)
     scores, every = dict(model=str(args.model), preprocessing=prep.__dict__, channel=args.channel, pairs_per_slide=args.pairs, singles_that_are_pairs_kept=args.keep_pairs,

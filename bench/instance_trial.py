@@ -263,8 +263,9 @@ def main(argv=None):
                     "up to 0.12 of their length, widths kept), so that the bank's few hundred shapes are seen in more (default 0; "
                     "with --resume the trial's own)")
     ap.add_argument("--singles", type=share, default=0.05, help="share of single chromosomes alone")
-    ap.add_argument("--lr", type=number_type(float, 0, low_open=True), default=3e-4, help="Adam's learning rate (halved after patience/2 epochs without a better one)")
-    ap.add_argument("--patience", type=number_type(int, 1), default=10, help="epochs without a better validation loss before it stops")
+    ap.add_argument("--lr", type=number_type(float, 0, low_open=True), help="Adam's learning rate (default 3e-4; with --resume the one the trial "
+                    "had reached, which a given --lr replaces), halved after patience/2 epochs without a better one")
+    ap.add_argument("--patience", type=number_type(int, 1), help="epochs without a better validation loss before it stops (default 10; with --resume the trial's)")
     ap.add_argument("--seed", type=number_type(int, 0), help="draws its images (default 0; with --resume the trial's own)")
     ap.add_argument("--init-from", default="pretrained", help="the pair model whose body the instance model starts from")
     ap.add_argument("--images", type=number_type(int, 1), help="fresh images an epoch (default: as many as RUN's training pairs)")
@@ -345,6 +346,7 @@ def main(argv=None):
         if a.absent_dice not in (None, was.get("absent_dice") or "on"):
             fail(f"--absent-dice {a.absent_dice}: {out} was trained with --absent-dice {was.get('absent_dice') or 'on'}; leave it out to go on so")
         a.absent_dice = was.get("absent_dice") or "on"
+        a.patience = a.patience or was.get("patience")
         if a.seed not in (None, was.get("seed") or 0):  # a trial's epochs after the resume drawn as its own were
             fail(f"--seed {a.seed}: {out} was trained with --seed {was.get('seed') or 0}; leave --seed out to go on so, or give another --out")
         a.seed = was.get("seed") or 0
@@ -435,6 +437,8 @@ def fit(a, like, out, pairs, split):
         with open(out / "history.csv") as f: history = list(csv.DictReader(f))
     if history:  # last.keras: the maps before the sigmoid, compiled, with the optimizer's state
         trained = keras.models.load_model(out / "last.keras")
+        if a.lr is not None: trained.optimizer.learning_rate.assign(a.lr)  # (else its own: where the halvings left it)
+        a.lr = float(trained.optimizer.learning_rate.numpy())
         model = keras.Model(trained.input, keras.layers.Activation("sigmoid", dtype="float32", name="sigmoid")(trained.output), name=trained.name)
         start = len(history)
     elif a.from_trial:  # another trial's best model, its maps included; a fresh optimizer
@@ -448,6 +452,7 @@ def fit(a, like, out, pairs, split):
         model = InstanceSegNet(tuple(shape) + (1,), preset=config.preset, dropout=config.dropout, init_from=load_model_source(a.init_from)[0])
         trained = keras.Model(model.input, model.get_layer("instances").output, name=model.name)  # the same layers, before the sigmoid
         start = 0
+    a.lr, a.patience = a.lr or 3e-4, a.patience or 10
     if not history:                                                 # (trained on the maps before the sigmoid: a map clipped dark would stay dark)
         for layer in trained.layers: layer.trainable = a.body == "train" or layer.name == "instances"
         trained.compile(keras.optimizers.Adam(a.lr), InstanceCrossentropy(from_logits=True, absent_dice=a.absent_dice == "on"))

@@ -181,6 +181,10 @@ def main():
     from segnet_chromosome.synthetic import CONFIGURATIONS, compose_metaphase
     from segnet_chromosome.config import SeparationPolicy
     from segnet_chromosome.evaluate import match_instances
+    from segnet_chromosome.sources import model_source
+    if not args.gallery:                                            # (no Keras yet: a model not there is said before the slides are read)
+        try: model_source(args.model)
+        except (OSError, ValueError) as e: fail(f"--model {args.model}: {e}")
     sources = [Path(s) for s in args.sources] if args.sources else [Path(args.data_dir) / s for s in HELD_OUT]
     missing = [str(s) for s in sources if not s.is_file()]
     if missing: fail(f"--from: no such slide {', '.join(missing)} (give each image's path, e.g. {Path(args.data_dir) / HELD_OUT[0]})")
