@@ -250,6 +250,8 @@ def same_file(a, b):
     "Whether paths `a` and `b` name one file (the same path, or two paths of one existing file)."
     return Path(a) == Path(b) or (Path(a).exists() and Path(b).exists() and os.path.samefile(a, b))
 
+MIX = dict(clusters=0.4, touching=0.2, singles=0.05)  # the default shares of a trial's images: clusters, touching pairs, singles
+
 
 def main(argv=None):
     ap = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -257,18 +259,19 @@ def main(argv=None):
     ap.add_argument("--like", required=True, help="a run whose config, pair file and split give the training chromosomes")
     ap.add_argument("--out", required=True, help="the trial's directory (model.keras, history.csv, trial.json)")
     ap.add_argument("--minutes", type=number_type(float, 0), default=95, help="stop after the epoch that passes this many minutes")
-    ap.add_argument("--clusters", type=share, default=0.4, help="share of clusters of three or four, laid as chains or stars")
-    ap.add_argument("--touching", type=share, default=0.2, help="share of the pairs that touch without overlapping")
+    ap.add_argument("--clusters", type=share, help=f"share of clusters of three or four, laid as chains or stars (default {MIX['clusters']}; with --resume the trial's)")
+    ap.add_argument("--touching", type=share, help=f"share of the pairs that touch without overlapping (default {MIX['touching']}; with --resume the trial's)")
     ap.add_argument("--bend", type=share, help="share of the chromosomes laid that are bent first (bend_view: across the long axis by "
                     "up to 0.12 of their length, widths kept), so that the bank's few hundred shapes are seen in more (default 0; "
                     "with --resume the trial's own)")
-    ap.add_argument("--singles", type=share, default=0.05, help="share of single chromosomes alone")
+    ap.add_argument("--singles", type=share, help=f"share of single chromosomes alone (default {MIX['singles']}; with --resume the trial's)")
     ap.add_argument("--lr", type=number_type(float, 0, low_open=True), help="Adam's learning rate (default 3e-4; with --resume the one the trial "
                     "had reached, which a given --lr replaces), halved after patience/2 epochs without a better one")
     ap.add_argument("--patience", type=number_type(int, 1), help="epochs without a better validation loss before it stops (default 10; with --resume the trial's)")
     ap.add_argument("--seed", type=number_type(int, 0), help="draws its images (default 0; with --resume the trial's own)")
     ap.add_argument("--init-from", default="pretrained", help="the pair model whose body the instance model starts from")
-    ap.add_argument("--images", type=number_type(int, 1), help="fresh images an epoch (default: as many as RUN's training pairs)")
+    ap.add_argument("--images", type=number_type(int, 1), help="fresh images an epoch (default: as many as RUN's training pairs; "
+                    "with --resume the trial's, which a given --images replaces)")
     ap.add_argument("--processes", type=number_type(int, 1), help="make the training images in this many processes, forked before Keras "
                     "starts (default: two threads of this one, as on a CPU, where the model is the slower; on a GPU one process cannot "
                     "make images as fast as it trains: give the cores, less one or two)")
@@ -346,7 +349,12 @@ def main(argv=None):
         if a.absent_dice not in (None, was.get("absent_dice") or "on"):
             fail(f"--absent-dice {a.absent_dice}: {out} was trained with --absent-dice {was.get('absent_dice') or 'on'}; leave it out to go on so")
         a.absent_dice = was.get("absent_dice") or "on"
-        a.patience = a.patience or was.get("patience")
+        a.patience, a.images = a.patience or was.get("patience"), a.images or was.get("images")
+        for flag, default in MIX.items():  # the make-up of its images, the validation ones too: changed, they would change under its best epoch
+            trained = was.get(flag, default)
+            if getattr(a, flag) not in (None, trained):
+                fail(f"--{flag} {getattr(a, flag)}: {out} was trained with --{flag} {trained}; leave --{flag} out to go on so, or give another --out")
+            setattr(a, flag, trained)
         if a.seed not in (None, was.get("seed") or 0):  # a trial's epochs after the resume drawn as its own were
             fail(f"--seed {a.seed}: {out} was trained with --seed {was.get('seed') or 0}; leave --seed out to go on so, or give another --out")
         a.seed = was.get("seed") or 0
@@ -361,6 +369,7 @@ def main(argv=None):
         if a.body != (was.get("body") or "train"):
             fail(f"--body {a.body}: {out} was trained with --body {was.get('body') or 'train'}; give that, or another --out")
     a.bend, a.absent_dice, a.seed, a.skirt = a.bend or 0.0, a.absent_dice or "on", a.seed or 0, a.skirt or 0
+    for flag, default in MIX.items(): setattr(a, flag, default if getattr(a, flag) is None else getattr(a, flag))
     if a.skirt and a.bend: fail("--skirt with --bend: bend_view cuts a chromosome's light at its outline; give one of them")
     try:  # opened once, here: an unreadable one is said before the trial's folder is made
         pairs, split = open_pairs(like / "pairs.h5"), read_split(like / "split.npz")
@@ -465,7 +474,7 @@ def fit(a, like, out, pairs, split):
     if a.from_trial and not history:  # where it starts: the other trial's model (relit) on this trial's validation images
         print(f"from {a.from_trial}: val {trained.evaluate(val, verbose=0):.4f}, maps lit {' '.join(f'{v:.2f}' for v in lit_shares(model, val_images))}", flush=True)
     began = time.time()
-    print(f"trial: {len(bank)} training chromosomes ({len(val_bank)} validating{', --val-metaphase ' + str(a.val_metaphase) if a.val_metaphase is not None else ''}), {per_epoch} images an epoch, input {shape}, lr {a.lr}", flush=True)
+    print(f"trial: {len(bank)} training chromosomes ({len(val_bank)} validating{', --val-metaphase ' + str(a.val_metaphase) if a.val_metaphase is not None else ''}), {per_epoch} images an epoch, input {shape}, lr {a.lr:.3g}", flush=True)
     for epoch in range(start, 1000):
         train.epoch = epoch
         t0 = time.time()

@@ -236,6 +236,7 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --body frozen", "trial05 was trained with --body train"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --absent-dice off", "trial05 was trained with --absent-dice on"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --seed 3", "trial05 was trained with --seed 0; leave --seed out"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --clusters 0.5", "trial05 was trained with --clusters 0.4; leave --clusters out"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial --processes 0", "--processes: must be at least 1"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial --absent-dice no", "--absent-dice: invalid choice"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --relight", "give --from-trial DIR with it"),
