@@ -69,8 +69,7 @@ def pixel_size_of(path):
     """Micrometres a pixel of the image file `path` (float) where the file says so in a unit of length: ImageJ's
     calibration (a unit of micron, um, nm or mm, as Fiji saves a calibrated image), OME-TIFF's PhysicalSizeX, MetaMorph's
     (MetaSeries) spatial calibration, Micro-Manager's PixelSizeUm, a Zeiss LSM file's voxel size, an Olympus cellSens / analySIS
-    (SIS) file's pixel size, or TIFF resolution tags in
-    centimetres or millimetres.
+    (SIS) file's pixel size, or TIFF resolution tags in centimetres or millimetres.
     None where it says nothing, or only dots per inch (72, 96 or 300: what most software writes without knowing the optics;
     the shared slides say 300), or pixels that are not square, or a size no microscope gives (under 1 nm or over 100 um)."""
     import re, tifffile
