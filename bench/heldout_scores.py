@@ -64,7 +64,7 @@ def main():
     except (OSError, ValueError) as e: p.error(f"--not-single {args.not_single}: {e}")  # one line, exit status 2
     try: model, prep = load_model_source(args.model)
     except (OSError, ValueError) as e: p.error(f"--model {args.model}: {e}")
-    if out.exists(): p.error(f"--out {out} exists: give a new folder (a measurement never mixes with an earlier one)")
+    if out.exists(): p.error(f"--out {out} exists: give a new folder (a measurement never mixes with an earlier one)")  # (again: made meanwhile?)
     out.mkdir(parents=True)
     scores, every = dict(model=str(args.model), preprocessing=prep.__dict__, channel=args.channel, pairs_per_slide=args.pairs, singles_that_are_pairs_kept=args.keep_pairs,
                            slides={}), ([], [])
