@@ -41,7 +41,8 @@ def main():
     p.add_argument("--channel", type=number_type(int, 0), metavar="K", help="the DAPI channel (0-based) of slides saved with several channels in one file")
     args = p.parse_args()
     out = Path(args.out)
-    if out.exists(): p.error(f"--out {out} exists: give a new folder (a measurement never mixes with an earlier one)")
+    taken = lambda: p.error(f"--out {out} exists: give a new folder (a measurement never mixes with an earlier one)")
+    if out.exists(): taken()                            # said at once, before the slides and the model load
     from segnet_chromosome.cli import for_the_terminal  # the library's argument names as this script's flags
     from segnet_chromosome.slide import load_metaphase
     from segnet_chromosome.sources import model_source
@@ -64,8 +65,8 @@ def main():
     except (OSError, ValueError) as e: p.error(f"--not-single {args.not_single}: {e}")  # one line, exit status 2
     try: model, prep = load_model_source(args.model)
     except (OSError, ValueError) as e: p.error(f"--model {args.model}: {e}")
-    if out.exists(): p.error(f"--out {out} exists: give a new folder (a measurement never mixes with an earlier one)")  # (again: made meanwhile?)
-    out.mkdir(parents=True)
+    try: out.mkdir(parents=True)                        # (made meanwhile by another call: refused as well)
+    except FileExistsError: taken()
     scores, every = dict(model=str(args.model), preprocessing=prep.__dict__, channel=args.channel, pairs_per_slide=args.pairs, singles_that_are_pairs_kept=args.keep_pairs,
                            slides={}), ([], [])
     for path, slide in images.items():
