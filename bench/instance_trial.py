@@ -368,7 +368,7 @@ def main(argv=None):
         if banked and not Path(banked).is_file(): fail(f"{out} was trained on the bank {banked}, which is not there now; run from the folder it was named from, or make it again with bench/slide_crops.py")
         if a.body != (was.get("body") or "train"):
             fail(f"--body {a.body}: {out} was trained with --body {was.get('body') or 'train'}; give that, or another --out")
-    a.bend, a.absent_dice, a.seed, a.skirt = a.bend or 0.0, a.absent_dice or "on", a.seed or 0, a.skirt or 0
+    a.bend, a.absent_dice, a.seed, a.skirt, a.patience = a.bend or 0.0, a.absent_dice or "on", a.seed or 0, a.skirt or 0, a.patience or 10
     for flag, default in MIX.items(): setattr(a, flag, default if getattr(a, flag) is None else getattr(a, flag))
     if a.skirt and a.bend: fail("--skirt with --bend: bend_view cuts a chromosome's light at its outline; give one of them")
     try:  # opened once, here: an unreadable one is said before the trial's folder is made
@@ -461,7 +461,7 @@ def fit(a, like, out, pairs, split):
         model = InstanceSegNet(tuple(shape) + (1,), preset=config.preset, dropout=config.dropout, init_from=load_model_source(a.init_from)[0])
         trained = keras.Model(model.input, model.get_layer("instances").output, name=model.name)  # the same layers, before the sigmoid
         start = 0
-    a.lr, a.patience = a.lr or 3e-4, a.patience or 10
+    a.lr = a.lr or 3e-4                                             # (a resumed trial's: its optimizer's, read above)
     if not history:                                                 # (trained on the maps before the sigmoid: a map clipped dark would stay dark)
         for layer in trained.layers: layer.trainable = a.body == "train" or layer.name == "instances"
         trained.compile(keras.optimizers.Adam(a.lr), InstanceCrossentropy(from_logits=True, absent_dice=a.absent_dice == "on"))
