@@ -269,7 +269,8 @@ def main(argv=None):
                     "had reached, which a given --lr replaces), halved after patience/2 epochs without a better one")
     ap.add_argument("--patience", type=number_type(int, 1), help="epochs without a better validation loss before it stops (default 10; with --resume the trial's)")
     ap.add_argument("--seed", type=number_type(int, 0), help="draws its images (default 0; with --resume the trial's own)")
-    ap.add_argument("--init-from", default="pretrained", help="the pair model whose body the instance model starts from")
+    ap.add_argument("--init-from", help="the pair model whose body a new instance model starts from (default 'pretrained'; not with "
+                    "--resume or --from-trial, which go on from a trial's own model)")
     ap.add_argument("--images", type=number_type(int, 1), help="fresh images an epoch (default: as many as RUN's training pairs; "
                     "with --resume the trial's, which a given --images replaces)")
     ap.add_argument("--processes", type=number_type(int, 1), help="make the training images in this many processes, forked before Keras "
@@ -312,6 +313,8 @@ def main(argv=None):
     if a.from_trial and a.resume: fail("--from-trial starts a trial afresh from another's model; --resume goes on with --out's: give one of them")
     if a.slide_crops and not Path(a.slide_crops).is_file(): fail(f"--slide-crops {a.slide_crops}: no such file; make one with bench/slide_crops.py --like {like}")
     if a.slide_share is not None and not a.slide_crops and not a.resume: fail("--slide-share is the share drawn from --slide-crops: give --slide-crops NPZ with it")
+    if a.init_from and (a.resume or a.from_trial):  # (it would be ignored: the model is the trial's own)
+        fail(f"--init-from starts a new instance model from a pair model; {'--resume' if a.resume else '--from-trial'} goes on from a trial's own model: give one of them")
     if a.relight and not a.from_trial: fail("--relight gives a dark map of another trial's model new weights: give --from-trial DIR with it")
     if a.from_trial:
         source = a.from_trial
@@ -326,6 +329,7 @@ def main(argv=None):
         if not trial_model_file(source).is_file(): fail(f"--from-trial {source}: no model.keras there; name a trial that has finished an epoch")
         for flag in ("zoom", "size"):
             if getattr(a, flag) is None: setattr(a, flag, was.get(flag))
+        a.init_from = was.get("init_from")                          # (its model began there)
     if a.resume:  # the scale and canvas it was trained at go on (a trial before these flags: RUN's)
         try: was = json.loads((out / "trial.json").read_text())["args"] if (out / "trial.json").exists() else {}
         except (OSError, ValueError, KeyError, TypeError) as e: fail(f"{out / 'trial.json'}: unreadable ({e!r}); give another --out to start afresh")
@@ -338,7 +342,7 @@ def main(argv=None):
         if a.val_metaphase is not None and a.val_metaphase != was.get("val_metaphase"):
             k = was.get("val_metaphase")
             fail(f"--val-metaphase {a.val_metaphase}: {out} was validated {'on its training chromosomes' if k is None else f'with --val-metaphase {k}'}; leave it out to go on so")
-        a.val_metaphase = was.get("val_metaphase")
+        a.val_metaphase, a.init_from = was.get("val_metaphase"), was.get("init_from")  # (its record keeps where it began)
         if a.bend is not None and a.bend != (was.get("bend") or 0.0):
             fail(f"--bend {a.bend}: {out} was trained with --bend {was.get('bend') or 0}; leave --bend out to go on so, or give another --out")
         a.bend = was.get("bend")
@@ -369,6 +373,7 @@ def main(argv=None):
         if a.body != (was.get("body") or "train"):
             fail(f"--body {a.body}: {out} was trained with --body {was.get('body') or 'train'}; give that, or another --out")
     a.bend, a.absent_dice, a.seed, a.skirt, a.patience = a.bend or 0.0, a.absent_dice or "on", a.seed or 0, a.skirt or 0, a.patience or 10
+    a.init_from = a.init_from or "pretrained"
     for flag, default in MIX.items(): setattr(a, flag, default if getattr(a, flag) is None else getattr(a, flag))
     if a.skirt and a.bend: fail("--skirt with --bend: bend_view cuts a chromosome's light at its outline; give one of them")
     try:  # opened once, here: an unreadable one is said before the trial's folder is made

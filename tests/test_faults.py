@@ -259,6 +259,8 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/trial05", "no model.keras there"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/trial05 --size 96 96", "trial05 was trained at [128, 128]; leave --size out"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --from-trial {d}/trial35", "give one of them"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --init-from pretrained:synthetic", "--resume goes on from a trial's own model"),
+    ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/trial05 --init-from pretrained", "--from-trial goes on from a trial's own model"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --val-metaphase 3", "its pairs.h5 or split.npz is unreadable"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --val-metaphase 3", "trial05 was validated on its training chromosomes"),
     ("instance_trial.py --like {d}/likerun --out {d}/new --from-trial {d}/trial05 --val-metaphase 3", "was trained on that metaphase's chromosomes"),

@@ -1,7 +1,10 @@
-"Whole slides through the command line, as a user runs them: `separate` on a synthetic slide with truth, on nothing, and `predict` with the shipped model."
+"""Whole slides through the command line, as a user runs them: `separate` on a synthetic slide with truth, on nothing, and
+`predict` with the shipped model. The first `separate` runs in a fresh interpreter as a user's does (`cli`); the others run the
+command in this process (`here`, conftest.run_cli_here), where TensorFlow has started already: the same `main`, the same
+arguments, a quarter of a minute sooner each."""
 import csv, json, os, subprocess, sys
 import numpy as np, pytest, tifffile
-from conftest import run_cli as cli
+from conftest import run_cli as cli, run_cli_here as here
 from segnet_chromosome.synthetic import synthetic_metaphase
 from segnet_chromosome.evaluate import match_instances
 
@@ -62,12 +65,12 @@ def test_separate_a_synthetic_slide(tmp_path):
     made_of = {k: (r["object"], r["kind"]) for r in rows for k in r["chromosomes"].split()}
     assert [(m["object"], m["kind"]) for m in measured] == [made_of[str(k)] for k in range(1, len(instances) + 1)]
     for png in ("slide_gallery.png", "slide_overlay.png"): assert (tmp_path / "out" / png).stat().st_size > 10_000
-    again = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "out")
+    again = here("separate", tmp_path / "slide.tif", "--out", tmp_path / "out")
     assert again.returncode == 2 and "--overwrite" in again.stderr         # nothing a user made is replaced unasked
     assert made["pixel_size"] is None and "length_um" not in measured[0]       # a file that says no pixel size: sizes in pixels
     tifffile.imwrite(tmp_path / "two.tif", np.stack([np.zeros_like(slide.image), slide.image]),  # DAPI as the second of two channels,
                      imagej=True, resolution=(1 / 0.12, 1 / 0.12), metadata={"unit": "micron"})  # calibrated, as Fiji saves it
-    r = cli("separate", tmp_path / "two.tif", "--out", tmp_path / "out2", "--model", "pretrained:synthetic", "--channel", "1")
+    r = here("separate", tmp_path / "two.tif", "--out", tmp_path / "out2", "--model", "pretrained:synthetic", "--channel", "1")
     assert r.returncode == 0, r.stderr[-3000:]
     assert "; 0.12 µm a pixel, as the file says" in r.stdout, r.stdout
     assert (tifffile.imread(tmp_path / "out2" / "two_instances.tif").astype(bool) == instances).all()  # the same slide, the same answer
@@ -112,17 +115,17 @@ sys.exit(main(["separate", *[r"{tmp_path}/slide" + str(k) + ".tif" for k in rang
 
 def test_separate_says_when_there_is_no_metaphase(tmp_path):
     tifffile.imwrite(tmp_path / "empty.tif", np.random.default_rng(0).normal(300, 10, (512, 512)).astype(np.uint16))
-    r = cli("separate", tmp_path / "empty.tif", "--out", tmp_path / "out")
+    r = here("separate", tmp_path / "empty.tif", "--out", tmp_path / "out")
     assert r.returncode == 2, r.stderr
     assert "empty.tif: skipped: no chromosomes found" in r.stderr and "is it a metaphase" in r.stderr, r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and "wrote" not in r.stdout, (r.stdout, r.stderr)  # one line, no "wrote 0"
     tifffile.imwrite(tmp_path / "empty2.tif", np.zeros((512, 512), np.uint16))
-    r = cli("separate", tmp_path / "empty.tif", tmp_path / "empty2.tif", "--out", tmp_path / "out")
+    r = here("separate", tmp_path / "empty.tif", tmp_path / "empty2.tif", "--out", tmp_path / "out")
     assert r.returncode == 2 and "none of the 2 slides could be separated; nothing was written" in r.stderr, r.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
     slide = synthetic_metaphase(seed=4).image                                  # a fluorescence slide inverted: as a brightfield picture looks
     tifffile.imwrite(tmp_path / "dark.tif", (slide.max() - slide).astype(np.uint16))
-    r = cli("separate", tmp_path / "dark.tif", "--out", tmp_path / "out")
+    r = here("separate", tmp_path / "dark.tif", "--out", tmp_path / "out")
     assert r.returncode == 2 and "its objects are darker than its background: a brightfield (Giemsa) picture?" in r.stderr, r.stderr
 
 def test_predict_uses_the_shipped_model_without_a_run(tmp_path):
@@ -130,7 +133,7 @@ def test_predict_uses_the_shipped_model_without_a_run(tmp_path):
     from segnet_chromosome.data import save_pairs
     images, labels, _ = synthetic_pairs(4, seed=1)
     save_pairs(tmp_path / "pairs.h5", images, labels)
-    r = cli("predict", tmp_path / "pairs.h5", "--out", tmp_path / "pred", "--max-png", 1)
+    r = here("predict", tmp_path / "pairs.h5", "--out", tmp_path / "pred", "--max-png", 1)
     assert r.returncode == 0, r.stderr[-3000:]
     assert len(list((tmp_path / "pred").glob("*.png"))) == 1
     from segnet_chromosome.data import load_pairs
@@ -142,9 +145,9 @@ def test_predict_uses_the_shipped_model_without_a_run(tmp_path):
 def test_a_folder_separated_into_itself_again_takes_its_slides_only(tmp_path):
     "`separate DIR --out DIR --overwrite` a second time: the stack and label image it wrote there are no slides (they were taken for two)."
     tifffile.imwrite(tmp_path / "slide.tif", synthetic_metaphase(seed=2).image)
-    first = cli("separate", tmp_path, "--out", tmp_path, "--model", "pretrained:synthetic")
+    first = here("separate", tmp_path, "--out", tmp_path, "--model", "pretrained:synthetic")
     assert first.returncode == 0, first.stderr[-2000:]
-    again = cli("separate", tmp_path, "--out", tmp_path, "--model", "pretrained:synthetic", "--overwrite")
+    again = here("separate", tmp_path, "--out", tmp_path, "--model", "pretrained:synthetic", "--overwrite")
     assert again.returncode == 0 and "wrote 1 x 9 files" in again.stdout and "skipped" not in again.stderr, (again.stdout, again.stderr[-2000:])
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["slide.tif"] + [f"slide_{k}" for k in (
         "instances.tif", "labels.tif", "rois.zip", "objects.csv", "chromosomes.csv", "overlay.png", "gallery.png", "policy.json", "provenance.json")])
@@ -152,20 +155,20 @@ def test_a_folder_separated_into_itself_again_takes_its_slides_only(tmp_path):
 def test_a_policy_file_repeats_a_separation(tmp_path):
     "Thresholds given as flags are written beside the outputs; --policy with that file repeats the separation exactly."
     tifffile.imwrite(tmp_path / "slide.tif", synthetic_metaphase(seed=2).image)
-    r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "first", "--quiet", "--min-overlap", "0.08", "--max-rounds", "2",
+    r = here("separate", tmp_path / "slide.tif", "--out", tmp_path / "first", "--quiet", "--min-overlap", "0.08", "--max-rounds", "2",
             "--attached-contrast", "0.6")
     assert r.returncode == 0, r.stderr[-3000:]
     import json
     policy = json.loads((tmp_path / "first" / "slide_policy.json").read_text())
     assert (policy["min_overlap"], policy["max_rounds"], policy["attached_contrast"], policy["suspect_area"]) == (0.08, 2, 0.6, 1.8)
-    r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "again", "--quiet", "--policy", tmp_path / "first" / "slide_policy.json")
+    r = here("separate", tmp_path / "slide.tif", "--out", tmp_path / "again", "--quiet", "--policy", tmp_path / "first" / "slide_policy.json")
     assert r.returncode == 0, r.stderr[-3000:]
     assert (tmp_path / "again" / "slide_policy.json").read_text() == (tmp_path / "first" / "slide_policy.json").read_text()
     np.testing.assert_array_equal(tifffile.imread(tmp_path / "again" / "slide_labels.tif"), tifffile.imread(tmp_path / "first" / "slide_labels.tif"))
     (tmp_path / "bad.json").write_text('{"min_overlap": 0.05, "max_round": 3}')
-    r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "third", "--policy", tmp_path / "bad.json")
+    r = here("separate", tmp_path / "slide.tif", "--out", tmp_path / "third", "--policy", tmp_path / "bad.json")
     assert r.returncode == 2 and "unknown SeparationPolicy fields ['max_round']" in r.stderr and "Traceback" not in r.stderr, r.stderr
-    r = cli("separate", tmp_path / "slide.tif", "--out", tmp_path / "third", "--max-rounds", "0")
+    r = here("separate", tmp_path / "slide.tif", "--out", tmp_path / "third", "--max-rounds", "0")
     assert r.returncode == 2 and "--max-rounds: must be at least 1" in r.stderr, r.stderr
 
 # The real slides' tests read two runs of `separate`, made once (a module's fixtures; conftest.py begins this file first, so
@@ -174,7 +177,7 @@ def test_a_policy_file_repeats_a_separation(tmp_path):
 REAL = (2, 9, 10, 15)
 
 def _real_run(shared_data, out, slides, *flags):
-    r = cli("separate", *(shared_data / "jpp21" / f"metaphase{k}-dapi.tif" for k in slides), "--out", out, "--quiet", *flags)
+    r = here("separate", *(shared_data / "jpp21" / f"metaphase{k}-dapi.tif" for k in slides), "--out", out, "--quiet", *flags)
     assert r.returncode == 0, r.stderr[-3000:]
     return out
 
@@ -225,7 +228,7 @@ def test_the_shipped_instance_models_are_asked_beside_the_shipped_model(shared_d
     assert (first["second_look"], len(first["chromosomes"].split())) == ("instances", 3), first
     alone = real_rows(real_pair_model_alone, 10)
     assert len(alone["1"]["chromosomes"].split()) == 2 and all(x["second_look"] != "instances" for x in alone.values())
-    r = cli("separate", shared_data / "jpp21" / "metaphase10-dapi.tif", "--policy", policy, "--out", tmp_path / "again", "--quiet")  # the policy file repeats it
+    r = here("separate", shared_data / "jpp21" / "metaphase10-dapi.tif", "--policy", policy, "--out", tmp_path / "again", "--quiet")  # the policy file repeats it
     assert r.returncode == 0, r.stderr[-3000:]
     labels = lambda d: tifffile.imread(d / "metaphase10-dapi_labels.tif")
     np.testing.assert_array_equal(labels(tmp_path / "again"), labels(real_default))
@@ -257,12 +260,12 @@ def test_an_instance_model_is_asked_and_recorded(tmp_path):
     TrainConfig(preset="tiny").to_json(run / "config.json")
     InstanceSegNet((96, 96, 1), preset="tiny").save(run / "model.keras")
     tifffile.imwrite(tmp_path / "slide.tif", synthetic_metaphase(seed=4).image)
-    r = cli("separate", tmp_path / "slide.tif", "--model", "pretrained:synthetic", "--instances", run, "--out", tmp_path / "with", "--quiet")
+    r = here("separate", tmp_path / "slide.tif", "--model", "pretrained:synthetic", "--instances", run, "--out", tmp_path / "with", "--quiet")
     assert r.returncode == 0, r.stderr[-3000:]
     made = json.loads((tmp_path / "with" / "slide_provenance.json").read_text())["model"]
     assert made["source"] == "pretrained:synthetic" and made["instances"]["sha256"] == sha256_of(run / "model.keras"), made
     assert json.loads((tmp_path / "with" / "slide_policy.json").read_text())["instances"] == str(run)
-    r = cli("separate", tmp_path / "slide.tif", "--model", "pretrained:synthetic", "--out", tmp_path / "without", "--quiet")
+    r = here("separate", tmp_path / "slide.tif", "--model", "pretrained:synthetic", "--out", tmp_path / "without", "--quiet")
     assert r.returncode == 0, r.stderr[-3000:]
     labels = lambda d: tifffile.imread(tmp_path / d / "slide_labels.tif")
     np.testing.assert_array_equal(labels("with"), labels("without"))
@@ -288,7 +291,7 @@ def test_a_nuclei_model_is_asked_about_nuclei_only(tmp_path):
     model.save(run / "model.keras"); keras.backend.clear_session()
     tifffile.imwrite(tmp_path / "slide.tif", synthetic_metaphase(seed=4).image)
     for out, extra in (("with", ["--nuclei-model", run, "--attached-contrast", "0.01", "--nucleus-piece-outside", "0"]), ("dim", ["--nuclei-model", run]), ("without", [])):
-        r = cli("separate", tmp_path / "slide.tif", "--model", "pretrained:synthetic", "--peel-area", "20", *extra, "--out", tmp_path / out, "--quiet")
+        r = here("separate", tmp_path / "slide.tif", "--model", "pretrained:synthetic", "--peel-area", "20", *extra, "--out", tmp_path / out, "--quiet")
         assert r.returncode == 0, r.stderr[-3000:]
     made = json.loads((tmp_path / "with" / "slide_provenance.json").read_text())["model"]
     assert made["source"] == "pretrained:synthetic" and made["nuclei"]["sha256"] == sha256_of(run / "model.keras"), made

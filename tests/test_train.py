@@ -1,4 +1,6 @@
-"Training end to end: the CLI, a crash and its resumption, EarlyStopping, and run directories that are never overwritten."
+"""Training end to end: the CLI, a crash and its resumption, EarlyStopping, and run directories that are never overwritten.
+The first test trains in a fresh interpreter as a user does (`cli`); the others run the command in this process (`here`,
+conftest.run_cli_here), where TensorFlow has started already."""
 import dataclasses, json, subprocess, sys
 from pathlib import Path
 import numpy as np, pytest, keras
@@ -8,7 +10,7 @@ from segnet_chromosome.train import train, load_run
 from segnet_chromosome.data import load_pairs
 from segnet_chromosome.evaluate import evaluate, predict_labels
 
-from conftest import JAX_FAST_COMPILE, TINY_FLAGS as TINY, run_cli as cli, tiny_config
+from conftest import JAX_FAST_COMPILE, TINY_FLAGS as TINY, run_cli as cli, run_cli_here as here, tiny_config
 
 
 def test_train_evaluate_predict_plot_through_the_cli(tmp_path):
@@ -19,37 +21,37 @@ def test_train_evaluate_predict_plot_through_the_cli(tmp_path):
         assert (run / name).exists(), name
     assert not (run / "backup").exists()  # a finished run keeps no backup
     assert len(read_history(run / "history.csv")) == 2
-    r = cli("evaluate", run)
+    r = here("evaluate", run)
     assert r.returncode == 0, r.stderr[-3000:]
     assert json.loads((run / "evaluation-test.json").read_text()) == json.loads((run / "report.json").read_text())
-    r = cli("predict", run, run / "pairs.h5", "--out", tmp_path / "pred", "--max-png", 3)
+    r = here("predict", run, run / "pairs.h5", "--out", tmp_path / "pred", "--max-png", 3)
     assert r.returncode == 0, r.stderr[-3000:]
     assert len(list((tmp_path / "pred").glob("*.png"))) == 3
     pred_images, pred_labels = load_pairs(tmp_path / "pred" / "labels.h5")
     images, _ = load_pairs(run / "pairs.h5")
     np.testing.assert_array_equal(pred_images, images)  # the images as given, each beside what the run's model predicts for it
     np.testing.assert_array_equal(pred_labels, predict_labels(load_run(run)[1], images))
-    r = cli("plot", run)
+    r = here("plot", run)
     assert r.returncode == 0, r.stderr[-3000:]
     assert all((run / "figures" / f).stat().st_size > 1000 for f in ["curves.png", "confusion.png", "worst.png", "best.png"])
 
 def test_finished_run_is_never_overwritten(tmp_path, capsys):
     "The CLI on a finished run: a new run beside it, --resume returns it, --overwrite replaces it, a folder not a run is refused."
     from segnet_chromosome.cli import main
-    here = lambda *flags: main(["train", *map(str, (*TINY, "--epochs", 1, *flags))])  # `cli("train", ...)` in this process: no TensorFlow start-up
+    tiny = lambda *flags: main(["train", *map(str, (*TINY, "--epochs", 1, *flags))])  # the command in this process, its rc
     run = tmp_path / "run"
     train(tiny_config(epochs=1), run, verbose=0)  # the run the CLI finds (TINY_FLAGS spell the same config); in this process, sooner
     model_bytes = (run / "model.keras").read_bytes()
-    r = cli("train", *TINY, "--epochs", 1, "--run-dir", run)
+    r = here("train", *TINY, "--epochs", 1, "--run-dir", run)
     assert r.returncode == 0 and (tmp_path / "run-2" / "model.keras").exists()
     assert (run / "model.keras").read_bytes() == model_bytes
-    assert here("--run-dir", run, "--resume") == 0
+    assert tiny("--run-dir", run, "--resume") == 0
     assert not (tmp_path / "run-3").exists() and (run / "model.keras").read_bytes() == model_bytes
-    assert here("--run-dir", run, "--overwrite", "--seed", 5) == 0
+    assert tiny("--run-dir", run, "--overwrite", "--seed", 5) == 0
     assert TrainConfig.from_json(run / "config.json").seed == 5 and (run / "model.keras").read_bytes() != model_bytes
     (tmp_path / "mine").mkdir(); (tmp_path / "mine" / "thesis.tex").write_text("x")
     capsys.readouterr()
-    rc = here("--run-dir", tmp_path / "mine", "--overwrite")
+    rc = tiny("--run-dir", tmp_path / "mine", "--overwrite")
     err = capsys.readouterr().err
     assert rc == 2 and "not a run directory" in err and "\n" not in err.strip() and (tmp_path / "mine" / "thesis.tex").exists()
 
@@ -106,7 +108,7 @@ def test_capped_run_continues_with_more_epochs(tmp_path):
     run = tmp_path / "run"
     train(tiny_config(epochs=1), run, verbose=0)  # a run capped at one epoch, as `train TINY_FLAGS --epochs 1` leaves it
     first = read_history(run / "history.csv")
-    r = cli("train", "--run-dir", run, "--resume", "--epochs", 2, "--quiet")  # the run's own config, more epochs
+    r = here("train", "--run-dir", run, "--resume", "--epochs", 2, "--quiet")  # the run's own config, more epochs
     assert r.returncode == 0 and f"continuing {run} after epoch 1" in r.stdout, r.stderr[-3000:]
     history = read_history(run / "history.csv")
     assert [h["epoch"] for h in history] == [0, 1] and history[0] == first[0]
@@ -159,14 +161,14 @@ def test_data_parallel_on_two_virtual_devices_matches_one(tmp_path):
 def test_online_training_on_metaphase_chromosomes_through_the_cli(shared_data, tmp_path):
     "Fresh pairs every epoch from the training chromosomes; the file's held-out chromosomes stay out."
     run = tmp_path / "online"
-    r = cli("train", "--metaphase", shared_data / "DAPI.tif", "--n-pairs", 300, "--online", "--preset", "tiny", "--epochs", 2,
+    r = here("train", "--metaphase", shared_data / "DAPI.tif", "--n-pairs", 300, "--online", "--preset", "tiny", "--epochs", 2,
             "--batch-size", 16, "--loss", "swap_crossentropy", "--lr-schedule", "plateau", "--run-dir", run, "--quiet")
     assert r.returncode == 0, r.stderr[-3000:]
     config = json.loads((run / "config.json").read_text())
     assert config["online"] and config["metaphase"] == [str(shared_data / "DAPI.tif")]
     history = read_history(run / "history.csv")
     assert len(history) == 2 and all("chromosome_iou" in h and "val_chromosome_iou" in h and h["epoch_time_s"] > 0 for h in history)
-    r = cli("evaluate", run, "--tta")
+    r = here("evaluate", run, "--tta")
     assert r.returncode == 0, r.stderr[-3000:]
     assert (run / "evaluation-test-tta.json").exists() and "test-time augmentation" in r.stdout
 
@@ -176,16 +178,16 @@ def test_clusters_train_with_the_peel_loss_and_are_refused_without_it(shared_dat
     exit 2. Clusters laid as chains and labelled A, B, A, ... (--cluster-labels chain) train with any loss."""
     flags = ["--metaphase", shared_data / "DAPI.tif", "--n-pairs", 200, "--online", "--clusters", 0.4, "--singles", 0.1, "--preset", "tiny",
              "--epochs", 1, "--batch-size", 16, "--quiet"]
-    r = cli("train", *flags, "--loss", "swap_crossentropy", "--run-dir", tmp_path / "refused")
+    r = here("train", *flags, "--loss", "swap_crossentropy", "--run-dir", tmp_path / "refused")
     assert r.returncode == 2 and "--loss peel_crossentropy" in r.stderr and "Traceback" not in r.stderr, r.stderr[-2000:]
     assert len(r.stderr.strip().splitlines()) == 1 and not (tmp_path / "refused").exists()
     run = tmp_path / "peel"
-    r = cli("train", *flags, "--loss", "peel_crossentropy", "--run-dir", run)
+    r = here("train", *flags, "--loss", "peel_crossentropy", "--run-dir", run)
     assert r.returncode == 0, r.stderr[-3000:]
     (row,) = read_history(run / "history.csv")
     assert np.isfinite(row["val_loss"]) and 0 <= row["val_chromosome_iou"] <= 1, row
     run = tmp_path / "chain"                                      # laid as chains and labelled A, B, A, ...: labels 0..3, any loss
-    r = cli("train", *flags, "--cluster-labels", "chain", "--loss", "swap_crossentropy", "--run-dir", run)
+    r = here("train", *flags, "--cluster-labels", "chain", "--loss", "swap_crossentropy", "--run-dir", run)
     assert r.returncode == 0, r.stderr[-3000:]
     assert json.loads((run / "config.json").read_text())["cluster_labels"] == "chain"
 
@@ -241,7 +243,7 @@ def test_training_with_the_light_around_its_chromosomes(shared_data, tmp_path, m
     off = images[labels == 0]
     assert off.max() > 0 and ((off > 0) & (off < maker.cut_below)).sum() == 0    # light off the chromosomes only where it adds up
     assert json.loads((tmp_path / "run" / "config.json").read_text())["skirt"] == 3
-    r = cli("train", "--metaphase", shared_data / "DAPI.tif", "--skirt", 3, "--run-dir", tmp_path / "refused", "--quiet")
+    r = here("train", "--metaphase", shared_data / "DAPI.tif", "--skirt", 3, "--run-dir", tmp_path / "refused", "--quiet")
     assert r.returncode == 2 and "give online=True (--online)" in r.stderr and "Traceback" not in r.stderr, r.stderr[-2000:]
     assert len(r.stderr.strip().splitlines()) == 1 and not (tmp_path / "refused").exists()
 
@@ -320,11 +322,11 @@ def test_predict_an_image_of_any_size_without_the_runs_pair_file(tmp_path):
     images, _, _ = synthetic_pairs(2, seed=3)
     big = np.zeros((150, 200), np.uint8); big[:94, :93] = images[0]; big[50:144, 100:193] = images[1]
     io.imsave(tmp_path / "slide.png", big, check_contrast=False)
-    r = cli("predict", run, tmp_path / "slide.png", "--out", tmp_path / "pred")
+    r = here("predict", run, tmp_path / "slide.png", "--out", tmp_path / "pred")
     assert r.returncode == 0, r.stderr[-3000:]
     _, labels = load_pairs(tmp_path / "pred" / "labels.h5")
     assert labels.shape == (1, 150, 200)
     panel = io.imread(tmp_path / "pred" / "labels_00000.png")
     assert panel.shape[1] > 2 * 150  # image and labels side by side, not the bare map
-    r = cli("predict", run, tmp_path / "slide.png", "--out", tmp_path / "bare", "--png", "map")
+    r = here("predict", run, tmp_path / "slide.png", "--out", tmp_path / "bare", "--png", "map")
     assert r.returncode == 0 and io.imread(tmp_path / "bare" / "labels_00000.png").shape[:2] == (150, 200)
