@@ -35,25 +35,22 @@ def test_train_evaluate_predict_plot_through_the_cli(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     assert all((run / "figures" / f).stat().st_size > 1000 for f in ["curves.png", "confusion.png", "worst.png", "best.png"])
 
-def test_finished_run_is_never_overwritten(tmp_path, capsys):
+def test_finished_run_is_never_overwritten(tmp_path):
     "The CLI on a finished run: a new run beside it, --resume returns it, --overwrite replaces it, a folder not a run is refused."
-    from segnet_chromosome.cli import main
-    tiny = lambda *flags: main(["train", *map(str, (*TINY, "--epochs", 1, *flags))])  # the command in this process, its rc
+    tiny = lambda *flags: here("train", *TINY, "--epochs", 1, *flags)
     run = tmp_path / "run"
     train(tiny_config(epochs=1), run, verbose=0)  # the run the CLI finds (TINY_FLAGS spell the same config); in this process, sooner
     model_bytes = (run / "model.keras").read_bytes()
-    r = here("train", *TINY, "--epochs", 1, "--run-dir", run)
+    r = tiny("--run-dir", run)
     assert r.returncode == 0 and (tmp_path / "run-2" / "model.keras").exists()
     assert (run / "model.keras").read_bytes() == model_bytes
-    assert tiny("--run-dir", run, "--resume") == 0
+    assert tiny("--run-dir", run, "--resume").returncode == 0
     assert not (tmp_path / "run-3").exists() and (run / "model.keras").read_bytes() == model_bytes
-    assert tiny("--run-dir", run, "--overwrite", "--seed", 5) == 0
+    assert tiny("--run-dir", run, "--overwrite", "--seed", 5).returncode == 0
     assert TrainConfig.from_json(run / "config.json").seed == 5 and (run / "model.keras").read_bytes() != model_bytes
     (tmp_path / "mine").mkdir(); (tmp_path / "mine" / "thesis.tex").write_text("x")
-    capsys.readouterr()
-    rc = tiny("--run-dir", tmp_path / "mine", "--overwrite")
-    err = capsys.readouterr().err
-    assert rc == 2 and "not a run directory" in err and "\n" not in err.strip() and (tmp_path / "mine" / "thesis.tex").exists()
+    r = tiny("--run-dir", tmp_path / "mine", "--overwrite")
+    assert r.returncode == 2 and "not a run directory" in r.stderr and "\n" not in r.stderr.strip() and (tmp_path / "mine" / "thesis.tex").exists()
 
 class Crash(keras.callbacks.Callback):
     "Kills training as epoch `epoch` (0-based) begins, after the ones before it were logged and backed up."
