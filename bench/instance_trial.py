@@ -428,7 +428,8 @@ def fit(a, like, out, pairs, split):
     from segnet_chromosome.core import load_keras
     load_keras()
     import keras
-    from segnet_chromosome.model import InstanceCrossentropy, InstanceSegNet, load_model_source
+    from segnet_chromosome.losses import InstanceCrossentropy
+    from segnet_chromosome.model import InstanceSegNet, load_model_source
     from segnet_chromosome.pipeline import OnlinePairSequence, PairSequence
     from segnet_chromosome.train import to_model_size
     images, labels, _ = plain.make(1, np.random.default_rng(0))

@@ -110,12 +110,11 @@ def align_chromosomes(probs, reference):
 
 # %% ../nbs/07_evaluate.ipynb
 def predict_probabilities(model, x, tta=False, symmetry=0):
-    """Class probabilities (N, H, W, 4) of `model` for a batch `x` (N, H, W) float32 at its input size, or any other its
-    2^depth divides (`model.predict_batch`); `tta` averages the
+    """Class probabilities (N, H, W, 4) of `model` for a batch `x` (N, H, W) float32 at its input size (`model.AnySize(model)`:
+    at any size its 2^depth divides); `tta` averages the
     symmetries. `symmetry` k (0 to 7, `dihedral`'s; instead of `tta`): the model is asked about the batch turned by k and its
     answer turned back (a second look at the same images; odd k transpose, so they need square images)."""
-    from segnet_chromosome.model import predict_batch  # (Keras: only when predicting; scoring never loads it)
-    predict = lambda batch: predict_batch(model, batch[..., None])
+    predict = lambda batch: np.asarray(model.predict_on_batch(batch[..., None].astype(np.float32)), np.float32)
     turned = lambda k: undo_dihedral(predict(np.ascontiguousarray(dihedral(x, k))), k, (1, 2))  # asked turned, turned back
     if symmetry: return turned(symmetry)
     p0 = predict(x)

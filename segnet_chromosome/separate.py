@@ -15,7 +15,7 @@ from .core import Preprocessing
 from .config import SeparationPolicy
 from .sources import model_record
 from .slide import NoChromosomesError, SlideObjects, bounding_box, cut_out, find_objects, grey_scale, no_chromosomes_hint, nucleus_round_body
-from .model import load_model_source, padded_size
+from .model import AnySize, load_model_source, padded_size
 from .evaluate import predict_probabilities
 from .instances import answer_cover, instance_chromosomes, instance_consensus, instance_looks, instance_peel, kept_as_one, left_whole, load_second_model, with_second_models
 from .fresh import light_scale
@@ -33,12 +33,12 @@ def _predict_crops(model, crops, tta=False, batch_size=32, symmetry=0):
     the model's 2^depth, at least its input), as the training pairs were: an object's answer is its own, whatever else the slide
     holds; `symmetry` k: the model's answer with the crops turned by k (`dihedral`) and turned back."""
     sizes = [(max(s),) * 2 if symmetry % 2 else s for s in (padded_size(model, *c.shape[:2]) for c in crops)]  # a transposing symmetry: square
-    out = [None] * len(crops)
-    for H, W in sorted(set(sizes)):                                   # one batch of each size (`predict_batch`: one network for all)
+    out, asked = [None] * len(crops), AnySize(model)
+    for H, W in sorted(set(sizes)):                                   # one batch of each size (`AnySize`: one network for all)
         ks = [k for k, s in enumerate(sizes) if s == (H, W)]
         x, corners = np.zeros((len(ks), H, W), np.float32), [((H - crops[k].shape[0]) // 2, (W - crops[k].shape[1]) // 2) for k in ks]
         for j, (k, (r, col)) in enumerate(zip(ks, corners)): x[j, r:r + crops[k].shape[0], col:col + crops[k].shape[1]] = crops[k] / 255
-        probs = np.concatenate([predict_probabilities(model, x[s:s + batch_size], tta, symmetry) for s in range(0, len(x), batch_size)])
+        probs = np.concatenate([predict_probabilities(asked, x[s:s + batch_size], tta, symmetry) for s in range(0, len(x), batch_size)])
         for k, p, (r, col) in zip(ks, probs, corners): out[k] = p[r:r + crops[k].shape[0], col:col + crops[k].shape[1]]
     return out
 

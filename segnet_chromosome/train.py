@@ -20,7 +20,8 @@ import keras
 from .config import PRESETS, UPSAMPLING_LAYOUT, TrainConfig
 from .data import pad_to_multiple, resize_pairs, open_pairs
 from .pipeline import PairSequence, OnlinePairSequence
-from .model import ChromosomeIoU, SegNet, UpSamplingSegNet, load_model, load_model_source, make_loss, widen_weights
+from .losses import ChromosomeIoU, make_loss
+from .model import SegNet, UpSamplingSegNet, load_model, load_model_source, widen_weights
 from .evaluate import evaluate, write_report
 from .generate import FRESH_SCALES, PairRecipe
 from .fresh import PairMaker

@@ -15,9 +15,9 @@ def test_segnet_runs_on_jax():
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().splitlines()[-1] == "jaxlib (2, 32, 32, 4) int32 2048.0"
 
-@pytest.mark.parametrize("notebook", ["06_model.ipynb", "04_pipeline.ipynb"])
+@pytest.mark.parametrize("notebook", ["06_model.ipynb", "05b_losses.ipynb", "04_pipeline.ipynb"])
 def test_notebook_tests_pass_on_jax(notebook):
-    "Pooling/unpooling against numpy with ties, parameter counts, gradient, save/load, mixed precision: all on JAX."
+    "Pooling/unpooling against numpy with ties, parameter counts, gradient, save/load, mixed precision, the losses: all on JAX."
     r = run_notebook_tests(ROOT / "nbs" / notebook, env=JAX_ENV)
     assert r.returncode == 0, (r.stdout + r.stderr)[-5000:]
 
