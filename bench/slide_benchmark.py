@@ -72,15 +72,15 @@ def source_singles(name, slide, not_single, extra=None):
     singles = list(segment_chromosomes(slide, preprocessing=Preprocessing(zoom=1), skirt=COMPOSE_SKIRT))
     return singles, left_out(name, singles, not_single.get(name, {}), (extra or {}).get(name, ()))
 
-def composed_material(sources, not_single, extra=None, *, channel=None):
+def composed_material(sources, not_single, extra=None, *, channel=None, images=None):
     """What the test slides are composed of: the singles of the slides `sources` (paths; read at their `channel` where they hold
-    several, `load_metaphase`), less those `not_single` {slide: {number: area}} and `extra` {slide: [number, ...]} name
-    (`source_singles`), and their nuclei; and how many singles were left out."""
+    several, `load_metaphase`, unless `images` {path: image} holds them read already), less those `not_single` {slide:
+    {number: area}} and `extra` {slide: [number, ...]} name (`source_singles`), and their nuclei; and how many singles were left out."""
     from segnet_chromosome.slide import load_metaphase, nucleus_cutouts
     from segnet_chromosome.synthetic import COMPOSE_SKIRT
     chromosomes, nuclei, dropped = [], [], 0
     for path in sources:
-        slide = load_metaphase(path, channel=channel)
+        slide = images[path] if images and path in images else load_metaphase(path, channel=channel)
         singles, leave = source_singles(path.name, slide, not_single, extra)
         chromosomes += [c for k, c in enumerate(singles) if k not in leave]; dropped += len(leave)
         nuclei += nucleus_cutouts(slide, skirt=COMPOSE_SKIRT)
@@ -188,8 +188,9 @@ def main():
     sources = [Path(s) for s in args.sources] if args.sources else [Path(args.data_dir) / s for s in HELD_OUT]
     missing = [str(s) for s in sources if not s.is_file()]
     if missing: fail(f"--from: no such slide {', '.join(missing)} (give each image's path, e.g. {Path(args.data_dir) / HELD_OUT[0]})")
+    images = {}
     for s in sources:                                               # each one grey image (or the channel named), said before Keras starts
-        try: load_metaphase(s, channel=args.channel)
+        try: images[s] = load_metaphase(s, channel=args.channel)
         except (OSError, ValueError) as e: fail(f"--from: {for_the_terminal(str(e))}")
     from segnet_chromosome.runs import read_not_single
     try: not_single = read_not_single(args.not_single)
@@ -210,10 +211,10 @@ def main():
         except (OSError, ValueError) as e: fail(f"--model {args.model}: {e}")
     if args.gallery:
         for path in sources:
-            singles, leave = source_singles(path.name, load_metaphase(path, channel=args.channel), {} if args.keep_pairs else not_single, extra)
+            singles, leave = source_singles(path.name, images[path], {} if args.keep_pairs else not_single, extra)
             print(f"{path.name}: {len(singles)} singles, {len(leave)} left out: {draw_singles(path.name, singles, args.gallery, leave)}")
         return
-    chromosomes, nuclei, dropped = composed_material(sources, {} if args.keep_pairs else not_single, extra, channel=args.channel)
+    chromosomes, nuclei, dropped = composed_material(sources, {} if args.keep_pairs else not_single, extra, images=images)
     per_kind = {k: [] for k in CONFIGURATIONS}
     matched = found = true_total = 0
     count_errors, truths, predictions, scores, seconds, per_slide = [], [], [], [], [], []

@@ -1,15 +1,15 @@
 """Bad input at the command line: each case must end with exit code 2, one line on stderr naming the problem, no
 traceback, nothing written and nothing that existed changed. The table below is the reliability issue's list.
 
-The command line runs in-process (`cli.main`), so an exception it does not handle fails the test as a traceback
-would; one case also runs the installed `segnet-chromosome` script, to see what a terminal sees.
+The command line runs in-process (`cli.main`, through conftest.run_cli_here), so an exception it does not handle fails
+the test as a traceback would; one case also runs the installed `segnet-chromosome` script, to see what a terminal sees.
 """
 import hashlib, json, shutil, subprocess, sys
 from pathlib import Path
 import h5py, numpy as np, pytest
-from segnet_chromosome.cli import main
 from segnet_chromosome.data import RAW_KEY, save_pairs
 from segnet_chromosome.sources import shipped_path
+from conftest import run_cli_here as here
 
 def snapshot(folder):
     "Every file under `folder` with the hash of its bytes: equal snapshots mean nothing was written or changed."
@@ -65,7 +65,7 @@ def work(tmp_path_factory):
     shutil.copytree(d / "run", d / "run-resize")  # its config says its inputs were resized: what separate reads, and refuses
     config = json.loads((d / "run-resize" / "config.json").read_text())
     (d / "run-resize" / "config.json").write_text(json.dumps({**config, "geometry": "resize", "resize_to": 64}))
-    assert main(["evaluate", str(d / "run")]) == 0
+    assert here("evaluate", d / "run").returncode == 0
     (d / "trial").mkdir()  # a trial of bench/instance_trial.py: an instance model, known by its file, under no shipped name
     shutil.copy(d / "run" / "config.json", d / "trial" / "config.json"); shutil.copy(shipped_path("instances4"), d / "trial" / "model.keras")
     for name, broken in [("run-badmodel", "model.keras"), ("run-badsplit", "split.npz")]:
@@ -148,31 +148,28 @@ CASES = [  # (what is wrong, command line with {d} for the folder, words the mes
 ]
 
 @pytest.mark.parametrize("what,command,words", CASES, ids=[c[0] for c in CASES])
-def test_bad_input_is_refused_cleanly(work, capsys, what, command, words):
+def test_bad_input_is_refused_cleanly(work, what, command, words):
     before = snapshot(work)
-    capsys.readouterr()
-    try: rc = main(command.format(d=work).split())
-    except SystemExit as e: rc = e.code  # argparse
-    err = capsys.readouterr().err.strip()
+    r = here(*command.format(d=work).split())  # (argparse's refusals: its exit status)
+    rc, err = r.returncode, r.stderr.strip()
     assert rc == 2, (what, rc, err)
     assert words in err, (what, err)
     assert "\n" not in err and "Traceback" not in err, err
     assert snapshot(work) == before, f"{what}: files were written or changed"
 
-def test_a_mistyped_slide_is_refused_before_the_model_loads(work, capsys, monkeypatch):
+def test_a_mistyped_slide_is_refused_before_the_model_loads(work, monkeypatch):
     "One path of a batch not there: one line naming it, exit 2, before the model loads and before --out is made."
     import segnet_chromosome.commands as C
     monkeypatch.setattr(C, "_model_for", lambda args: pytest.fail("the model was loaded"))
-    rc = main(["separate", str(work / "flat.tif"), str(work / "nope.tif"), "--out", str(work / "sep")])
-    err = capsys.readouterr().err.strip()
+    r = here("separate", work / "flat.tif", work / "nope.tif", "--out", work / "sep")
+    rc, err = r.returncode, r.stderr.strip()
     assert rc == 2 and f"no such slide: {work / 'nope.tif'} (1 of the 2 named)" in err and "\n" not in err, err
     assert not (work / "sep").exists()
 
-def test_unreachable_min_overlap_stops_with_a_count(shared_data, work, capsys):
+def test_unreachable_min_overlap_stops_with_a_count(shared_data, work):
     "A search that cannot succeed is bounded, says how many it found, and writes no file."
-    rc = main(["make-dataset", "--metaphase", str(shared_data / "DAPI.tif"), "--n-pairs", "5", "--min-overlap", "100000",
-               "--out", str(work / "never.h5"), "--quiet"])
-    err = capsys.readouterr().err
+    r = here("make-dataset", "--metaphase", shared_data / "DAPI.tif", "--n-pairs", 5, "--min-overlap", 100000, "--out", work / "never.h5", "--quiet")
+    rc, err = r.returncode, r.stderr
     assert rc == 2 and "only 0 of 5 pairs were found in 20,000 candidates" in err and not (work / "never.h5").exists()
 
 def test_the_terminal_sees_one_line_and_no_traceback(work):
@@ -182,8 +179,8 @@ def test_the_terminal_sees_one_line_and_no_traceback(work):
 def test_predict_overwrite_leaves_no_stale_maps(work):
     "A second predict with --overwrite and fewer maps: only the new maps are there."
     out = work.parent / "pred-stale"
-    assert main(["predict", str(work / "run"), str(work / "pairs.h5"), "--out", str(out), "--max-png", "5"]) == 0
-    assert main(["predict", str(work / "run"), str(work / "pairs.h5"), "--out", str(out), "--max-png", "2", "--overwrite"]) == 0
+    assert here("predict", work / "run", work / "pairs.h5", "--out", out, "--max-png", 5).returncode == 0
+    assert here("predict", work / "run", work / "pairs.h5", "--out", out, "--max-png", 2, "--overwrite").returncode == 0
     assert sorted(p.name for p in out.iterdir()) == ["labels.h5", "labels_00000.png", "labels_00001.png"]
 
 @pytest.fixture
