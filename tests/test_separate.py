@@ -172,9 +172,9 @@ def test_a_policy_file_repeats_a_separation(tmp_path):
     assert r.returncode == 2 and "--max-rounds: must be at least 1" in r.stderr, r.stderr
 
 # The real slides' tests read two runs of `separate`, made once (a module's fixtures; conftest.py begins this file first, so
-# that one worker runs them): every default on four metaphases (the real-slides notebook pins all twelve), and the pair
-# model alone (no second model) on the two where the shipped second models change what is found.
-REAL = (2, 9, 10, 15)
+# that one worker runs them): every default, and the pair model alone (no second model), on the two metaphases where the
+# shipped second models change what is found (the real-slides notebook pins all twelve, and checks each one's table as below).
+REAL = (10, 15)
 
 def _real_run(shared_data, out, slides, *flags):
     r = here("separate", *(shared_data / "jpp21" / f"metaphase{k}-dapi.tif" for k in slides), "--out", out, "--quiet", *flags)
@@ -196,7 +196,7 @@ def real_rows(out, k):
     with open(out / f"metaphase{k}-dapi_objects.csv") as f: return {r["object"]: r for r in csv.DictReader(f)}
 
 def test_separate_real_metaphases_with_overlaps(real_default):
-    "Metaphases 2 and 9 of jpp21 (several real overlaps each), 10 and 15: every chromosome object becomes instances or a reported cluster."
+    "Metaphases 10 and 15 of jpp21 through the command line: every chromosome object becomes instances or a reported cluster in its table."
     for k in REAL:
         rows = list(real_rows(real_default, k).values())
         kinds = [r["kind"] for r in rows]
@@ -204,9 +204,7 @@ def test_separate_real_metaphases_with_overlaps(real_default):
         assert all(r["chromosomes"] for r in rows if r["kind"] in ("single", "overlap", "touching", "cluster_separated"))
         assert not any(r["chromosomes"] for r in rows if r["kind"] in ("debris", "border"))
         on_nuclei = sum(len(r["chromosomes"].split()) for r in rows if r["kind"] == "nucleus")
-        assert on_nuclei <= 6, on_nuclei  # cut off a nucleus: a few, never its texture (metaphase 9: 6, a chain of chromosomes beside
-        # its lower nucleus cut off in five pieces, three of them right, and one beside its upper one; separate_real_slides lists them)
-        if k == 9: assert on_nuclei >= 2, on_nuclei                                       # those lying against metaphase 9's nuclei
+        assert on_nuclei <= 6, on_nuclei  # cut off a nucleus: a few, never its texture (separate_real_slides lists them)
         assert all(int(r["unresolved_area"]) > 0 for r in rows if r["kind"] == "cluster")   # a cluster keeps a rest no chromosome claims
         assert all(int(r["unresolved_area"]) == 0 for r in rows if r["kind"] != "cluster")
         numbers = [int(n) for r in rows for n in r["chromosomes"].split()]

@@ -158,7 +158,7 @@ def test_data_parallel_on_two_virtual_devices_matches_one(tmp_path):
 def test_online_training_on_metaphase_chromosomes_through_the_cli(shared_data, tmp_path):
     "Fresh pairs every epoch from the training chromosomes; the file's held-out chromosomes stay out."
     run = tmp_path / "online"
-    r = here("train", "--metaphase", shared_data / "DAPI.tif", "--n-pairs", 300, "--online", "--preset", "tiny", "--epochs", 2,
+    r = here("train", "--metaphase", shared_data / "DAPI.tif", "--n-pairs", 120, "--online", "--preset", "tiny", "--epochs", 2,
             "--batch-size", 16, "--loss", "swap_crossentropy", "--lr-schedule", "plateau", "--run-dir", run, "--quiet")
     assert r.returncode == 0, r.stderr[-3000:]
     config = json.loads((run / "config.json").read_text())
@@ -173,7 +173,7 @@ def test_online_training_on_metaphase_chromosomes_through_the_cli(shared_data, t
 def test_clusters_train_with_the_peel_loss_and_are_refused_without_it(shared_data, tmp_path):
     """Clusters labelled by membership bits train with peel_crossentropy (validation holds them too); any other loss: one line,
     exit 2. Clusters laid as chains and labelled A, B, A, ... (--cluster-labels chain) train with any loss."""
-    flags = ["--metaphase", shared_data / "DAPI.tif", "--n-pairs", 200, "--online", "--clusters", 0.4, "--singles", 0.1, "--preset", "tiny",
+    flags = ["--metaphase", shared_data / "DAPI.tif", "--n-pairs", 96, "--online", "--clusters", 0.4, "--singles", 0.1, "--preset", "tiny",
              "--epochs", 1, "--batch-size", 16, "--quiet"]
     r = here("train", *flags, "--loss", "swap_crossentropy", "--run-dir", tmp_path / "refused")
     assert r.returncode == 2 and "--loss peel_crossentropy" in r.stderr and "Traceback" not in r.stderr, r.stderr[-2000:]
@@ -229,7 +229,7 @@ def test_training_with_the_light_around_its_chromosomes(shared_data, tmp_path, m
     class Recording(T.PairMaker):
         def __init__(self, *args, **kw): super().__init__(*args, **kw); made.append(self)
     monkeypatch.setattr(T, "PairMaker", Recording)
-    cfg = TrainConfig(metaphase=[shared_data / "DAPI.tif"], online=True, skirt=3, n_pairs=200, preset="tiny", epochs=1, batch_size=16,
+    cfg = TrainConfig(metaphase=[shared_data / "DAPI.tif"], online=True, skirt=3, n_pairs=96, preset="tiny", epochs=1, batch_size=16,
                       loss="swap_crossentropy")
     train(cfg, tmp_path / "run", verbose=0)
     (maker,) = made
@@ -256,7 +256,7 @@ def test_validation_on_a_metaphase_of_its_own(shared_data, tmp_path, monkeypatch
         def __init__(self, *args, **kw): super().__init__(*args, **kw); made.append(self)
     monkeypatch.setattr(T, "PairMaker", Recording)
     slides = [shared_data / "jpp21" / f"metaphase{k}-dapi.tif" for k in (2, 4, 6)]
-    cfg = TrainConfig(metaphase=slides, split="metaphase", held_out=[2], val_held_out=[1], online=True, on_nuclei=0.3, n_pairs=300,
+    cfg = TrainConfig(metaphase=slides, split="metaphase", held_out=[2], val_held_out=[1], online=True, on_nuclei=0.3, n_pairs=150,
                       preset="tiny", epochs=1, batch_size=16, loss="swap_crossentropy")
     train(cfg, tmp_path / "run", verbose=2)
     assert "validation (of metaphase4-dapi.tif: no chromosome of it trained on)" in capsys.readouterr().out
