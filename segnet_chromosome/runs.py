@@ -172,17 +172,24 @@ def without_pairs(chromosomes, listed, *, slide, zoom, source="the list"):
     return [c for c in chromosomes if c.id not in listed]
 
 # %% ../nbs/08_runs.ipynb
+_SEGMENTED = {}  # the last metaphases segmented: key (their files, channel, preprocessing, skirt) and what was found on each
+
 def run_chromosomes(config, counts=None, *, skirt=0):
     """The single chromosomes of the run's metaphases, each tagged with its metaphase's index in `config.metaphase`; the object
     counts of each slide (single, cluster, nucleus...) are appended to the list `counts` when one is given. The "singles"
     `config.not_single` lists as pairs are left out (the others keep their numbers as ids). With `skirt` each is cut with that
-    many pixels of the light around it (`segment_chromosomes(skirt=)`): the same chromosomes, their images with the light."""
+    many pixels of the light around it (`segment_chromosomes(skirt=)`): the same chromosomes, their images with the light.
+    The last slides segmented are kept while their files stay the same (`train --online` asks twice: its pair file, then
+    its fresh pairs' chromosomes; each slide takes a second or two)."""
     from segnet_chromosome.slide import load_metaphase, segment_chromosomes
     slides = [load_metaphase(p, channel=config.channel) for p in config.metaphase]  # a missing or unreadable image refused before anything is done
     not_single = read_not_single(config.not_single) if config.not_single else {}
     out, cy3 = [], load_metaphase(config.cy3) if config.cy3 else None  # cy3 goes with a single metaphase
-    for k, slide in enumerate(slides):
-        found = segment_chromosomes(slide, cy3, preprocessing=config.preprocessing, metaphase=k, skirt=skirt)
+    files = [Path(p) for p in [*config.metaphase, *([config.cy3] if config.cy3 else [])]]
+    key = (tuple((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for p in files), config.channel, config.preprocessing, skirt)
+    if _SEGMENTED.get("key") != key:
+        _SEGMENTED.update(key=key, found=[segment_chromosomes(slide, cy3, preprocessing=config.preprocessing, metaphase=k, skirt=skirt) for k, slide in enumerate(slides)])
+    for k, found in enumerate(_SEGMENTED["found"]):
         if counts is not None: counts.append(found.counts)
         name = Path(config.metaphase[k]).name
         out += without_pairs(found, not_single.get(name, {}), slide=name, zoom=config.zoom, source=config.not_single)
