@@ -30,9 +30,8 @@ class MaxPoolingWithArgmax2D(layers.Layer):
 
     def call(self, x):
         _, h, w, c = x.shape
-        if (h or 0) % 2 or (w or 0) % 2:
+        if h % 2 or w % 2:
             raise ValueError(f"MaxPoolingWithArgmax2D needs even sides, got {h}x{w}; pad the input with pad_to_multiple()")
-        _, h, w, _ = ops.shape(x)  # (sides unknown until run in a network of any size: tensors then)
         win = ops.reshape(x, (-1, h // 2, 2, w // 2, 2, c))
         win = ops.reshape(ops.transpose(win, (0, 1, 3, 5, 2, 4)), (-1, h // 2, w // 2, c, 4))
         return ops.max(win, axis=-1), ops.cast(ops.argmax(win, axis=-1), "int32")
@@ -47,7 +46,7 @@ class MaxUnpooling2D(layers.Layer):
 
     def call(self, inputs):
         values, switches = inputs
-        _, h, w, c = ops.shape(values)  # (sides unknown until run in a network of any size: tensors then)
+        _, h, w, c = values.shape
         y = ops.one_hot(ops.cast(switches, "int32"), 4, dtype=values.dtype) * ops.expand_dims(values, -1)
         y = ops.transpose(ops.reshape(y, (-1, h, w, c, 2, 2)), (0, 1, 4, 2, 5, 3))
         return ops.reshape(y, (-1, 2 * h, 2 * w, c))
@@ -159,24 +158,22 @@ def with_input_size(model, height, width):
     return sized[height, width]
 
 # %% ../nbs/06_model.ipynb
-_PREDICT = weakref.WeakKeyDictionary()  # model -> its prediction at any size, one TensorFlow graph
+_PREDICT = weakref.WeakKeyDictionary()  # network of one size -> its prediction, one TensorFlow graph for any batch
 
 def predict_batch(model, x):
     """The output (N, H, W, C) float32 of the Keras `model` for a batch `x` (N, H, W, 1) float32 of any size whose sides
     `size_multiple_of(model)` divides, as `with_input_size(model, H, W).predict_on_batch(x)` gives it. On TensorFlow one
-    graph per model, traced once, whatever N, H and W; on another backend `with_input_size`'s network. Any other object
-    with a `predict_on_batch` (a stand-in of known output) is asked so, at its own size."""
+    graph per size, traced once whatever N; on another backend that network's `predict_on_batch`. Any other object with a
+    `predict_on_batch` (a stand-in of known output) is asked so, at its own size."""
     x = np.asarray(x, np.float32)
     if not isinstance(model, keras.Model): return np.asarray(model.predict_on_batch(x), np.float32)
-    m = size_multiple_of(model)
-    if x.shape[1] % m or x.shape[2] % m: raise ValueError(f"{x.shape[1]}x{x.shape[2]} is not a multiple of {m} on each side; pad the images to a multiple of {m}")
-    if keras.backend.backend() != "tensorflow": return np.asarray(with_input_size(model, *x.shape[1:3]).predict_on_batch(x), np.float32)
-    if model not in _PREDICT:
+    net = with_input_size(model, *x.shape[1:3])
+    if keras.backend.backend() != "tensorflow": return np.asarray(net.predict_on_batch(x), np.float32)
+    if net not in _PREDICT:
         import tensorflow as tf
-        channels = model.input_shape[-1]
-        any_size = keras.models.clone_model(model, input_tensors=keras.Input((None, None, channels)), clone_function=lambda layer: layer)
-        _PREDICT[model] = tf.function(lambda batch: any_size(batch, training=False), input_signature=[tf.TensorSpec((None, None, None, channels), tf.float32)])
-    return np.asarray(_PREDICT[model](x), np.float32)
+        ref = weakref.ref(net)  # (the graph holds the weights, not the network: it goes when the network does)
+        _PREDICT[net] = tf.function(lambda batch: ref()(batch, training=False), input_signature=[tf.TensorSpec((None, *net.input_shape[1:]), tf.float32)])
+    return np.asarray(_PREDICT[net](x), np.float32)
 
 # %% ../nbs/06_model.ipynb
 class AnySize:
