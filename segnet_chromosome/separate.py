@@ -34,7 +34,7 @@ def _predict_crops(model, crops, tta=False, batch_size=32, symmetry=0):
     holds; `symmetry` k: the model's answer with the crops turned by k (`dihedral`) and turned back."""
     sizes = [(max(s),) * 2 if symmetry % 2 else s for s in (padded_size(model, *c.shape[:2]) for c in crops)]  # a transposing symmetry: square
     out, asked = [None] * len(crops), AnySize(model)
-    for H, W in sorted(set(sizes)):                                   # one batch of each size (`AnySize`: one network for all)
+    for H, W in sorted(set(sizes)):                                   # one batch of each size (`AnySize`: each size traced once)
         ks = [k for k, s in enumerate(sizes) if s == (H, W)]
         x, corners = np.zeros((len(ks), H, W), np.float32), [((H - crops[k].shape[0]) // 2, (W - crops[k].shape[1]) // 2) for k in ks]
         for j, (k, (r, col)) in enumerate(zip(ks, corners)): x[j, r:r + crops[k].shape[0], col:col + crops[k].shape[1]] = crops[k] / 255
