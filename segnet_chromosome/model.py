@@ -178,7 +178,7 @@ def predict_batch(model, x):
 # %% ../nbs/06_model.ipynb
 class AnySize:
     "`model` asked at any size its 2^depth divides (`predict_batch`) by whatever asks a model's `predict_on_batch` (`evaluate.predict_probabilities`)."
-    def __init__(self, model): self.model, self.input_shape = model, model.input_shape
+    def __init__(self, model): self.model = model
     def predict_on_batch(self, x): return predict_batch(self.model, x)
 
 # %% ../nbs/06_model.ipynb

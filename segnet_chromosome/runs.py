@@ -186,7 +186,7 @@ def run_chromosomes(config, counts=None, *, skirt=0):
     not_single = read_not_single(config.not_single) if config.not_single else {}
     out, cy3 = [], load_metaphase(config.cy3) if config.cy3 else None  # cy3 goes with a single metaphase
     files = [Path(p) for p in [*config.metaphase, *([config.cy3] if config.cy3 else [])]]
-    key = (tuple((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for p in files), config.channel, config.preprocessing, skirt)
+    key = (tuple((str(p.resolve()), s.st_mtime_ns, s.st_size) for p, s in ((p, p.stat()) for p in files)), config.channel, config.preprocessing, skirt)
     if _SEGMENTED.get("key") != key:
         _SEGMENTED.update(key=key, found=[segment_chromosomes(slide, cy3, preprocessing=config.preprocessing, metaphase=k, skirt=skirt) for k, slide in enumerate(slides)])
     for k, found in enumerate(_SEGMENTED["found"]):
