@@ -177,6 +177,28 @@ def sliding_percentile(image, percentile, *, size):
     return out
 
 # %% ../nbs/03_slide.ipynb
+def _depth(mask):
+    """`ndimage.distance_transform_edt(mask)` of a bool `mask` (H, W), the same values (the image's edge is no background),
+    each 8-connected part's taken in its box grown by a pixel: (H, W) float64."""
+    labels, _ = ndimage.label(mask, np.ones((3, 3)))
+    out = np.zeros(mask.shape)
+    for j, part_box in enumerate(ndimage.find_objects(labels), 1):
+        box = tuple(slice(max(s.start - 1, 0), min(s.stop + 1, n)) for s, n in zip(part_box, mask.shape))
+        part = labels[box] == j
+        out[box][part] = ndimage.distance_transform_edt(part)[part]
+    return out
+
+# %% ../nbs/03_slide.ipynb
+def _near(mask, radius):
+    "`ndimage.distance_transform_edt(~mask) <= radius` of a bool `mask` (H, W), taken in the box of `mask` grown by `radius`: (H, W) bool."
+    out = np.zeros(mask.shape, bool)
+    if not mask.any(): return out
+    k, rows, cols = int(np.ceil(radius)) + 1, np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
+    box = slice(max(rows[0] - k, 0), rows[-1] + 1 + k), slice(max(cols[0] - k, 0), cols[-1] + 1 + k)
+    out[box] = ndimage.distance_transform_edt(~mask[box]) <= radius
+    return out
+
+# %% ../nbs/03_slide.ipynb
 def _drop_small(mask, max_size):
     "`mask` without its connected parts of at most `max_size` pixels (as skimage's remove_small_objects, on any version)."
     labels, n = ndimage.label(mask, np.ones((3, 3)))
@@ -216,17 +238,17 @@ def find_objects(image, min_contrast=6.0, *, faint=0.4, dim_nucleus=0.8):
                                  f"noise (need a contrast of {min_contrast} noise deviations); {no_chromosomes_hint(image)}")
     high = _drop_small(grey > t, 15)
     high_labels = measure.label(high)
-    peaks = ndimage.maximum(ndimage.distance_transform_edt(high), high_labels, np.arange(1, high_labels.max() + 1))
+    peaks = ndimage.maximum(_depth(high), high_labels, np.arange(1, high_labels.max() + 1))
     typical = float(np.median(peaks)) if np.size(peaks) else 1.0
     # nuclei: what holds a disk of 3 typical chromosome radii at 0.7 of the threshold (an opening by that disk)
     solid = _fill_small_holes(grey > 0.7 * t, int(np.pi * (2 * typical) ** 2))  # not the gaps between chromosomes
-    core = ndimage.distance_transform_edt(solid) > 3 * typical
-    nuclei = ndimage.distance_transform_edt(~core) <= 3 * typical if core.any() else core
+    core = _depth(solid) > 3 * typical
+    nuclei = _near(core, 3 * typical)
     if nuclei.any() and (~nuclei).any(): t = filters.threshold_otsu(grey[~nuclei])
     mask = _drop_small(ndimage.binary_fill_holes(grey > t) | nuclei, 15)
     labels = measure.label(mask).astype(np.int32)
     regions = measure.regionprops(labels)
-    depth = ndimage.distance_transform_edt(mask)
+    depth = _depth(mask)
     radius = np.array([depth[r.slice][r.image].max() for r in regions])
     area = np.array([r.area for r in regions], np.float64)
     H, W = labels.shape
