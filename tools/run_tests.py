@@ -9,10 +9,6 @@ Cells flagged `#| slow` (the eleven real slides, the public recipe's whole repli
 2-core machine two workers take about four fifths of the time one does (1086 s against 1333 s): TensorFlow already keeps
 both cores busy for much of a test, and the Python between its steps (start-up, tracing) is what a second worker fills.
 `--workers 1` runs everything one after the other.
-With several workers each is given its share of the cores for TensorFlow's and OpenMP's thread pools (`TF_NUM_INTRAOP_THREADS`,
-`TF_NUM_INTEROP_THREADS`, `OMP_NUM_THREADS`: one each on 2 cores, unless already set): a pool as large as the machine in each
-worker spins on cores the other needs. 09_train.ipynb and the real-slides notebook, run together so, took 147 s
-instead of 157 s (112 s and 145 s, against 155 s and 131 s), with the same results.
 Usage: python tools/run_tests.py [--quick] [--workers N] [NOTEBOOK ...] [-- PYTEST ARGS]
 (NOTEBOOK ...: only those notebooks, and the pytest tests only when PYTEST ARGS are given too: the test files they name,
 e.g. `-- tests/test_cli.py`, or all of tests/ filtered by the other arguments, e.g. `-- -k touching`.)
@@ -57,9 +53,6 @@ if __name__ == "__main__":
             refuse("--workers needs a whole number of at least 1, e.g. --workers 2")
         workers = int(argv.pop(at + 1)); argv.pop(at)
     pytest_args = argv[argv.index("--") + 1:] if "--" in argv else []
-    if workers > 1:                                                 # each worker its share of the cores (inherited by what it starts)
-        for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
-            os.environ.setdefault(name, str(max(1, (os.cpu_count() or 1) // workers)))
     names = argv[:argv.index("--")] if "--" in argv else argv
     missing = [n for n in names if not Path(n).is_file()]
     if missing: refuse(f"no such notebook: {', '.join(missing)}; name files in nbs/, e.g. nbs/00_core.ipynb")
