@@ -5,7 +5,7 @@
 # %% auto 0
 __all__ = ['MAX_CHANNELS', 'OBJECT_KINDS', 'Chromosome', 'load_metaphase', 'pixel_size_of', 'NoChromosomesError',
            'no_chromosomes_hint', 'SlideObjects', 'grey_scale', 'pruned_skeleton_ends', 'sliding_percentile',
-           'find_objects', 'ChromosomeList', 'bounding_box', 'cut_out', 'cut_with_skirt', 'segment_chromosomes',
+           'bounding_box', 'find_objects', 'ChromosomeList', 'cut_out', 'cut_with_skirt', 'segment_chromosomes',
            'body_disk', 'nucleus_round_body', 'nucleus_cutouts']
 
 # %% ../nbs/03_slide.ipynb
@@ -177,13 +177,19 @@ def sliding_percentile(image, percentile, *, size):
     return out
 
 # %% ../nbs/03_slide.ipynb
-def _depth(mask):
-    """`ndimage.distance_transform_edt(mask)` of a bool `mask` (H, W), the same values (the image's edge is no background),
-    each 8-connected part's taken in its box grown by a pixel: (H, W) float64."""
-    labels, _ = ndimage.label(mask, np.ones((3, 3)))
-    out = np.zeros(mask.shape)
+def bounding_box(mask):
+    "The bounding box (a pair of slices) of a non-empty mask."
+    rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+
+# %% ../nbs/03_slide.ipynb
+def _depth(labels):
+    """`ndimage.distance_transform_edt(labels > 0)` of `labels` (H, W) int, a mask's 8-connected parts numbered 1, 2, ... (as
+    `measure.label` numbers them), the same values (the image's edge is no background), each part's taken in its box grown
+    by a pixel: (H, W) float64."""
+    out = np.zeros(labels.shape)
     for j, part_box in enumerate(ndimage.find_objects(labels), 1):
-        box = tuple(slice(max(s.start - 1, 0), min(s.stop + 1, n)) for s, n in zip(part_box, mask.shape))
+        box = tuple(slice(max(s.start - 1, 0), min(s.stop + 1, n)) for s, n in zip(part_box, labels.shape))
         part = labels[box] == j
         out[box][part] = ndimage.distance_transform_edt(part)[part]
     return out
@@ -193,8 +199,8 @@ def _near(mask, radius):
     "`ndimage.distance_transform_edt(~mask) <= radius` of a bool `mask` (H, W), taken in the box of `mask` grown by `radius`: (H, W) bool."
     out = np.zeros(mask.shape, bool)
     if not mask.any(): return out
-    k, rows, cols = int(np.ceil(radius)) + 1, np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
-    box = slice(max(rows[0] - k, 0), rows[-1] + 1 + k), slice(max(cols[0] - k, 0), cols[-1] + 1 + k)
+    k = int(np.ceil(radius)) + 1
+    box = tuple(slice(max(s.start - k, 0), s.stop + k) for s in bounding_box(mask))
     out[box] = ndimage.distance_transform_edt(~mask[box]) <= radius
     return out
 
@@ -238,17 +244,17 @@ def find_objects(image, min_contrast=6.0, *, faint=0.4, dim_nucleus=0.8):
                                  f"noise (need a contrast of {min_contrast} noise deviations); {no_chromosomes_hint(image)}")
     high = _drop_small(grey > t, 15)
     high_labels = measure.label(high)
-    peaks = ndimage.maximum(_depth(high), high_labels, np.arange(1, high_labels.max() + 1))
+    peaks = ndimage.maximum(_depth(high_labels), high_labels, np.arange(1, high_labels.max() + 1))
     typical = float(np.median(peaks)) if np.size(peaks) else 1.0
     # nuclei: what holds a disk of 3 typical chromosome radii at 0.7 of the threshold (an opening by that disk)
     solid = _fill_small_holes(grey > 0.7 * t, int(np.pi * (2 * typical) ** 2))  # not the gaps between chromosomes
-    core = _depth(solid) > 3 * typical
+    core = _depth(measure.label(solid)) > 3 * typical
     nuclei = _near(core, 3 * typical)
     if nuclei.any() and (~nuclei).any(): t = filters.threshold_otsu(grey[~nuclei])
     mask = _drop_small(ndimage.binary_fill_holes(grey > t) | nuclei, 15)
     labels = measure.label(mask).astype(np.int32)
     regions = measure.regionprops(labels)
-    depth = _depth(mask)
+    depth = _depth(labels)
     radius = np.array([depth[r.slice][r.image].max() for r in regions])
     area = np.array([r.area for r in regions], np.float64)
     H, W = labels.shape
@@ -287,12 +293,6 @@ def find_objects(image, min_contrast=6.0, *, faint=0.4, dim_nucleus=0.8):
 class ChromosomeList(list):
     "A list of `Chromosome`s that also says what else the slide held (`counts` per kind of object)."
     counts: dict = {}
-
-# %% ../nbs/03_slide.ipynb
-def bounding_box(mask):
-    "The bounding box (a pair of slices) of a non-empty mask."
-    rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
-    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 # %% ../nbs/03_slide.ipynb
 def cut_out(grey, mask, *, zoom, margin, light=False):
