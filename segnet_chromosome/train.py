@@ -6,8 +6,8 @@
 __all__ = ['Machine', 'size_multiple', 'to_model_size', 'build_model', 'load_initial_weights', 'accelerator', 'training_devices',
            'distribution_scope', 'where_it_runs', 'HistoryLogger', 'AtomicCheckpoint', 'FitFinished',
            'ResumableEarlyStopping', 'EpochTimer', 'TimeBudget', 'StopWhenDiverged', 'InterruptAtBatchEnd',
-           'make_optimizer', 'fresh_validation_size', 'dtype_policy', 'make_batches', 'make_callbacks', 'train',
-           'load_run']
+           'make_optimizer', 'fresh_validation_size', 'dtype_policy', 'make_batches', 'make_callbacks', 'build_for_fit',
+           'train', 'load_run']
 
 # %% ../nbs/09_train.ipynb
 import contextlib, json, sys, time
@@ -287,6 +287,15 @@ def make_callbacks(config, run_dir, history=(), n_train=0):
             keras.callbacks.BackupAndRestore(str(run_dir / "backup"))]
 
 # %% ../nbs/09_train.ipynb
+def build_for_fit(model, batch):
+    """Make every variable `model.fit` will use (the optimizer's, the compiled metrics' and loss's) from `batch`'s shapes
+    (a batch as the training data gives it: (x, y)), before `fit` traces its step, so that TensorFlow traces it once.
+    Keras' own symbolic build (its JAX trainer calls it in `fit`); it has no public name in Keras 3.15, so a Keras
+    without it is left to build them while tracing, as before."""
+    build = getattr(model, "_symbolic_build", None)
+    if build is not None: build(data_batch=batch)
+
+# %% ../nbs/09_train.ipynb
 def _verbose(verbose):
     if verbose != "auto": return verbose
     return 1 if sys.stdout.isatty() else 2
@@ -358,6 +367,7 @@ def _fit_and_report(config, run_dir, state, callbacks, verbose):
             elif state == "new" and config.init_from:
                 load_initial_weights(model, config)
             train_batches, val_batches = make_batches(config, pairs, split, x, y, start_epoch=start.done, n_devices=n_devices)
+            build_for_fit(model, train_batches[0])
             if verbose != 0: _say_what_runs(config, data_path, len(pairs), split, model, x.shape, machine=machine)
             budget = [TimeBudget(config.time_budget, run_dir / "last.keras")] if config.time_budget else []
             with InterruptAtBatchEnd() as interrupt:
