@@ -288,17 +288,13 @@ def make_callbacks(config, run_dir, history=(), n_train=0):
 
 # %% ../nbs/09_train.ipynb
 def build_for_fit(model, batch):
-    """Make every variable `model.fit` will use (the optimizer's, the compiled metrics' and loss's) from `batch`'s shapes
-    (a batch as the training data gives it: (x, y)), before `fit` traces its step, so that TensorFlow traces it once.
-    Keras' own symbolic build (its JAX trainer calls it in `fit`); it has no public name in Keras 3.15, so a Keras
-    without it is left to build them while tracing, as before."""
-    build = getattr(model, "_symbolic_build", None)
-    if build is not None: build(data_batch=batch)
+    """Make every variable `fit` will use (the optimizer's, the metrics' and the loss's) from `batch`'s shapes ((x, y), as the
+    training data gives it) before `fit` traces its step, so that TensorFlow traces it once. Keras' own symbolic build, as its
+    JAX trainer calls it in `fit`; no public name in Keras 3.15, so a Keras without it builds them while tracing, as before."""
+    if build := getattr(model, "_symbolic_build", None): build(data_batch=batch)
 
 # %% ../nbs/09_train.ipynb
-def _verbose(verbose):
-    if verbose != "auto": return verbose
-    return 1 if sys.stdout.isatty() else 2
+def _verbose(verbose): return (1 if sys.stdout.isatty() else 2) if verbose == "auto" else verbose  # Keras' progress bar on a terminal only
 
 def _summary(config, run_dir, data_path, split, history, report, *, state, wall_time_s, machine, parameters, budget=None):
     "What run.json says about a run (`machine`: the `Machine` it ran on)."
