@@ -23,6 +23,22 @@ def tiny_config(**changes):
     from segnet_chromosome.config import TrainConfig
     return TrainConfig(**{**TINY, **changes})
 
+@pytest.fixture(scope="session")
+def finished_tiny_run_once(tmp_path_factory):
+    "A finished run of `tiny_config(epochs=1)`, trained once a session (once in each pytest-xdist worker); never changed: see `tiny_run`."
+    from segnet_chromosome.train import train
+    run = tmp_path_factory.mktemp("tiny") / "run"
+    train(tiny_config(epochs=1), run, verbose=0)
+    return run
+
+@pytest.fixture
+def tiny_run(finished_tiny_run_once, tmp_path):
+    """`tmp_path/"run"`: a finished run of `tiny_config(epochs=1)`, as `train TINY_FLAGS --epochs 1` leaves it, for a test
+    to use and change. A copy of `finished_tiny_run_once`: the same bytes as a run trained in the test (a run's files name
+    no folder but run.json's `run_dir`), a tiny training (10 to 20 s on this project's 2-core machine) sooner."""
+    import shutil
+    return Path(shutil.copytree(finished_tiny_run_once, tmp_path / "run"))
+
 # the JAX backend on the CPU for tests, XLA's backend optimisation at level 1 (of 3): XLA then compiles each new shape (every
 # weight's initialiser, every step) three to four times sooner on this 2-core machine (a tiny SegNet built in 3.0 s, not 10.8),
 # and the losses of tests/test_train's data-parallel steps are those of level 3, to the bit on one device, within 1e-7 on two.
@@ -44,6 +60,20 @@ def run_notebook_tests(notebook, *, flags=(), env=None):
     flags = ["--flags", *flags] if flags else []
     return subprocess.run([command, "--path", str(notebook), *flags], cwd=ROOT, env=env, capture_output=True, text=True)
 
+def run_notebook_here(notebook, *, flags=()):
+    """A notebook's tests (`nbdev_test --path NOTEBOOK --flags FLAGS`) in this process, as `nbdev_test` runs several notebooks
+    one after another in each of its worker processes (nbdev's `test_nb`: a fresh IPython shell, the notebook's folder as
+    the working directory): (passed, what it wrote on stderr: the failing cell's traceback). A test worker imports
+    TensorFlow once for all its notebooks, where a process of their own imports it for each (5 to 10 s on this project's
+    2-core machine)."""
+    import contextlib, io
+    from nbdev.config import get_config
+    from nbdev.test import test_nb
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        passed, _ = test_nb(Path(notebook), skip_flags=get_config(path=ROOT).tst_flags.split(), force_flags=list(flags))
+    return passed, err.getvalue()
+
 def run_cli(*args, env=None):
     "`segnet-chromosome ARGS` in a fresh interpreter (this checkout's package), as a user runs it: the CompletedProcess, text captured."
     return subprocess.run([sys.executable, "-c", "import sys; from segnet_chromosome.cli import main; sys.exit(main())", *map(str, args)],
@@ -62,6 +92,20 @@ def run_cli_here(*args):
         except SystemExit as e:  # argparse's refusals: its message is on stderr already
             code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     return subprocess.CompletedProcess(["segnet-chromosome", *argv], code or 0, out.getvalue(), err.getvalue())
+
+def run_script_here(path, *args):
+    """`python PATH ARGS` (a script of the checkout, e.g. `bench/quality.py`, run as `__main__`) in this process, its stdout
+    and stderr captured: a CompletedProcess as `run_cli_here` gives, for tests of what a script refuses (a second in a fresh
+    interpreter, mostly start-up, against milliseconds). An exception the script lets through is raised here."""
+    import contextlib, io, runpy
+    argv, out, err = [str(ROOT / path), *map(str, args)], io.StringIO(), io.StringIO()
+    saved = sys.argv
+    sys.argv = argv
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try: runpy.run_path(argv[0], run_name="__main__"); code = 0
+        except SystemExit as e: code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        finally: sys.argv = saved
+    return subprocess.CompletedProcess(["python", *argv], code, out.getvalue(), err.getvalue())
 
 # the files of the longest tests, first: pytest-xdist (worksteal) shares the tests out in this order and an idle worker takes the
 # tail of another's share, so the long ones are begun early and the last to run are short (a long one begun last runs alone);

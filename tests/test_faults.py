@@ -1,15 +1,16 @@
 """Bad input at the command line: each case must end with exit code 2, one line on stderr naming the problem, no
 traceback, nothing written and nothing that existed changed. The table below is the reliability issue's list.
 
-The command line runs in-process (`cli.main`, through conftest.run_cli_here), so an exception it does not handle fails
-the test as a traceback would; one case also runs the installed `segnet-chromosome` script, to see what a terminal sees.
+The command line runs in-process (`cli.main`, through conftest.run_cli_here), and so do the benchmark scripts
+(conftest.run_script_here), so an exception they do not handle fails the test as a traceback would; one case also runs
+the installed `segnet-chromosome` script, to see what a terminal sees.
 """
-import hashlib, json, shutil, subprocess, sys
+import hashlib, json, shutil, subprocess
 from pathlib import Path
 import h5py, numpy as np, pytest
 from segnet_chromosome.data import RAW_KEY, save_pairs
 from segnet_chromosome.sources import shipped_path
-from conftest import run_cli_here as here
+from conftest import run_cli_here as here, run_script_here as run_script
 
 def snapshot(folder):
     "Every file under `folder` with the hash of its bytes: equal snapshots mean nothing was written or changed."
@@ -266,11 +267,11 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
 @pytest.mark.parametrize("command, words", BENCH_CASES, ids=[c for c, _ in BENCH_CASES])
 def test_benchmarks_refuse_bad_input_cleanly(work, command, words):
     """The benchmark scripts too: exit status 2, the problem named on stderr's last line (TensorFlow may log above it when a
-    model is loaded), no traceback and no usage block, nothing written."""
+    model is loaded), no traceback and no usage block, nothing written. Run as `__main__` in this process (an exception a
+    script lets through fails the test as a traceback would)."""
     before = snapshot(work)
-    bench = Path(__file__).resolve().parent.parent / "bench"
     script, *args = command.format(d=work).split()
-    r = subprocess.run([sys.executable, str(bench / script), *args], capture_output=True, text=True, timeout=240)
+    r = run_script(f"bench/{script}", *args)
     assert r.returncode == 2, (r.returncode, r.stderr[-2000:])
     assert "Traceback" not in r.stderr and "usage:" not in r.stderr and words in r.stderr.strip().splitlines()[-1], r.stderr[-2000:]
     assert snapshot(work) == before

@@ -36,6 +36,7 @@ def test_tiny_segnet_overfits_8_synthetic_pairs():
     from segnet_chromosome.synthetic import synthetic_pairs
     from segnet_chromosome.data import pad_to_multiple
     from segnet_chromosome.model import SegNet
+    from segnet_chromosome.train import build_for_fit
     images, labels, _ = synthetic_pairs(8, seed=0)
     images, labels = pad_to_multiple(images, labels, multiple=8)
     assert (labels[:, 16:80, 16:80] > 0).sum() == (labels > 0).sum()   # the centre holds the chromosomes whole
@@ -44,6 +45,7 @@ def test_tiny_segnet_overfits_8_synthetic_pairs():
     keras.utils.set_random_seed(0)
     model = SegNet(x.shape[1:], preset="tiny", dropout=0)
     model.compile(keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy")
+    build_for_fit(model, (x[:4], y[:4]))  # as `train` does: its step traced once
     t = time.time()
     for epochs in range(20, 161, 20):
         model.fit(x, y, batch_size=4, epochs=20, verbose=0)

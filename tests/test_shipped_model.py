@@ -38,22 +38,20 @@ class FirstWeights(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         if not hasattr(self, "first_loss"): self.first_loss = float(logs["loss"])
 
-def test_fine_tuning_starts_from_the_given_weights(tmp_path):
-    train(TrainConfig(**TINY, epochs=2), tmp_path / "source", verbose=0)
-    source = keras.models.load_model(tmp_path / "source" / "model.keras", compile=False)
+def test_fine_tuning_starts_from_the_given_weights(tmp_path, tiny_run):
+    source = keras.models.load_model(tiny_run / "model.keras", compile=False)  # a run of one epoch
     tuned, fresh = FirstWeights(), FirstWeights()
-    train(TrainConfig(**TINY, epochs=1, init_from=str(tmp_path / "source")), tmp_path / "tuned", callbacks=[tuned], verbose=0)
+    train(TrainConfig(**TINY, epochs=1, init_from=str(tiny_run)), tmp_path / "tuned", callbacks=[tuned], verbose=0)
     train(TrainConfig(**TINY, epochs=1), tmp_path / "fresh", callbacks=[fresh], verbose=0)
     for got, want in zip(tuned.weights, source.get_weights()): np.testing.assert_array_equal(got, want)
     assert abs(tuned.first_loss - fresh.first_loss) > 1e-3, (tuned.first_loss, fresh.first_loss)  # a changed first loss
-    assert json.loads((tmp_path / "tuned" / "config.json").read_text())["init_from"] == str(tmp_path / "source")
+    assert json.loads((tmp_path / "tuned" / "config.json").read_text())["init_from"] == str(tiny_run)
 
-def test_fine_tuning_refuses_another_preprocessing_or_preset(tmp_path):
-    train(TrainConfig(**TINY, epochs=1), tmp_path / "source", verbose=0)
+def test_fine_tuning_refuses_another_preprocessing_or_preset(tmp_path, tiny_run):
     with pytest.raises(ValueError, match="set zoom, grey_level and margin to match"):
-        train(TrainConfig(**TINY, epochs=1, zoom=0.5, init_from=str(tmp_path / "source")), tmp_path / "a", verbose=0)
+        train(TrainConfig(**TINY, epochs=1, zoom=0.5, init_from=str(tiny_run)), tmp_path / "a", verbose=0)
     with pytest.raises(ValueError, match="set preset to match"):
-        train(TrainConfig(**{**TINY, "preset": "small"}, epochs=1, init_from=str(tmp_path / "source")), tmp_path / "b", verbose=0)
+        train(TrainConfig(**{**TINY, "preset": "small"}, epochs=1, init_from=str(tiny_run)), tmp_path / "b", verbose=0)
     with pytest.raises(ValueError, match="the package ships real, synthetic"):
         train(TrainConfig(**TINY, epochs=1, init_from="pretrained:huge"), tmp_path / "c", verbose=0)
     assert not (tmp_path / "a").exists() and not (tmp_path / "c").exists()  # refused before a run directory was made

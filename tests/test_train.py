@@ -35,11 +35,10 @@ def test_train_evaluate_predict_plot_through_the_cli(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     assert all((run / "figures" / f).stat().st_size > 1000 for f in ["curves.png", "confusion.png", "worst.png", "best.png"])
 
-def test_finished_run_is_never_overwritten(tmp_path):
+def test_finished_run_is_never_overwritten(tmp_path, tiny_run):
     "The CLI on a finished run: a new run beside it, --resume returns it, --overwrite replaces it, a folder not a run is refused."
     tiny = lambda *flags: here("train", *TINY, "--epochs", 1, *flags)
-    run = tmp_path / "run"
-    train(tiny_config(epochs=1), run, verbose=0)  # the run the CLI finds (TINY_FLAGS spell the same config); in this process, sooner
+    run = tiny_run  # the run the CLI finds (TINY_FLAGS spell the same config)
     model_bytes = (run / "model.keras").read_bytes()
     r = tiny("--run-dir", run)
     assert r.returncode == 0 and (tmp_path / "run-2" / "model.keras").exists()
@@ -101,9 +100,8 @@ def test_early_stopping_stops_and_restores_the_best_weights(tmp_path):
     images, labels = load_pairs(data, split.test)
     assert evaluate(model, images, labels) == json.loads((tmp_path / "run" / "report.json").read_text())
 
-def test_capped_run_continues_with_more_epochs(tmp_path):
-    run = tmp_path / "run"
-    train(tiny_config(epochs=1), run, verbose=0)  # a run capped at one epoch, as `train TINY_FLAGS --epochs 1` leaves it
+def test_capped_run_continues_with_more_epochs(tmp_path, tiny_run):
+    run = tiny_run  # a run capped at one epoch, as `train TINY_FLAGS --epochs 1` leaves it
     first = read_history(run / "history.csv")
     r = here("train", "--run-dir", run, "--resume", "--epochs", 2, "--quiet")  # the run's own config, more epochs
     assert r.returncode == 0 and f"continuing {run} after epoch 1" in r.stdout, r.stderr[-3000:]
@@ -309,12 +307,11 @@ def test_a_run_that_failed_before_its_first_epoch_is_reused(tmp_path):
     d, state = prepare_run_dir(run, tiny_config(epochs=2))
     assert (d, state) == (run, "new") and TrainConfig.from_json(run / "config.json") == tiny_config(epochs=2)
 
-def test_predict_an_image_of_any_size_without_the_runs_pair_file(tmp_path):
+def test_predict_an_image_of_any_size_without_the_runs_pair_file(tmp_path, tiny_run):
     "A grey PNG larger than the training pairs: labels at its own size, a PNG with the image and a legend; pairs.h5 not needed."
     from skimage import io
     from segnet_chromosome.synthetic import synthetic_pairs
-    run = tmp_path / "run"
-    train(tiny_config(epochs=1), run, verbose=0)
+    run = tiny_run
     (run / "pairs.h5").unlink()                       # a run copied without its data still predicts
     images, _, _ = synthetic_pairs(2, seed=3)
     big = np.zeros((150, 200), np.uint8); big[:94, :93] = images[0]; big[50:144, 100:193] = images[1]

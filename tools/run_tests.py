@@ -5,10 +5,11 @@ Prints pytest's report with its 15 slowest tests, then one line per notebook (wi
 `N passed, N failed` (plus `, N skipped` when pytest skipped any). Exits 1 when anything failed.
 Cells flagged `#| slow` (the eleven real slides, the public recipe's whole replica) run too; `--quick` skips them
 (nbdev's `tst_flags`), for a fast pass while editing.
-`--workers N` (default: the machine's cores, at most 4) runs the tests in N processes (pytest-xdist). On this project's
-2-core machine two workers take about four fifths of the time one does (1086 s against 1333 s): TensorFlow already keeps
-both cores busy for much of a test, and the Python between its steps (start-up, tracing) is what a second worker fills.
-`--workers 1` runs everything one after the other.
+`--workers N` (default: one more than the machine's cores, at most 4) runs the tests in N processes (pytest-xdist).
+TensorFlow keeps every core busy for much of a test, and the Python between its steps (start-up, tracing, subprocesses
+starting) is what more workers fill. On this project's 2-core machine, idle: two workers took about four fifths of the time
+one did (1086 s against 1333 s, long ago), and three 853 s where two took 951 s (the same tests, an hour apart; the cores
+busy 1.88 of 2 on average with three). `--workers 1` runs everything one after the other.
 Usage: python tools/run_tests.py [--quick] [--workers N] [NOTEBOOK ...] [-- PYTEST ARGS]
 (NOTEBOOK ...: only those notebooks, and the pytest tests only when PYTEST ARGS are given too: the test files they name,
 e.g. `-- tests/test_cli.py`, or all of tests/ filtered by the other arguments, e.g. `-- -k touching`.)
@@ -46,7 +47,7 @@ if __name__ == "__main__":
     argv = sys.argv[1:]
     ours = argv[:argv.index("--") if "--" in argv else len(argv)]
     if "--quick" in ours: argv.remove("--quick"); os.environ["SEGNET_CHROMOSOME_QUICK"] = "1"
-    workers = min(os.cpu_count() or 1, 4)
+    workers = min((os.cpu_count() or 1) + 1, 4)
     if "--workers" in ours:
         at = argv.index("--workers")
         if at + 1 >= len(argv) or not argv[at + 1].isdigit() or int(argv[at + 1]) < 1:
