@@ -9,7 +9,6 @@ from conftest import ROOT, run_notebook_here, run_notebook_tests
 OWN_PROCESS = {  # notebooks run by `nbdev_test` in a process of their own, and why
     "00_core.ipynb": "raises SIGINT, whose handler must be Python's own and the main thread's",
     "09_train.ipynb": "raises SIGINT, whose handler must be Python's own and the main thread's",
-    "13_cli.ipynb": "`main --verbose` sets TF_CPP_MIN_LOG_LEVEL for the process, and so for the commands later tests start",
 }
 
 SLOWEST = ["separate_real_slides.ipynb", "09_train.ipynb", "03_slide.ipynb", "12_separate.ipynb", "train_on_colab.ipynb"]  # begun first
