@@ -34,8 +34,9 @@ def finished_tiny_run_once(tmp_path_factory):
 @pytest.fixture
 def tiny_run(finished_tiny_run_once, tmp_path):
     """`tmp_path/"run"`: a finished run of `tiny_config(epochs=1)`, as `train TINY_FLAGS --epochs 1` leaves it, for a test
-    to use and change. A copy of `finished_tiny_run_once`: the same bytes as a run trained in the test (a run's files name
-    no folder but run.json's `run_dir`), a tiny training (10 to 20 s on this project's 2-core machine) sooner."""
+    to use and change. A copy of `finished_tiny_run_once`, a tiny training (10 to 20 s on this project's 2-core machine)
+    sooner: the same files as a run trained in the test, but that run.json's `run_dir` and `data` name the first folder
+    (nothing reads them back; a finished run asked again is returned as its run.json says)."""
     import shutil
     return Path(shutil.copytree(finished_tiny_run_once, tmp_path / "run"))
 
@@ -79,33 +80,34 @@ def run_cli(*args, env=None):
     return subprocess.run([sys.executable, "-c", "import sys; from segnet_chromosome.cli import main; sys.exit(main())", *map(str, args)],
                           capture_output=True, text=True, env=env)
 
+def _captured(call):
+    """`call()` with stdout and stderr captured: (its exit status, stdout, stderr). The status is what `call` returns where that
+    is a number, else 0, or what a SystemExit it raises carries (argparse's refusals: the message is on stderr already)."""
+    import contextlib, io
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try: code = call()
+        except SystemExit as e: code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    return code if isinstance(code, int) else 0, out.getvalue(), err.getvalue()
+
 def run_cli_here(*args):
     """`segnet-chromosome ARGS` in this process (`cli.main`), its stdout and stderr captured: a CompletedProcess as `run_cli` gives.
     For a test of what a command does rather than of a fresh interpreter: TensorFlow has started once in this process, and what
     a first command loaded stays loaded (`separate` on a synthetic slide: about 7 s so, against 15 s in a fresh interpreter after
     its 6 s of start-up). An exception `main` lets through is raised here, as a traceback on stderr would fail a `run_cli` test."""
-    import contextlib, io
     from segnet_chromosome.cli import main
-    argv, out, err = [str(a) for a in args], io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try: code = main(argv)
-        except SystemExit as e:  # argparse's refusals: its message is on stderr already
-            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    return subprocess.CompletedProcess(["segnet-chromosome", *argv], code or 0, out.getvalue(), err.getvalue())
+    argv = [str(a) for a in args]
+    return subprocess.CompletedProcess(["segnet-chromosome", *argv], *_captured(lambda: main(argv)))
 
 def run_script_here(path, *args):
     """`python PATH ARGS` (a script of the checkout, e.g. `bench/quality.py`, run as `__main__`) in this process, its stdout
     and stderr captured: a CompletedProcess as `run_cli_here` gives, for tests of what a script refuses (a second in a fresh
     interpreter, mostly start-up, against milliseconds). An exception the script lets through is raised here."""
-    import contextlib, io, runpy
-    argv, out, err = [str(ROOT / path), *map(str, args)], io.StringIO(), io.StringIO()
-    saved = sys.argv
+    import runpy
+    argv, saved = [str(ROOT / path), *map(str, args)], sys.argv
     sys.argv = argv
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try: runpy.run_path(argv[0], run_name="__main__"); code = 0
-        except SystemExit as e: code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-        finally: sys.argv = saved
-    return subprocess.CompletedProcess(["python", *argv], code, out.getvalue(), err.getvalue())
+    try: return subprocess.CompletedProcess(["python", *argv], *_captured(lambda: runpy.run_path(argv[0], run_name="__main__")))
+    finally: sys.argv = saved
 
 # the files of the longest tests, first: pytest-xdist (worksteal) shares the tests out in this order and an idle worker takes the
 # tail of another's share, so the long ones are begun early and the last to run are short (a long one begun last runs alone);
