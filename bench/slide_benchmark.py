@@ -6,7 +6,8 @@ chromosomes, crossing pairs, pairs touching end to end and side by side, chromos
 three and of four, faint haze and debris; each laid down with the light around it on its slide (`COMPOSE_SKIRT` pixels, so
 that its edge slopes as it did; the truth is its outline there). `separate_metaphase` runs on each, and its instances are matched one to one
 with the true chromosomes (`evaluate.match_instances`). Printed, per configuration and overall: recall (true chromosomes
-found with IoU >= 0.5), the mean IoU of those found, precision and F1 (overall; a false chromosome belongs to no
+found with IoU >= 0.5), the mean IoU of those found, the error of their integrated intensity (as the table of
+chromosomes measures it) against their own light (per configuration: `intensity_errors`), precision and F1 (overall; a false chromosome belongs to no
 configuration, and is counted by where it lies: two chromosomes or more kept as one, a piece of one, on a nucleus, or on
 haze or debris), why each missed one was missed (kept as one with another, cut in pieces, lost, or outlined too large
 or small; `miss_reasons`), the count error per slide, and COCO AP50 and AP (IoU 0.5:0.95, pycocotools; each instance scored by
@@ -161,6 +162,16 @@ def false_places(composed, instances, match):
         else: places["nucleus" if (inst & nuclei).sum() >= half else "haze_or_debris"] += 1
     return places
 
+def intensity_errors(composed, sep, match):
+    """The integrated intensity `separate` measures of each true chromosome of `composed` it found (IoU >= 0.5, by `match`,
+    `evaluate.match_instances`), against its own light (`composed.lights`): [(configuration, measured / true - 1)]. Measured
+    as the table of chromosomes measures it (`results.chromosome_light`: of a pixel shared with another chromosome, a share);
+    [] for a slide composed without its lights."""
+    from segnet_chromosome.results import chromosome_light
+    if composed.lights is None: return []
+    light = [l.sum() for _, l in chromosome_light(sep)]
+    return [(composed.configurations[t], float(light[p] / max(composed.lights[t], 1e-9) - 1)) for t, p in match["pairs"] if match["iou"][t] >= 0.5]
+
 def main():
     from segnet_chromosome.config import OneLineParser, number_type
     p = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -215,7 +226,7 @@ def main():
             print(f"{path.name}: {len(singles)} singles, {len(leave)} left out: {draw_singles(path.name, singles, args.gallery, leave)}")
         return
     chromosomes, nuclei, dropped = composed_material(sources, {} if args.keep_pairs else not_single, extra, images=images)
-    per_kind = {k: [] for k in CONFIGURATIONS}
+    per_kind, light_errors = {k: [] for k in CONFIGURATIONS}, {k: [] for k in CONFIGURATIONS}
     matched = found = true_total = 0
     count_errors, truths, predictions, scores, seconds, per_slide = [], [], [], [], [], []
     false = dict.fromkeys(FALSE_PLACES, 0)
@@ -231,6 +242,7 @@ def main():
         hits = int(hit.sum())
         for place, n in false_places(composed, sep.instances, m).items(): false[place] += n
         for kind, reason in miss_reasons(composed, sep.instances, m): missed[kind][reason] += 1
+        for kind, error in intensity_errors(composed, sep, m): light_errors[kind].append(error)
         matched += hits; found += len(sep.instances); true_total += len(composed.instances)
         count_errors.append(len(sep.instances) - len(composed.instances))
         per_slide.append(dict(seed=seed, chromosomes=len(composed.instances), instances=len(sep.instances), matched=hits,
@@ -247,13 +259,16 @@ def main():
     print(f"model {args.model}{' with TTA' if args.tta else ''}{' policy ' + args.policy if args.policy else ''}; {args.n} slides composed from {len(chromosomes)} chromosomes "
           f"({dropped} singles left out as pairs) and {len(nuclei)} nuclei of {', '.join(s.name for s in sources)}; "
           f"{true_total} chromosomes, {found} instances found")
-    print(f"{'configuration':14} {'chromosomes':>11} {'recall':>7} {'mean IoU found':>15}")
+    print(f"{'configuration':14} {'chromosomes':>11} {'recall':>7} {'mean IoU found':>15} {'intensity error of those found, median |e| (median e)':>53}")
     for kind, ious in per_kind.items():
-        ious = np.array(ious)
+        ious, errors = np.array(ious), np.array(light_errors[kind])
         if not len(ious): continue
         hit = ious >= 0.5
-        figures["configurations"][kind] = dict(chromosomes=len(ious), recall=float(hit.mean()), mean_iou=float(ious[hit].mean()) if hit.any() else 0.0)
-        print(f"{kind:14} {len(ious):11d} {100 * hit.mean():6.1f}% {ious[hit].mean() if hit.any() else 0:15.3f}")
+        figures["configurations"][kind] = dict(chromosomes=len(ious), recall=float(hit.mean()), mean_iou=float(ious[hit].mean()) if hit.any() else 0.0,
+                                               intensity_error=float(np.median(np.abs(errors))) if len(errors) else None,
+                                               intensity_bias=float(np.median(errors)) if len(errors) else None)
+        light = f"{100 * np.median(np.abs(errors)):5.1f}% ({100 * np.median(errors):+.1f}%)" if len(errors) else "-"
+        print(f"{kind:14} {len(ious):11d} {100 * hit.mean():6.1f}% {ious[hit].mean() if hit.any() else 0:15.3f} {light:>53}")
     every = np.concatenate([np.array(v) for v in per_kind.values() if v])
     print(f"{'all':14} {true_total:11d} {100 * recall:6.1f}% {every[every >= 0.5].mean():15.3f}   precision {100 * precision:.1f}%, F1 {100 * f1:.1f}%")
     print(f"false chromosomes {found - matched}: {false['merged']} two or more kept as one, {false['piece']} a piece of one (a wrong cut, "

@@ -4,7 +4,7 @@
 
 # %% auto 0
 __all__ = ['instance_colours', 'separation_overlay', 'overlay_image', 'gallery_image', 'plot_separation', 'upright',
-           'plot_gallery', 'chromosome_measurements', 'label_image', 'roi_set', 'separation_paths',
+           'plot_gallery', 'chromosome_light', 'chromosome_measurements', 'label_image', 'roi_set', 'separation_paths',
            'written_by_separate', 'complete_separation', 'write_separation']
 
 # %% ../nbs/12b_results.ipynb
@@ -16,7 +16,8 @@ from skimage import measure, morphology, transform
 import roifile, tifffile
 from PIL import Image, ImageDraw
 from .core import atomic_path
-from .slide import bounding_box
+from .nuclei import nucleus_top_hat
+from .slide import bounding_box, nucleus_round_body
 from .sources import sha256_of
 from .visualize import pil_font
 
@@ -118,24 +119,22 @@ def overlay_image(sep, *, title=None, numbers=True, pixel_size=None):
     return img
 
 # %% ../nbs/12b_results.ipynb
-def _background(sep):
-    "The slide's background level: the median of the pixels outside every object (0 when there are none)."
-    outside = sep.objects.labels == 0
-    return float(np.median(np.asarray(sep.image)[outside])) if outside.any() else 0.0
-
-def _chromosome_grey(sep):
-    "The slide on one grey scale for every slide: background 0, the median chromosome pixel 0.45 (an overlap, twice as bright, stays below 1)."
-    image = np.asarray(sep.image, np.float32)
-    inside = sep.instances.any(0)
-    background = _background(sep)
-    level = np.median(image[inside]) - background if inside.any() else 1.0
-    return np.clip((image - background) / max(level, 1e-6) * 0.45, 0, 1)
-
 def gallery_image(sep, *, title=None, columns=12, lengths=None):
     """Every chromosome cut out and upright, longest first (by `lengths`, its measured length; else its upright height), numbered as
-    in the instance stack, on one scale and one grey scale: a PIL image."""
-    grey = _chromosome_grey(sep)
-    cut = [upright(grey, m) for m in sep.instances]
+    in the instance stack, on one scale and one grey scale (background 0, the median chromosome pixel 0.45); where chromosomes
+    overlap, each shows the overlap at its own level (the light there scaled so that its median is that of the chromosome's
+    pixels alone, its texture kept): no bright blob at a crossing. A PIL image."""
+    image = np.asarray(sep.image, np.float32) - _background(sep)
+    count = sep.instances.sum(0, dtype=np.int32)
+    level = max(float(np.median(image[count > 0])), 1e-6) if count.any() else 1.0
+    cut = []
+    for m in sep.instances:
+        box = bounding_box(m); light = np.where(m[box], image[box], 0)
+        shared, alone = m[box] & (count[box] > 1), m[box] & (count[box] == 1)
+        if shared.any() and alone.any():                      # scaled on the overlap, faded over its edge's 2 to 3 pixels
+            f = max(np.median(light[alone]), 1e-6) / max(np.median(light[shared]), 1e-6)
+            light *= 1 + (f - 1) * np.minimum(1, ndimage.gaussian_filter(shared.astype(np.float32), 1.5) * 2)
+        cut.append(upright(np.clip(light / level * 0.45, 0, 1), m[box]))
     order = sorted(range(len(cut)), key=lambda k: -(lengths[k] if lengths is not None else cut[k][1].shape[0]))
     tall, wide = max([c[1].shape[0] for c in cut] + [1]), max([c[1].shape[1] for c in cut] + [1])
     font = pil_font(14)
@@ -184,6 +183,43 @@ def plot_gallery(sep, path=None, title=None, columns=12, lengths=None):
     return _save_png(gallery_image(sep, title=title, columns=columns, lengths=lengths), path)
 
 # %% ../nbs/12b_results.ipynb
+def _background(sep):
+    "The slide's background level: the median of the pixels outside every object (0 when there are none)."
+    outside = sep.objects.labels == 0
+    return float(np.median(np.asarray(sep.image)[outside])) if outside.any() else 0.0
+
+def _off_nuclei(sep, image):
+    """`image` (H, W) float, the slide's light above its background, with the nuclei's own light taken off where chromosomes lie on
+    them: in each nucleus object that chromosomes were cut off, on its round body the white top-hat (`nuclei.nucleus_top_hat`),
+    off it the light itself, as `nuclei.nucleus_protrusions` gives a chromosome its light."""
+    image = image.copy()
+    for row in sep.table:
+        if row["kind"] != "nucleus" or not str(row.get("chromosomes", "")).strip(): continue
+        box = (slice(row["min_row"], row["max_row"]), slice(row["min_col"], row["max_col"]))
+        mask, r = sep.objects.labels[box] == row["object"], sep.objects.typical_radius
+        grey = image[box] * mask
+        body = ndimage.binary_dilation(nucleus_round_body(mask, typical_radius=r, body=sep.policy.nucleus_body), iterations=2) & mask
+        own = np.clip(np.where(body, nucleus_top_hat(grey, mask, r, sep.policy.nucleus_body), grey), 0, None)
+        image[box][mask] = own[mask]
+    return image
+
+def chromosome_light(sep):
+    """Each chromosome's own light above the slide's background: [(box, light)] in the order of `sep.instances`, `box` its
+    bounding box on the slide (a pair of slices) and `light` (h, w) float64 the light there on its pixels, 0 off them. A
+    pixel that k chromosomes share is divided among them in proportion to their levels, each one's median light on the
+    pixels it holds alone (on all its pixels where it holds none alone); on a nucleus, the nucleus' light is taken off first
+    (`_off_nuclei`)."""
+    image = _off_nuclei(sep, np.asarray(sep.image, np.float64) - _background(sep))
+    count = sep.instances.sum(0, dtype=np.int32)             # chromosomes on each pixel
+    boxes = [bounding_box(m) for m in sep.instances]
+    levels = [max(float(np.median(image[box][own if (own := m[box] & (count[box] == 1)).any() else m[box]])), 1e-6)
+              for m, box in zip(sep.instances, boxes)]
+    shared = np.zeros(image.shape)                           # the levels of the chromosomes on each shared pixel, summed
+    for m, box, level in zip(sep.instances, boxes, levels): shared[box] += level * (m[box] & (count[box] > 1))
+    return [(box, np.where(m[box], image[box] * np.where(count[box] > 1, level / np.maximum(shared[box], 1e-12), 1.0), 0.0))
+            for m, box, level in zip(sep.instances, boxes, levels)]
+
+# %% ../nbs/12b_results.ipynb
 def _skeleton_length(skel):
     "Length of a one-pixel-wide skeleton: its links between 4-neighbours count 1, between diagonal neighbours sqrt(2)."
     straight = (skel[:, :-1] & skel[:, 1:]).sum() + (skel[:-1] & skel[1:]).sum()
@@ -193,14 +229,12 @@ def _skeleton_length(skel):
 def chromosome_measurements(sep, *, pixel_size=None):
     """One dict per chromosome of `sep` (numbered as the instance stack): the object it came from and that object's kind (a row of
     `sep.table`: single, overlap, touching, cluster_separated, cluster, nucleus), length along its centre line, mean width, area
-    (pixels), integrated intensity above the slide's background; with `pixel_size` (micrometres a pixel) the lengths and area
-    in µm too."""
-    image = np.asarray(sep.image, np.float64)
-    background = _background(sep)
+    (pixels), integrated intensity above the slide's background (its own light, `chromosome_light`: of a pixel it shares, its
+    share); with `pixel_size` (micrometres a pixel) the lengths and area in µm too."""
     origin = {int(k): (row["object"], row["kind"]) for row in sep.table for k in str(row["chromosomes"]).split()}
     rows = []
-    for k, m in enumerate(sep.instances, 1):
-        box = bounding_box(m); mm = m[box]
+    for k, (m, (box, light)) in enumerate(zip(sep.instances, chromosome_light(sep)), 1):
+        mm = m[box]
         area = int(mm.sum())
         skeleton = morphology.skeletonize(ndimage.binary_fill_holes(mm))
         centre_line = _skeleton_length(skeleton)
@@ -208,7 +242,7 @@ def chromosome_measurements(sep, *, pixel_size=None):
         for _ in range(2): width = area / (centre_line + width)  # the skeleton stops half a width short of each tip
         length = centre_line + width
         row = dict(chromosome=k, object=origin[k][0], kind=origin[k][1], length_px=round(length, 1), width_px=round(area / length, 2), area_px=area,
-                   integrated_intensity=round(float((image[box][mm] - background).sum()), 1))
+                   integrated_intensity=round(float(light.sum()), 1))
         if pixel_size: row.update(length_um=round(length * pixel_size, 2), width_um=round(area / length * pixel_size, 3),
                                   area_um2=round(area * pixel_size ** 2, 2))
         rows.append(row)

@@ -41,3 +41,21 @@ def test_the_material_of_a_slide_saved_with_two_channels(shared_data, tmp_path):
     grey, two = bench.composed_material([dapi], {}), bench.composed_material([tmp_path / "metaphase10-dapi.tif"], {}, channel=1)
     assert [c.area for c in grey[0]] == [c.area for c in two[0]] and len(grey[0]) > 30
     assert [m.sum() for _, m in grey[1]] == [m.sum() for _, m in two[1]] and grey[2] == two[2] == 0
+
+def test_intensity_errors_hold_each_chromosome_to_its_own_light():
+    """A crossing whose light adds where the two overlap, found as it lies: each chromosome's integrated intensity is its own light
+    (the overlap shared as `results.chromosome_light` shares it), error 0; found as one with the overlap counted whole for the
+    first (a wrong outline of the second left out), the first's error is the second's light on the overlap."""
+    from segnet_chromosome.separate import Separation
+    from segnet_chromosome.slide import SlideObjects
+    a, b = np.zeros((2, 30, 40), bool); a[10:14, 2:38] = True; b[2:28, 18:22] = True
+    image = (10 + 100 * a + 50 * b).astype(np.uint16)
+    composed = ComposedSlide(image, np.stack([a, b]), ["crossing", "crossing"], lights=np.array([100.0 * a.sum(), 50.0 * b.sum()]))
+    bench = load_script("bench/slide_benchmark.py")
+    sep = Separation(image, SlideObjects((a | b).astype(np.int32), ["cluster"], None, 2, 100), np.stack([a, b]), [dict(object=1, kind="overlap", chromosomes="1 2")])
+    errors = bench.intensity_errors(composed, sep, match_instances(composed.instances, sep.instances))
+    assert [k for k, _ in errors] == ["crossing", "crossing"] and np.allclose([e for _, e in errors], 0), errors
+    alone = Separation(image, sep.objects, a[None], [dict(object=1, kind="single", chromosomes="1")])
+    errors = bench.intensity_errors(composed, alone, match_instances(composed.instances, alone.instances))
+    assert len(errors) == 1 and np.isclose(errors[0][1], 50 * (a & b).sum() / (100 * a.sum())), errors
+    assert bench.intensity_errors(ComposedSlide(image, composed.instances, composed.configurations), sep, match_instances(composed.instances, sep.instances)) == []
