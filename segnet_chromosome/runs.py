@@ -182,13 +182,14 @@ def run_chromosomes(config, counts=None, *, skirt=0):
     The last slides segmented are kept while their files stay the same (`train --online` asks twice: its pair file, then
     its fresh pairs' chromosomes; each slide takes a second or two)."""
     from segnet_chromosome.slide import load_metaphase, segment_chromosomes
-    slides = [load_metaphase(p, channel=config.channel) for p in config.metaphase]  # a missing or unreadable image refused before anything is done
-    not_single = read_not_single(config.not_single) if config.not_single else {}
-    out, cy3 = [], load_metaphase(config.cy3) if config.cy3 else None  # cy3 goes with a single metaphase
     files = [Path(p) for p in [*config.metaphase, *([config.cy3] if config.cy3 else [])]]
-    key = (tuple((str(p.resolve()), s.st_mtime_ns, s.st_size) for p, s in ((p, p.stat()) for p in files)), config.channel, config.preprocessing, skirt)
-    if _SEGMENTED.get("key") != key:
+    try: key = (tuple((str(p.resolve()), (s := p.stat()).st_mtime_ns, s.st_size) for p in files), config.channel, config.preprocessing, skirt)
+    except OSError: key = None                                     # a file not there: load_metaphase says so below
+    if key is None or _SEGMENTED.get("key") != key:               # (on a hit the files are those read whole last time)
+        slides = [load_metaphase(p, channel=config.channel) for p in config.metaphase]  # a missing or unreadable image refused before anything is done
+        cy3 = load_metaphase(config.cy3) if config.cy3 else None  # cy3 goes with a single metaphase
         _SEGMENTED.update(key=key, found=[segment_chromosomes(slide, cy3, preprocessing=config.preprocessing, metaphase=k, skirt=skirt) for k, slide in enumerate(slides)])
+    not_single, out = read_not_single(config.not_single) if config.not_single else {}, []
     for k, found in enumerate(_SEGMENTED["found"]):
         if counts is not None: counts.append(found.counts)
         name = Path(config.metaphase[k]).name
