@@ -6,8 +6,9 @@ chromosomes, crossing pairs, pairs touching end to end and side by side, chromos
 three and of four, faint haze and debris; each laid down with the light around it on its slide (`COMPOSE_SKIRT` pixels, so
 that its edge slopes as it did; the truth is its outline there). `separate_metaphase` runs on each, and its instances are matched one to one
 with the true chromosomes (`evaluate.match_instances`). Printed, per configuration and overall: recall (true chromosomes
-found with IoU >= 0.5), the mean IoU of those found, the error of their integrated intensity (as the table of
-chromosomes measures it) against their own light (per configuration: `intensity_errors`), precision and F1 (overall; a false chromosome belongs to no
+found with IoU >= 0.5), the mean IoU of those found, the error of their length and of their integrated intensity (as the table of
+chromosomes measures them) against their true outline's length and their own light (per configuration: `length_errors`,
+`intensity_errors`), precision and F1 (overall; a false chromosome belongs to no
 configuration, and is counted by where it lies: two chromosomes or more kept as one, a piece of one, on a nucleus, or on
 haze or debris), why each missed one was missed (kept as one with another, cut in pieces, lost, or outlined too large
 or small; `miss_reasons`), the count error per slide, and COCO AP50 and AP (IoU 0.5:0.95, pycocotools; each instance scored by
@@ -172,6 +173,15 @@ def intensity_errors(composed, sep, match):
     light = [l.sum() for _, l in chromosome_light(sep)]
     return [(composed.configurations[t], float(light[p] / max(composed.lights[t], 1e-9) - 1)) for t, p in match["pairs"] if match["iou"][t] >= 0.5]
 
+def length_errors(composed, sep, match):
+    """The length `separate` measures of each true chromosome of `composed` it found (IoU >= 0.5, by `match`), against the
+    length of its true outline measured the same way (`results.chromosome_length`): [(configuration, measured / true - 1)]."""
+    from segnet_chromosome.results import chromosome_length
+    from segnet_chromosome.slide import bounding_box
+    length = lambda m: chromosome_length(m[bounding_box(m)])[0]
+    return [(composed.configurations[t], float(length(sep.instances[p]) / max(length(composed.instances[t]), 1e-9) - 1))
+            for t, p in match["pairs"] if match["iou"][t] >= 0.5]
+
 def main():
     from segnet_chromosome.config import OneLineParser, number_type
     p = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -226,7 +236,7 @@ def main():
             print(f"{path.name}: {len(singles)} singles, {len(leave)} left out: {draw_singles(path.name, singles, args.gallery, leave)}")
         return
     chromosomes, nuclei, dropped = composed_material(sources, {} if args.keep_pairs else not_single, extra, images=images)
-    per_kind, light_errors = {k: [] for k in CONFIGURATIONS}, {k: [] for k in CONFIGURATIONS}
+    per_kind, light_errors, long_errors = ({k: [] for k in CONFIGURATIONS} for _ in range(3))
     matched = found = true_total = 0
     count_errors, truths, predictions, scores, seconds, per_slide = [], [], [], [], [], []
     false = dict.fromkeys(FALSE_PLACES, 0)
@@ -243,6 +253,7 @@ def main():
         for place, n in false_places(composed, sep.instances, m).items(): false[place] += n
         for kind, reason in miss_reasons(composed, sep.instances, m): missed[kind][reason] += 1
         for kind, error in intensity_errors(composed, sep, m): light_errors[kind].append(error)
+        for kind, error in length_errors(composed, sep, m): long_errors[kind].append(error)
         matched += hits; found += len(sep.instances); true_total += len(composed.instances)
         count_errors.append(len(sep.instances) - len(composed.instances))
         per_slide.append(dict(seed=seed, chromosomes=len(composed.instances), instances=len(sep.instances), matched=hits,
@@ -259,16 +270,18 @@ def main():
     print(f"model {args.model}{' with TTA' if args.tta else ''}{' policy ' + args.policy if args.policy else ''}; {args.n} slides composed from {len(chromosomes)} chromosomes "
           f"({dropped} singles left out as pairs) and {len(nuclei)} nuclei of {', '.join(s.name for s in sources)}; "
           f"{true_total} chromosomes, {found} instances found")
-    print(f"{'configuration':14} {'chromosomes':>11} {'recall':>7} {'mean IoU found':>15} {'intensity error of those found, median |e| (median e)':>53}")
+    print(f"{'configuration':14} {'chromosomes':>11} {'recall':>7} {'mean IoU found':>15}   of those found, median |error| (median error):"
+          f" {'length':>16} {'intensity':>16}")
+    errors_of = lambda e: (float(np.median(np.abs(e))), float(np.median(e))) if len(e) else (None, None)
+    shown = lambda e: f"{100 * np.median(np.abs(e)):5.1f}% ({100 * np.median(e):+.1f}%)" if len(e) else "-"
     for kind, ious in per_kind.items():
-        ious, errors = np.array(ious), np.array(light_errors[kind])
+        ious, light, length = np.array(ious), np.array(light_errors[kind]), np.array(long_errors[kind])
         if not len(ious): continue
         hit = ious >= 0.5
-        figures["configurations"][kind] = dict(chromosomes=len(ious), recall=float(hit.mean()), mean_iou=float(ious[hit].mean()) if hit.any() else 0.0,
-                                               intensity_error=float(np.median(np.abs(errors))) if len(errors) else None,
-                                               intensity_bias=float(np.median(errors)) if len(errors) else None)
-        light = f"{100 * np.median(np.abs(errors)):5.1f}% ({100 * np.median(errors):+.1f}%)" if len(errors) else "-"
-        print(f"{kind:14} {len(ious):11d} {100 * hit.mean():6.1f}% {ious[hit].mean() if hit.any() else 0:15.3f} {light:>53}")
+        figures["configurations"][kind] = dict(chromosomes=len(ious), recall=float(hit.mean()), mean_iou=float(ious[hit].mean()) if hit.any() else 0.0)
+        figures["configurations"][kind].update(zip(("length_error", "length_bias"), errors_of(length)))
+        figures["configurations"][kind].update(zip(("intensity_error", "intensity_bias"), errors_of(light)))
+        print(f"{kind:14} {len(ious):11d} {100 * hit.mean():6.1f}% {ious[hit].mean() if hit.any() else 0:15.3f} {'':47} {shown(length):>16} {shown(light):>16}")
     every = np.concatenate([np.array(v) for v in per_kind.values() if v])
     print(f"{'all':14} {true_total:11d} {100 * recall:6.1f}% {every[every >= 0.5].mean():15.3f}   precision {100 * precision:.1f}%, F1 {100 * f1:.1f}%")
     print(f"false chromosomes {found - matched}: {false['merged']} two or more kept as one, {false['piece']} a piece of one (a wrong cut, "

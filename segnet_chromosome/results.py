@@ -4,14 +4,16 @@
 
 # %% auto 0
 __all__ = ['instance_colours', 'separation_overlay', 'overlay_image', 'gallery_image', 'plot_separation', 'upright',
-           'plot_gallery', 'chromosome_light', 'chromosome_measurements', 'label_image', 'roi_set', 'separation_paths',
-           'written_by_separate', 'complete_separation', 'write_separation']
+           'plot_gallery', 'chromosome_light', 'chromosome_length', 'chromosome_measurements', 'label_image', 'roi_set',
+           'separation_paths', 'written_by_separate', 'complete_separation', 'write_separation']
 
 # %% ../nbs/12b_results.ipynb
 import csv, io, json, os, shutil, tempfile, zipfile
 from pathlib import Path
 import numpy as np
 from scipy import ndimage
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
 from skimage import measure, morphology, transform
 import roifile, tifffile
 from PIL import Image, ImageDraw
@@ -220,11 +222,38 @@ def chromosome_light(sep):
             for m, box, level in zip(sep.instances, boxes, levels)]
 
 # %% ../nbs/12b_results.ipynb
-def _skeleton_length(skel):
-    "Length of a one-pixel-wide skeleton: its links between 4-neighbours count 1, between diagonal neighbours sqrt(2)."
-    straight = (skel[:, :-1] & skel[:, 1:]).sum() + (skel[:-1] & skel[1:]).sum()
-    diagonal = (skel[:-1, :-1] & skel[1:, 1:]).sum() + (skel[:-1, 1:] & skel[1:, :-1]).sum()
-    return float(straight + np.sqrt(2) * diagonal)
+def _longest_path(skel):
+    """Length of the longest path along a one-pixel-wide skeleton (h, w) bool, links between 4-neighbours 1 and between
+    diagonal neighbours sqrt(2), summed over its connected parts: the centre line, not the spurs an outline's bumps throw
+    off. Two sweeps of Dijkstra's shortest paths (scipy.sparse.csgraph) a part: exact where the skeleton is a tree."""
+    pts = np.argwhere(skel)
+    if len(pts) < 2: return 0.0
+    index = np.full(skel.shape, -1); index[skel] = np.arange(len(pts))
+    links = []
+    for dy, dx in ((0, 1), (1, 0), (1, 1), (1, -1)):
+        b = pts + (dy, dx)
+        inside = (b[:, 0] < skel.shape[0]) & (b[:, 1] >= 0) & (b[:, 1] < skel.shape[1])
+        a, j = pts[inside], index[b[inside, 0], b[inside, 1]]
+        links.append((index[a[j >= 0, 0], a[j >= 0, 1]], j[j >= 0], np.hypot(dy, dx)))
+    rows, cols, lengths = (np.concatenate(x) for x in zip(*[(r, c, np.full(len(r), d)) for r, c, d in links]))
+    graph = coo_matrix((lengths, (rows, cols)), shape=(len(pts),) * 2).tocsr()
+    n, part = connected_components(graph, directed=False)
+    total = 0.0
+    for k in range(n):
+        far = dijkstra(graph, directed=False, indices=int(np.flatnonzero(part == k)[0]))
+        far = dijkstra(graph, directed=False, indices=int(np.where(np.isfinite(far), far, -1).argmax()))
+        total += float(far[np.isfinite(far)].max())
+    return total
+
+def chromosome_length(mask):
+    """(length, mean width) in pixels of the chromosome `mask` (h, w) bool: its centre line (the longest path along the skeleton
+    of its mask, holes filled: `_longest_path`) and one width more, since a skeleton stops half a width short of each tip,
+    the width being the area over the length (so length = (c + sqrt(c² + 4 area)) / 2 for a centre line c; a round blob,
+    whose skeleton is a point, is as long as the square root of its area)."""
+    area = int(mask.sum())
+    centre_line = _longest_path(morphology.skeletonize(ndimage.binary_fill_holes(mask)))
+    length = float((centre_line + np.sqrt(centre_line ** 2 + 4 * area)) / 2)
+    return length, area / max(length, 1e-9)
 
 def chromosome_measurements(sep, *, pixel_size=None):
     """One dict per chromosome of `sep` (numbered as the instance stack): the object it came from and that object's kind (a row of
@@ -234,16 +263,10 @@ def chromosome_measurements(sep, *, pixel_size=None):
     origin = {int(k): (row["object"], row["kind"]) for row in sep.table for k in str(row["chromosomes"]).split()}
     rows = []
     for k, (m, (box, light)) in enumerate(zip(sep.instances, chromosome_light(sep)), 1):
-        mm = m[box]
-        area = int(mm.sum())
-        skeleton = morphology.skeletonize(ndimage.binary_fill_holes(mm))
-        centre_line = _skeleton_length(skeleton)
-        width = area / max(centre_line, 1.0)
-        for _ in range(2): width = area / (centre_line + width)  # the skeleton stops half a width short of each tip
-        length = centre_line + width
-        row = dict(chromosome=k, object=origin[k][0], kind=origin[k][1], length_px=round(length, 1), width_px=round(area / length, 2), area_px=area,
+        area, (length, width) = int(m[box].sum()), chromosome_length(m[box])
+        row = dict(chromosome=k, object=origin[k][0], kind=origin[k][1], length_px=round(length, 1), width_px=round(width, 2), area_px=area,
                    integrated_intensity=round(float(light.sum()), 1))
-        if pixel_size: row.update(length_um=round(length * pixel_size, 2), width_um=round(area / length * pixel_size, 3),
+        if pixel_size: row.update(length_um=round(length * pixel_size, 2), width_um=round(width * pixel_size, 3),
                                   area_um2=round(area * pixel_size ** 2, 2))
         rows.append(row)
     return rows

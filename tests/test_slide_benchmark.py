@@ -59,3 +59,18 @@ def test_intensity_errors_hold_each_chromosome_to_its_own_light():
     errors = bench.intensity_errors(composed, alone, match_instances(composed.instances, alone.instances))
     assert len(errors) == 1 and np.isclose(errors[0][1], 50 * (a & b).sum() / (100 * a.sum())), errors
     assert bench.intensity_errors(ComposedSlide(image, composed.instances, composed.configurations), sep, match_instances(composed.instances, sep.instances)) == []
+
+def test_length_errors_hold_each_chromosome_to_its_true_outline():
+    "A rod found as laid: no length error; found with a bump on its side (a ragged outline): still none; found shorter by a fifth: -0.2."
+    from segnet_chromosome.separate import Separation
+    rod = np.zeros((1, 40, 80), bool); rod[0, 15:25, 10:60] = True
+    composed = ComposedSlide(np.zeros((40, 80), np.uint16), rod, ["isolated"])
+    bench = load_script("bench/slide_benchmark.py")
+    def errors(found):
+        sep = Separation(composed.image, None, found[None], [])
+        return bench.length_errors(composed, sep, match_instances(composed.instances, sep.instances))
+    bumped = rod[0].copy(); bumped[25:29, 30:34] = True
+    short = np.zeros((40, 80), bool); short[15:25, 10:50] = True
+    assert [k for k, _ in errors(rod[0])] == ["isolated"] and abs(errors(rod[0])[0][1]) < 1e-9
+    assert abs(errors(bumped)[0][1]) < 0.02, errors(bumped)
+    assert abs(errors(short)[0][1] + 0.2) < 0.02, errors(short)
