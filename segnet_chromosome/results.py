@@ -18,8 +18,8 @@ from skimage import measure, morphology, transform
 import roifile, tifffile
 from PIL import Image, ImageDraw
 from .core import atomic_path
-from .nuclei import nucleus_top_hat
-from .slide import bounding_box, nucleus_round_body
+from .nuclei import light_off_nucleus
+from .slide import bounding_box
 from .sources import sha256_of
 from .visualize import pil_font
 
@@ -192,16 +192,14 @@ def _background(sep):
 
 def _off_nuclei(sep, image):
     """`image` (H, W) float, the slide's light above its background, with the nuclei's own light taken off where chromosomes lie on
-    them: in each nucleus object that chromosomes were cut off, on its round body the white top-hat (`nuclei.nucleus_top_hat`),
-    off it the light itself, as `nuclei.nucleus_protrusions` gives a chromosome its light."""
+    them: in each nucleus object that chromosomes were cut off, what is not the nucleus' light (`nuclei.light_off_nucleus`: on
+    its round body the white top-hat, off it the light itself, as `nuclei.nucleus_protrusions` gives a chromosome its light)."""
     image = image.copy()
     for row in sep.table:
         if row["kind"] != "nucleus" or not str(row.get("chromosomes", "")).strip(): continue
         box = (slice(row["min_row"], row["max_row"]), slice(row["min_col"], row["max_col"]))
         mask, r = sep.objects.labels[box] == row["object"], sep.objects.typical_radius
-        grey = image[box] * mask
-        body = ndimage.binary_dilation(nucleus_round_body(mask, typical_radius=r, body=sep.policy.nucleus_body), iterations=2) & mask
-        own = np.clip(np.where(body, nucleus_top_hat(grey, mask, r, sep.policy.nucleus_body), grey), 0, None)
+        own = light_off_nucleus(image[box] * mask, mask, typical_radius=r, body=sep.policy.nucleus_body)[2]
         image[box][mask] = own[mask]
     return image
 
@@ -229,14 +227,13 @@ def _longest_path(skel):
     pts = np.argwhere(skel)
     if len(pts) < 2: return 0.0
     index = np.full(skel.shape, -1); index[skel] = np.arange(len(pts))
-    links = []
-    for dy, dx in ((0, 1), (1, 0), (1, 1), (1, -1)):
+    rows, cols, lengths = [], [], []
+    for dy, dx in ((0, 1), (1, 0), (1, 1), (1, -1)):             # each link once: to the right, down and the two diagonals
         b = pts + (dy, dx)
         inside = (b[:, 0] < skel.shape[0]) & (b[:, 1] >= 0) & (b[:, 1] < skel.shape[1])
         a, j = pts[inside], index[b[inside, 0], b[inside, 1]]
-        links.append((index[a[j >= 0, 0], a[j >= 0, 1]], j[j >= 0], np.hypot(dy, dx)))
-    rows, cols, lengths = (np.concatenate(x) for x in zip(*[(r, c, np.full(len(r), d)) for r, c, d in links]))
-    graph = coo_matrix((lengths, (rows, cols)), shape=(len(pts),) * 2).tocsr()
+        rows.append(index[a[j >= 0, 0], a[j >= 0, 1]]); cols.append(j[j >= 0]); lengths.append(np.full((j >= 0).sum(), np.hypot(dy, dx)))
+    graph = coo_matrix((np.concatenate(lengths), (np.concatenate(rows), np.concatenate(cols))), shape=(len(pts),) * 2).tocsr()
     n, part = connected_components(graph, directed=False)
     total = 0.0
     for k in range(n):
