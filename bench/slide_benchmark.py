@@ -11,7 +11,9 @@ chromosomes measures them) against their true outline's length and their own lig
 `intensity_errors`), precision and F1 (overall; a false chromosome belongs to no
 configuration, and is counted by where it lies: two chromosomes or more kept as one, a piece of one, on a nucleus, or on
 haze or debris), why each missed one was missed (kept as one with another, cut in pieces, lost, or outlined too large
-or small; `miss_reasons`), the count error per slide, and COCO AP50 and AP (IoU 0.5:0.95, pycocotools; each instance scored by
+or small; `miss_reasons`), the recall of the chromosomes laid with others by the share of each that another covers
+too and by its size (`found_by_hiding`: a small chromosome under a cluster's others is what the models miss), where the IoU of
+those found is lost (`iou_losses`: a neighbour's pixels taken, its own given to a neighbour, or the outline), the count error per slide, and COCO AP50 and AP (IoU 0.5:0.95, pycocotools; each instance scored by
 the model's confidence in its object, 1 for a single the model was not asked about). `--json` keeps the figures, with
 each slide's counts (`bench/compare_benchmarks.py A.json B.json`: is a difference between two runs more than chance?);
 `--tta` separates with test-time augmentation (`separate --tta`: the 8 symmetries averaged, about 1.7 times the time).
@@ -182,6 +184,50 @@ def length_errors(composed, sep, match):
     return [(composed.configurations[t], float(length(sep.instances[p]) / max(length(composed.instances[t]), 1e-9) - 1))
             for t, p in match["pairs"] if match["iou"][t] >= 0.5]
 
+SHARED_BINS = (0.0, 0.2, 0.4, 0.6)     # share of a chromosome's pixels that another true chromosome lies on too (lower edges)
+SIZE_BINS = (0.0, 0.6, 1.0, 1.5)       # a chromosome's area over the median isolated one's on its slide (lower edges)
+
+def bin_of(value, edges):
+    "The label of the bin of `value` among `edges` (lower edges, rising): '0.2-0.4', or '0.6+' for the last."
+    k = int(np.searchsorted(edges, value, side="right")) - 1
+    return f"{edges[k]:g}+" if k == len(edges) - 1 else f"{edges[k]:g}-{edges[k + 1]:g}"
+
+def found_by_hiding(composed, match):
+    """For each true chromosome of `composed` laid with others (every configuration but "isolated"): (shared, size, found).
+    `shared` the bin (`SHARED_BINS`) of the share of its pixels that another true chromosome covers too (where two lie one
+    on the other, or a chromosome is hidden under a cluster's others); `size` the bin (`SIZE_BINS`) of its area against the
+    median isolated chromosome's of the slide (its median chromosome's where none lies isolated); `found` whether an
+    instance matches it at IoU 0.5 (by `match`, `evaluate.match_instances`). What makes a cluster's chromosome hard to find."""
+    truth = composed.instances.reshape(len(composed.instances), -1)
+    areas, others = truth.sum(1), truth.sum(0)                      # others: how many true chromosomes lie on each pixel
+    isolated = [a for a, k in zip(areas, composed.configurations) if k == "isolated"]
+    typical = float(np.median(isolated if isolated else areas)) if len(areas) else 1.0
+    shared = (truth & (others > 1)).sum(1) / np.maximum(areas, 1)
+    return [(bin_of(shared[t], SHARED_BINS), bin_of(areas[t] / typical, SIZE_BINS), bool(match["iou"][t] >= 0.5))
+            for t, kind in enumerate(composed.configurations) if kind != "isolated"]
+
+def iou_losses(composed, instances, match):
+    """Where each true chromosome of `composed` found (IoU >= 0.5, by `match`) loses its IoU with its instance of `instances` (L,
+    H, W): [(configuration, (taken, given, outline))], each a share of the two's union: `taken` the pixels of other true
+    chromosomes its instance holds and it does not (a neighbour's arm), `given` its own pixels that another instance holds
+    and its own does not (its arm given to a neighbour), `outline` the rest (drawn too large or too small). 1 - IoU is their sum."""
+    truth, found = np.asarray(composed.instances, bool), np.asarray(instances, bool)
+    out = []
+    for t, p in match["pairs"]:
+        if match["iou"][t] < 0.5: continue
+        mine, inst = truth[t], found[p]
+        others_true, others_found = np.delete(truth, t, 0).any(0), np.delete(found, p, 0).any(0)
+        union = max(int((mine | inst).sum()), 1)
+        taken = int((inst & ~mine & others_true).sum()); given = int((mine & ~inst & others_found).sum())
+        out.append((composed.configurations[t], (taken / union, given / union, int((mine ^ inst).sum() - taken - given) / union)))
+    return out
+
+def tally(rows, field, edges):
+    "{bin: [found, laid]} over `rows` of `found_by_hiding` by their `field` (0: shared, 1: size), every bin of `edges` listed in order."
+    out = {bin_of(e, edges): [0, 0] for e in edges}
+    for row in rows: out[row[field]][0] += row[2]; out[row[field]][1] += 1
+    return out
+
 def main():
     from segnet_chromosome.config import OneLineParser, number_type
     p = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -236,9 +282,9 @@ def main():
             print(f"{path.name}: {len(singles)} singles, {len(leave)} left out: {draw_singles(path.name, singles, args.gallery, leave)}")
         return
     chromosomes, nuclei, dropped = composed_material(sources, {} if args.keep_pairs else not_single, extra, images=images)
-    per_kind, light_errors, long_errors = ({k: [] for k in CONFIGURATIONS} for _ in range(3))
+    per_kind, light_errors, long_errors, losses = ({k: [] for k in CONFIGURATIONS} for _ in range(4))
     matched = found = true_total = 0
-    count_errors, truths, predictions, scores, seconds, per_slide = [], [], [], [], [], []
+    count_errors, truths, predictions, scores, seconds, per_slide, hiding = [], [], [], [], [], [], []
     false = dict.fromkeys(FALSE_PLACES, 0)
     missed = {k: dict.fromkeys(MISS_REASONS, 0) for k in CONFIGURATIONS}
     for seed in range(args.n):
@@ -254,6 +300,8 @@ def main():
         for kind, reason in miss_reasons(composed, sep.instances, m): missed[kind][reason] += 1
         for kind, error in intensity_errors(composed, sep, m): light_errors[kind].append(error)
         for kind, error in length_errors(composed, sep, m): long_errors[kind].append(error)
+        hiding += found_by_hiding(composed, m)
+        for kind, lost in iou_losses(composed, sep.instances, m): losses[kind].append(lost)
         matched += hits; found += len(sep.instances); true_total += len(composed.instances)
         count_errors.append(len(sep.instances) - len(composed.instances))
         per_slide.append(dict(seed=seed, chromosomes=len(composed.instances), instances=len(sep.instances), matched=hits,
@@ -266,6 +314,7 @@ def main():
                    precision=precision, recall=recall, f1=f1, count_errors=count_errors,
                    within_one=float(np.mean(np.abs(count_errors) <= 1)), ap50=ap and ap[0], ap=ap and ap[1],
                    median_seconds=float(np.median(seconds)), configurations={}, false_chromosomes=false, missed_chromosomes=missed,
+                   found_by_shared=tally(hiding, 0, SHARED_BINS), found_by_size=tally(hiding, 1, SIZE_BINS),
                    per_slide=per_slide)  # what bench/compare_benchmarks.py resamples: {seed, chromosomes, instances, matched, found {kind: [found, laid]}}
     print(f"model {args.model}{' with TTA' if args.tta else ''}{' policy ' + args.policy if args.policy else ''}; {args.n} slides composed from {len(chromosomes)} chromosomes "
           f"({dropped} singles left out as pairs) and {len(nuclei)} nuclei of {', '.join(s.name for s in sources)}; "
@@ -281,6 +330,7 @@ def main():
         figures["configurations"][kind] = dict(chromosomes=len(ious), recall=float(hit.mean()), mean_iou=float(ious[hit].mean()) if hit.any() else 0.0)
         figures["configurations"][kind].update(zip(("length_error", "length_bias"), errors_of(length)))
         figures["configurations"][kind].update(zip(("intensity_error", "intensity_bias"), errors_of(light)))
+        figures["configurations"][kind].update(zip(("iou_lost_taken", "iou_lost_given", "iou_lost_outline"), np.mean(losses[kind], 0).tolist() if losses[kind] else (None,) * 3))
         print(f"{kind:14} {len(ious):11d} {100 * hit.mean():6.1f}% {ious[hit].mean() if hit.any() else 0:15.3f} {'':47} {shown(length):>16} {shown(light):>16}")
     every = np.concatenate([np.array(v) for v in per_kind.values() if v])
     print(f"{'all':14} {true_total:11d} {100 * recall:6.1f}% {every[every >= 0.5].mean():15.3f}   precision {100 * precision:.1f}%, F1 {100 * f1:.1f}%")
@@ -290,6 +340,11 @@ def main():
     print(f"missed chromosomes {true_total - matched}: {why['merged']} kept as one with another, {why['pieces']} cut in pieces, {why['lost']} lost "
           f"(on a nucleus, debris, background), {why['outline']} outlined too large or small; kept as one, by configuration: "
           + ", ".join(f"{k} {v['merged']}" for k, v in missed.items() if v["merged"]))
+    print("what the IoU of those found loses, a share of each one's union with its instance (a neighbour's pixels taken / its own "
+          "given to a neighbour / its outline): " + ", ".join(f"{k} " + "/".join(f"{100 * v:.1f}" for v in np.mean(v_, 0)) + "%" for k, v_ in losses.items() if v_))
+    shown_bins = lambda t: ", ".join(f"{b} {100 * f / n:.1f}% ({n})" for b, (f, n) in t.items() if n)
+    print(f"chromosomes laid with others ({len(hiding)}), recall by the share of each that another covers too: {shown_bins(figures['found_by_shared'])}; "
+          f"by its area against the median isolated one's: {shown_bins(figures['found_by_size'])}")
     print(f"count error per slide {count_errors}: |error| <= 1 on {100 * figures['within_one']:.0f}% of slides")
     print("COCO AP50 {:.3f}, AP {:.3f}".format(*ap) if ap else "COCO AP: install pycocotools to compute it")
     print(f"median {figures['median_seconds']:.2f} s a slide to separate; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")

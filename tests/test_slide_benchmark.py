@@ -74,3 +74,32 @@ def test_length_errors_hold_each_chromosome_to_its_true_outline():
     assert [k for k, _ in errors(rod[0])] == ["isolated"] and abs(errors(rod[0])[0][1]) < 1e-9
     assert abs(errors(bumped)[0][1]) < 0.02, errors(bumped)
     assert abs(errors(short)[0][1] + 0.2) < 0.02, errors(short)
+
+def test_chromosomes_laid_with_others_are_counted_by_how_hidden_and_how_small():
+    """A crossing of a long bar and a short one, the short one found, the long one not; an isolated bar (the slide's typical size,
+    left out of the count): the short one is half covered and a third of the typical size, the long one a tenth covered and
+    its size; the tallies list every bin."""
+    a, b, c = np.zeros((3, 40, 60), bool); a[10:14, 5:55] = True; b[4:24, 28:32] = True; c[30:34, 5:55] = True  # a: 200 px, b: 80, c: 200
+    composed = ComposedSlide(np.zeros((40, 60), np.uint16), np.stack([a, b, c]), ["crossing", "crossing", "isolated"])
+    found = np.stack([b, c])
+    bench = load_script("bench/slide_benchmark.py")
+    rows = bench.found_by_hiding(composed, match_instances(composed.instances, found))
+    assert rows == [("0-0.2", "1-1.5", False), ("0.2-0.4", "0-0.6", True)], rows   # a: 16 of 200 shared, b: 16 of 80 (0.2)
+    assert bench.tally(rows, 0, bench.SHARED_BINS) == {"0-0.2": [0, 1], "0.2-0.4": [1, 1], "0.4-0.6": [0, 0], "0.6+": [0, 0]}
+    assert bench.tally(rows, 1, bench.SIZE_BINS) == {"0-0.6": [1, 1], "0.6-1": [0, 0], "1-1.5": [0, 1], "1.5+": [0, 0]}
+    assert bench.bin_of(0.6, bench.SHARED_BINS) == "0.6+" and bench.bin_of(0.59, bench.SHARED_BINS) == "0.4-0.6"
+
+def test_the_iou_lost_is_told_apart_neighbours_from_outlines():
+    """A crossing whose first chromosome's instance takes the second's upper arm (24 px) and gives its own right arm (60 px) to
+    the second's instance, and an isolated bar outlined a row too thick: each loss where it lies, summing to 1 - IoU."""
+    a, b, c = np.zeros((3, 40, 60), bool); a[10:14, 5:55] = True; b[4:24, 28:32] = True; c[30:34, 5:55] = True
+    composed = ComposedSlide(np.zeros((40, 60), np.uint16), np.stack([a, b, c]), ["crossing", "crossing", "isolated"])
+    found_a, found_b, found_c = a.copy(), b.copy(), c.copy()
+    found_a[:, 40:55] = False; found_a[4:10, 28:32] = True; found_b[10:14, 40:55] = True; found_c[34, 5:55] = True
+    found = np.stack([found_a, found_b, found_c])
+    bench = load_script("bench/slide_benchmark.py")
+    match = match_instances(composed.instances, found)
+    losses = dict(enumerate(bench.iou_losses(composed, found, match)))
+    assert [k for k, _ in losses.values()] == ["crossing", "crossing", "isolated"]
+    assert np.allclose(losses[0][1], (24 / 224, 60 / 224, 0)) and np.allclose(losses[1][1], (60 / 140, 0, 0)) and np.allclose(losses[2][1], (0, 0, 50 / 250))
+    assert np.allclose([sum(lost) for _, lost in losses.values()], 1 - match["iou"])
