@@ -212,11 +212,12 @@ def iou_losses(composed, instances, match):
     chromosomes its instance holds and it does not (a neighbour's arm), `given` its own pixels that another instance holds
     and its own does not (its arm given to a neighbour), `outline` the rest (drawn too large or too small). 1 - IoU is their sum."""
     truth, found = np.asarray(composed.instances, bool), np.asarray(instances, bool)
+    on_truth, on_found = truth.sum(0, dtype=np.int32), found.sum(0, dtype=np.int32)   # how many lie on each pixel
     out = []
     for t, p in match["pairs"]:
         if match["iou"][t] < 0.5: continue
         mine, inst = truth[t], found[p]
-        others_true, others_found = np.delete(truth, t, 0).any(0), np.delete(found, p, 0).any(0)
+        others_true, others_found = on_truth - mine > 0, on_found - inst > 0
         union = max(int((mine | inst).sum()), 1)
         taken = int((inst & ~mine & others_true).sum()); given = int((mine & ~inst & others_found).sum())
         out.append((composed.configurations[t], (taken / union, given / union, int((mine ^ inst).sum() - taken - given) / union)))
