@@ -342,7 +342,8 @@ def main():
           f"(on a nucleus, debris, background), {why['outline']} outlined too large or small; kept as one, by configuration: "
           + ", ".join(f"{k} {v['merged']}" for k, v in missed.items() if v["merged"]))
     print("what the IoU of those found loses, a share of each one's union with its instance (a neighbour's pixels taken / its own "
-          "given to a neighbour / its outline): " + ", ".join(f"{k} " + "/".join(f"{100 * v:.1f}" for v in np.mean(v_, 0)) + "%" for k, v_ in losses.items() if v_))
+          "given to a neighbour / its outline): " + ", ".join(f"{k} " + "/".join(f"{100 * c[f'iou_lost_{w}']:.1f}" for w in ("taken", "given", "outline")) + "%"
+                                                             for k, c in figures["configurations"].items() if losses[k]))
     shown_bins = lambda t: ", ".join(f"{b} {100 * f / n:.1f}% ({n})" for b, (f, n) in t.items() if n)
     print(f"chromosomes laid with others ({len(hiding)}), recall by the share of each that another covers too: {shown_bins(figures['found_by_shared'])}; "
           f"by its area against the median isolated one's: {shown_bins(figures['found_by_size'])}")
