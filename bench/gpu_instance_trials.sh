@@ -11,6 +11,9 @@
 #   SET=skirt (default; 7.5 minutes, what the next lent GPU should run): that recipe with each chromosome laid with the light around it and each image cut as a slide's
 #     object (--skirt 3), seeds 0 and 1, beside lit-val-s0 without it: whether training images that look as the slides do
 #     find more of the held-out clusters (on the CPU runs/skirt-val found more than its twin without: CHANGES.md)
+#   SET=add (7.5 minutes): the skirt recipe (seed 0) with every overlap's light added, as fluorescence and the slides add it
+#     (--overlap add; runs/like, as the shipped pair model, lays half of them opaque, the brighter one showing, where a small
+#     chromosome lying on a larger one all but vanishes), beside skirt-s0 and lit-val-s0 without it
 #   SET=slide (7.5 minutes): trials on a bank of objects cut out as separate sees them (--slide-crops runs/slide-crops.npz,
 #     carried: bench/slide_crops.py --like runs/like --out runs/slide-crops.npz --slides 360, 4 MB): the shipped
 #     pretrained:instances4 trained on with it (--lr 1.5e-4, as runs/slide-i4 on the CPU), the lit recipe from the pair
@@ -39,12 +42,15 @@ elif [ "$SET" = next ]; then
 elif [ "$SET" = skirt ]; then
   declare -A FLAGS=([skirt-s0]="--absent-dice off --val-metaphase 10 --seed 0 --skirt 3" [skirt-s1]="--absent-dice off --val-metaphase 10 --seed 1 --skirt 3"
                     [lit-val-s0]="--absent-dice off --val-metaphase 10 --seed 0"); NAMES="skirt-s0 skirt-s1 lit-val-s0"
+elif [ "$SET" = add ]; then
+  declare -A FLAGS=([add-s0]="--absent-dice off --val-metaphase 10 --seed 0 --skirt 3 --overlap add" [skirt-s0]="--absent-dice off --val-metaphase 10 --seed 0 --skirt 3"
+                    [lit-val-s0]="--absent-dice off --val-metaphase 10 --seed 0"); NAMES="add-s0 skirt-s0 lit-val-s0"
 elif [ "$SET" = slide ]; then
   [ -f runs/slide-crops.npz ] || { echo "SET=slide: no runs/slide-crops.npz; make it with bench/slide_crops.py and carry it" >&2; exit 2; }
   declare -A FLAGS=([slide-i4]="--from-trial pretrained:instances4 --absent-dice off --slide-crops runs/slide-crops.npz --lr 1.5e-4"
                     [slide-lit]="--absent-dice off --slide-crops runs/slide-crops.npz --seed 0"
                     [slide-skirt]="--absent-dice off --slide-crops runs/slide-crops.npz --skirt 3 --seed 0"); NAMES="slide-i4 slide-lit slide-skirt"
-else echo "SET=$SET: expected first, next, skirt or slide" >&2; exit 2; fi
+else echo "SET=$SET: expected first, next, skirt, add or slide" >&2; exit 2; fi
 if ! python3 -c "import keras" 2>/dev/null && [ -d .whl ]; then python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
   export PYTHONPATH=/tmp/site:$PWD; fi
 export KERAS_BACKEND=${KERAS_BACKEND:-jax} XLA_PYTHON_CLIENT_MEM_FRACTION=0.25 PYTHONUNBUFFERED=1

@@ -233,6 +233,8 @@ BENCH_CASES = [  # (script and arguments, with {d} for the folder of bad inputs;
     ("instance_trial.py --like {d}/likerun --out {d}/trial35 --resume --zoom 0.5", "trial35 was trained at RUN's; leave --zoom out"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --body frozen", "trial05 was trained with --body train"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --absent-dice off", "trial05 was trained with --absent-dice on"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --overlap add", "trial05 was trained with RUN's overlaps; leave it out"),
+    ("instance_trial.py --like {d}/likerun --out {d}/trial --overlap sum", "--overlap: invalid choice"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --seed 3", "trial05 was trained with --seed 0; leave --seed out"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial05 --resume --clusters 0.5", "trial05 was trained with --clusters 0.4; leave --clusters out"),
     ("instance_trial.py --like {d}/likerun --out {d}/trial --processes 0", "--processes: must be at least 1"),

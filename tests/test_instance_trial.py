@@ -72,6 +72,19 @@ def test_the_maker_lays_the_light_around_chromosomes_and_cuts_it_as_a_slide_does
     for a, b in zip(cut, make(skirt=True, cut_below=48.0)): np.testing.assert_array_equal(a, b)  # repeatable with its seed
 
 
+def test_overlaps_add_their_light_or_show_the_brighter_as_the_recipe_says():
+    "`--overlap add`: where chromosomes of a pair or cluster lie on each other their light adds (fluorescence); 'opaque': the brighter shows."
+    from segnet_chromosome.generate import PairRecipe
+    bank = [Chromosome(np.full((7, 26 + 2 * k), 100, np.uint8), np.ones((7, 26 + 2 * k), bool), k) for k in range(6)]
+    make = lambda overlap: ChainMembershipMaker(bank, PairRecipe((96, 96), 20, overlap, (1.0,)), touching=0.0, clusters=0.5, singles=0.0,
+                                                jitter=False).make(30, np.random.default_rng(2))
+    for overlap, expected in (("add", 200), ("opaque", 100)):
+        images, labels = make(overlap)[:2]
+        many = np.unpackbits(labels[..., None], axis=-1).sum(-1) >= 2        # two chromosomes or more on the pixel
+        single = (labels > 0) & ~many
+        assert many.sum() > 100 and np.median(images[many]) == expected and np.median(images[single]) == 100
+
+
 def test_the_trial_bank_holds_the_same_chromosomes_with_the_light_around_them(shared_data):
     "The trial's `--skirt` bank: `training_chromosomes` of RUN's config with its skirt (`segment_chromosomes(skirt=)` at RUN's zoom)."
     from segnet_chromosome.config import TrainConfig
