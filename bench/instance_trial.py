@@ -73,8 +73,8 @@ around the chromosomes alone moved clusters of four by four points). `--resume` 
     python bench/slide_crops.py --like runs/like --out runs/slide-crops.npz --slides 360
     python bench/instance_trial.py --like runs/like --out runs/slide-i4 --from-trial pretrained:instances4 --absent-dice off --slide-crops runs/slide-crops.npz --lr 1.5e-4 --patience 14 --minutes 85
 
-`--overlap add` lays every overlap with the two chromosomes' light added, as fluorescence adds it (on the shared slides and
-the benchmark's an overlap is about 1.7 times as bright as a single). RUN's recipe (the shipped pair model's, `--overlap both`)
+`--overlap add` lays every overlap with the two chromosomes' light added, as fluorescence adds it (on the benchmark's slides,
+composed so, a true overlap is about 1.7 times as bright as a single). RUN's recipe (the shipped pair model's, `--overlap both`)
 lays half of them opaque, the brighter chromosome showing alone: there a small chromosome lying on a larger one all but
 vanishes while its truth still names it, and such a small, mostly covered chromosome is what the instance models miss
 most (`bench/slide_benchmark.py`'s `found_by_hiding`):
@@ -298,7 +298,7 @@ def main(argv=None):
     ap.add_argument("--absent-dice", choices=("on", "off"), help="'off' (default 'on'; --resume: the trial's): a map matched to no chromosome costs its cross-entropy alone, "
                     "no Dice term (model.InstanceCrossentropy's absent_dice), so that a map kept for a fourth chromosome is not pushed dark on every image of fewer")
     ap.add_argument("--overlap", choices=("add", "opaque", "both"), help="where chromosomes lie on each other: their light adds, as "
-                    "fluorescence does (and the benchmark's and real slides' overlaps, about 1.7 times a single's light), the brighter "
+                    "fluorescence does (and the benchmark's composed slides: a true overlap about 1.7 times a single's light), the brighter "
                     "shows ('opaque': a small chromosome lying on a larger one all but vanishes), or each in turn (default: RUN's; "
                     "--resume: the trial's)")
     ap.add_argument("--body", choices=("train", "frozen"), default="train", help="'frozen': only the maps' last 1x1 convolution learns "
